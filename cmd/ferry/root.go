@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, documented in the README.
+const (
+	exitOK       = 0 // success
+	exitFindings = 1 // the command ran and found problems
+	exitError    = 2 // the command could not run
+)
+
+// findingsError marks an outcome that is a result, not a failure: the
+// command ran and what it checked did not pass.
+type findingsError struct{ summary string }
+
+func (e *findingsError) Error() string { return e.summary }
+
+// run executes the CLI with args and returns the process exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var fe *findingsError
+	if errors.As(err, &fe) {
+		if fe.summary != "" {
+			fmt.Fprintln(stderr, fe.summary)
+		}
+		return exitFindings
+	}
+	fmt.Fprintf(stderr, "ferry: %v\n", err)
+	return exitError
+}
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ferry",
+		Short: "Policy-checked GitOps promotions",
+		Long: `ferry renders GitOps environments (Kustomize overlays, Flux cluster folders)
+in-process and offline, and traces every object back to the file and line
+that defines it.
+
+Exit codes: 0 success, 1 findings, 2 could not run.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newRenderCommand(), newVersionCommand())
+	return root
+}

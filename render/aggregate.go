@@ -1,0 +1,236 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/resid"
+
+	"github.com/ferrygitops/ferry/manifest"
+)
+
+// aggregateOf reports whether k is a pure aggregate — a kustomization that
+// only lists other kustomization directories and transforms nothing, the
+// usual Flux apps/<env> layout — and returns those directories.
+//
+// kustomize builds such an aggregate in time quadratic in the number of
+// objects (each object added is checked against all earlier ones), which makes
+// a 1,000-app aggregate take minutes. Its output is, however, exactly the
+// union of its parts in kustomize's legacy sort order, provided nothing at the
+// aggregate level can change the parts: no transformers or generators (only
+// apiVersion, kind and resources are set), no vars anywhere below (kustomize
+// resolves them across the whole build) and no sub-kustomization whose build
+// options differ when built alone (buildMetadata, openapi, sortOptions), and
+// no name prefixes or suffixes below, which kustomize would propagate into
+// references across parts. References across parts to hash-suffixed
+// generated objects are checked after building (see crossReference).
+func aggregateOf(k *kustomization, sc *scanner) ([]*kustomization, bool) {
+	if len(k.subdirs) < 2 || k.fileResources > 0 || k.usesVars || k.renames {
+		return nil, false
+	}
+	for field := range k.fields {
+		switch field {
+		case "apiVersion", "kind", "resources":
+		default:
+			return nil, false
+		}
+	}
+	subs := make([]*kustomization, 0, len(k.subdirs))
+	for _, d := range k.subdirs {
+		sub := sc.done[d]
+		if sub == nil || sub.fields["buildMetadata"] || sub.fields["openapi"] || sub.fields["sortOptions"] {
+			return nil, false
+		}
+		subs = append(subs, sub)
+	}
+	// A directory listed twice would be a duplicate-ID error in kustomize;
+	// let kustomize report it.
+	seen := map[string]bool{}
+	for _, s := range subs {
+		if seen[s.dir] {
+			return nil, false
+		}
+		seen[s.dir] = true
+	}
+	return subs, true
+}
+
+// renderAggregate builds each part of an aggregate on its own and merges the
+// results as kustomize would: the same duplicate-ID check, the same legacy
+// order. If the parts refer to each other by names that kustomize would have
+// rewritten, it falls back to building the aggregate whole.
+func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, top *kustomization, subs []*kustomization) ([]built, error) {
+	parts := make([][]built, len(subs))
+	var all []built
+	for i, sub := range subs {
+		if _, err := annotate(fsys, sub.file); err != nil {
+			return nil, err
+		}
+		objs, err := build(ctx, fsys, sub.dir, sub.file, false)
+		if err != nil {
+			return nil, err
+		}
+		parts[i] = objs
+		all = append(all, objs...)
+	}
+	if ref, ok := crossReference(parts); ok {
+		r.log.Debug("parts of the aggregate refer to each other; building it whole", "dir", top.dir, "reference", ref)
+		return build(ctx, fsys, top.dir, top.file, false)
+	}
+	ids := make([]resid.ResId, len(all))
+	owner := make(map[resid.ResId]int, len(all))
+	for i, b := range all {
+		id := resIDOf(b.obj)
+		if j, dup := owner[id]; dup {
+			return nil, errorf(top.file, 0, ErrInvalid,
+				"may not add resource with an already registered id: %s (defined in %s and in %s)",
+				id, all[j].obj.Origin().File, b.obj.Origin().File)
+		}
+		owner[id] = i
+		ids[i] = id
+	}
+	order := make([]int, len(all))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return legacyCompare(ids[a], ids[b]) })
+	sorted := make([]built, len(all))
+	for i, j := range order {
+		sorted[i] = all[j]
+	}
+	return sorted, nil
+}
+
+func resIDOf(o *manifest.Object) resid.ResId {
+	gvk := resid.Gvk{Group: o.ID().Group, Kind: o.Kind()}
+	if _, v, found := strings.Cut(o.APIVersion(), "/"); found {
+		gvk.Version = v
+	} else {
+		gvk.Version = o.APIVersion()
+	}
+	return resid.NewResIdWithNamespace(gvk, o.Name(), o.Namespace())
+}
+
+// legacyCompare is kustomize's legacy sort order (the default of `kustomize
+// build`), as its SortOrderTransformer implements it: kinds in a fixed
+// priority list first, then by group, version and kind, then by ID string.
+func legacyCompare(a, b resid.ResId) int {
+	if !a.Gvk.Equals(b.Gvk) {
+		if a.Kind == "Namespace" && b.Kind == "Namespace" && (a.Group == "" || b.Group == "") {
+			// kustomize's special case: core Namespaces after others.
+			return -strings.Compare(gvkSortString(a.Gvk), gvkSortString(b.Gvk))
+		}
+		if a.Gvk.IsLessThan(b.Gvk) {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(idSortString(a), idSortString(b))
+}
+
+func gvkSortString(x resid.Gvk) string {
+	g, v, k := x.Group, x.Version, x.Kind
+	if g == "" {
+		g = "~G"
+	}
+	if v == "" {
+		v = "~V"
+	}
+	if k == "" {
+		k = "~K"
+	}
+	return g + "_" + v + "_" + k
+}
+
+func idSortString(id resid.ResId) string {
+	ns, nm := id.Namespace, id.Name
+	if ns == "" {
+		ns = "~X"
+	}
+	if nm == "" {
+		nm = "~N"
+	}
+	return fmt.Sprintf("%s|%s|%s", id.Gvk.String(), ns, nm)
+}
+
+// hashAlphabet is the alphabet of kustomize's name-suffix hashes.
+const hashAlphabet = "bcdfghjklmnpqrstvwxz2456789"
+
+// generatedBase returns the name a generated ConfigMap or Secret had before
+// kustomize appended its content hash, and whether it has such a suffix.
+func generatedBase(name string) (string, bool) {
+	const n = 10
+	if len(name) < n+2 || name[len(name)-n-1] != '-' {
+		return "", false
+	}
+	for _, c := range name[len(name)-n:] {
+		if !strings.ContainsRune(hashAlphabet, c) {
+			return "", false
+		}
+	}
+	return name[:len(name)-n-1], true
+}
+
+// crossReference reports whether an object of one part mentions, by its
+// pre-hash name, a generated ConfigMap or Secret of another part in the same
+// namespace: kustomize would rewrite such a reference when building the
+// aggregate whole, so the parts cannot be built alone. The test is
+// conservative (any string value counts, not only reference fields); a false
+// alarm costs time, never correctness. It returns the reference found.
+func crossReference(parts [][]built) (string, bool) {
+	type key struct{ namespace, name string }
+	generated := map[key]int{} // pre-hash name -> part
+	for i, p := range parts {
+		for _, b := range p {
+			if k := b.obj.Kind(); k != "ConfigMap" && k != "Secret" {
+				continue
+			}
+			if base, ok := generatedBase(b.obj.Name()); ok {
+				generated[key{b.obj.Namespace(), base}] = i
+			}
+		}
+	}
+	if len(generated) == 0 {
+		return "", false
+	}
+	for i, p := range parts {
+		for _, b := range p {
+			ns := b.obj.Namespace()
+			var found string
+			walkStrings(b.obj.Content(), func(s string) bool {
+				if j, ok := generated[key{ns, s}]; ok && j != i {
+					found = fmt.Sprintf("%s mentions %q, generated in %s", b.obj.ID(), s, parts[j][0].obj.Origin().File)
+					return false
+				}
+				return true
+			})
+			if found != "" {
+				return found, true
+			}
+		}
+	}
+	return "", false
+}
+
+// walkStrings calls fn for every string value in v until fn returns false.
+func walkStrings(v any, fn func(string) bool) bool {
+	switch v := v.(type) {
+	case string:
+		return fn(v)
+	case map[string]any:
+		for _, e := range v {
+			if !walkStrings(e, fn) {
+				return false
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if !walkStrings(e, fn) {
+				return false
+			}
+		}
+	}
+	return true
+}

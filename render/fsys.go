@@ -1,0 +1,273 @@
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+)
+
+// mount is where the repository root appears in the absolute paths kustomize
+// works with. It is a fixed, fake location so that builds and their error
+// messages do not depend on where the repository is checked out; errors are
+// rewritten to repository-relative paths before they leave the package.
+const mount = "/ferry-repo"
+
+// repoFS adapts an fs.FS rooted at the repository to kustomize's
+// filesys.FileSystem. It is read-only, refuses every path outside the
+// repository, serves in-memory overrides (the kustomizations ferry generates or
+// annotates) in place of files, and records the hash of every file kustomize
+// reads.
+type repoFS struct {
+	fsys      fs.FS
+	overrides map[string][]byte // repo-relative path -> content
+
+	mu    sync.Mutex
+	reads map[string]string // repo-relative path -> hex SHA-256 of the real bytes
+}
+
+var _ filesys.FileSystem = (*repoFS)(nil)
+
+func newRepoFS(fsys fs.FS) *repoFS {
+	return &repoFS{fsys: fsys, overrides: map[string][]byte{}, reads: map[string]string{}}
+}
+
+// rel maps an absolute kustomize path to a path relative to the repository
+// root, or fails with an error wrapping errOutsideRoot.
+func (r *repoFS) rel(p string) (string, error) {
+	p = filepath.ToSlash(p)
+	if !path.IsAbs(p) {
+		p = path.Join(mount, p)
+	}
+	p = path.Clean(p)
+	if p == mount {
+		return ".", nil
+	}
+	if !strings.HasPrefix(p, mount+"/") {
+		return "", &outsideRootError{path: p}
+	}
+	return strings.TrimPrefix(p, mount+"/"), nil
+}
+
+type outsideRootError struct{ path string }
+
+func (e *outsideRootError) Error() string {
+	return fmt.Sprintf("%s is outside the repository root", e.path)
+}
+
+func (e *outsideRootError) Unwrap() error { return ErrOutsideRoot }
+
+func abs(rel string) string {
+	if rel == "." || rel == "" {
+		return mount
+	}
+	return mount + "/" + rel
+}
+
+// record remembers that a file was read, with the hash of its real content.
+func (r *repoFS) record(rel string, data []byte) {
+	sum := sha256.Sum256(data)
+	r.mu.Lock()
+	r.reads[rel] = hex.EncodeToString(sum[:])
+	r.mu.Unlock()
+}
+
+// files returns the files read so far, sorted by path.
+func (r *repoFS) files() []File {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]File, 0, len(r.reads))
+	for p, sum := range r.reads {
+		out = append(out, File{Path: p, SHA256: sum})
+	}
+	slices.SortFunc(out, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	return out
+}
+
+// readRepoFile reads a repository file through the sandbox and records it.
+func (r *repoFS) readRepoFile(rel string) ([]byte, error) {
+	data, err := fs.ReadFile(r.fsys, rel)
+	if err != nil {
+		return nil, mapFSError(rel, err)
+	}
+	r.record(rel, data)
+	return data, nil
+}
+
+func (r *repoFS) stat(rel string) (fs.FileInfo, error) {
+	if _, ok := r.overrides[rel]; ok {
+		return memInfo{name: path.Base(rel), size: int64(len(r.overrides[rel]))}, nil
+	}
+	info, err := fs.Stat(r.fsys, rel)
+	if err != nil {
+		return nil, mapFSError(rel, err)
+	}
+	return info, nil
+}
+
+// mapFSError turns the errors of a rooted file system into ferry's: a path
+// that escapes the root through a symlink becomes errOutsideRoot.
+func mapFSError(rel string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s: %w", rel, fs.ErrNotExist)
+	}
+	if strings.Contains(err.Error(), "escapes from parent") || strings.Contains(err.Error(), "path escapes") {
+		return fmt.Errorf("%s: a symlink leads outside the repository root: %w", rel, ErrOutsideRoot)
+	}
+	return err
+}
+
+func (r *repoFS) ReadFile(p string) ([]byte, error) {
+	rel, err := r.rel(p)
+	if err != nil {
+		return nil, err
+	}
+	if data, ok := r.overrides[rel]; ok {
+		// The real file (if any) was recorded when the override was made.
+		return slices.Clone(data), nil
+	}
+	return r.readRepoFile(rel)
+}
+
+func (r *repoFS) Open(p string) (filesys.File, error) {
+	data, err := r.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	return &memFile{Reader: bytes.NewReader(data), info: memInfo{name: path.Base(p), size: int64(len(data))}}, nil
+}
+
+func (r *repoFS) Exists(p string) bool {
+	rel, err := r.rel(p)
+	if err != nil {
+		return false
+	}
+	_, err = r.stat(rel)
+	return err == nil
+}
+
+func (r *repoFS) IsDir(p string) bool {
+	rel, err := r.rel(p)
+	if err != nil {
+		return false
+	}
+	info, err := r.stat(rel)
+	return err == nil && info.IsDir()
+}
+
+func (r *repoFS) ReadDir(p string) ([]string, error) {
+	rel, err := r.rel(p)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := fs.ReadDir(r.fsys, rel)
+	if err != nil {
+		return nil, mapFSError(rel, err)
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	for o := range r.overrides {
+		if path.Dir(o) == rel && !slices.Contains(names, path.Base(o)) {
+			names = append(names, path.Base(o))
+		}
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// CleanedAbs splits an absolute or relative path into a confirmed directory
+// and a file name; the whole path is the directory when it is one.
+func (r *repoFS) CleanedAbs(p string) (filesys.ConfirmedDir, string, error) {
+	rel, err := r.rel(p)
+	if err != nil {
+		return "", "", err
+	}
+	info, err := r.stat(rel)
+	if err != nil {
+		return "", "", err
+	}
+	if info.IsDir() {
+		return filesys.ConfirmedDir(abs(rel)), "", nil
+	}
+	return filesys.ConfirmedDir(abs(path.Dir(rel))), path.Base(rel), nil
+}
+
+func (r *repoFS) Glob(pattern string) ([]string, error) {
+	rel, err := r.rel(pattern)
+	if err != nil {
+		return nil, err
+	}
+	matches, err := fs.Glob(r.fsys, rel)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(matches))
+	for _, m := range matches {
+		if strings.HasPrefix(path.Base(m), ".") && !strings.HasPrefix(path.Base(rel), ".") {
+			continue // kustomize's globs skip hidden files unless asked for
+		}
+		out = append(out, abs(m))
+	}
+	return out, nil
+}
+
+func (r *repoFS) Walk(p string, walkFn filepath.WalkFunc) error {
+	rel, err := r.rel(p)
+	if err != nil {
+		return err
+	}
+	return fs.WalkDir(r.fsys, rel, func(q string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return walkFn(abs(q), nil, mapFSError(q, err))
+		}
+		info, err := d.Info()
+		if err != nil {
+			return walkFn(abs(q), nil, err)
+		}
+		return walkFn(abs(q), info, nil)
+	})
+}
+
+var errReadOnly = errors.New("ferry renders read-only: nothing is written into the repository")
+
+func (r *repoFS) Create(string) (filesys.File, error) { return nil, errReadOnly }
+func (r *repoFS) Mkdir(string) error                  { return errReadOnly }
+func (r *repoFS) MkdirAll(string) error               { return errReadOnly }
+func (r *repoFS) RemoveAll(string) error              { return errReadOnly }
+func (r *repoFS) WriteFile(string, []byte) error      { return errReadOnly }
+
+type memFile struct {
+	*bytes.Reader
+	info memInfo
+}
+
+func (f *memFile) Write([]byte) (int, error)         { return 0, errReadOnly }
+func (f *memFile) Close() error                      { return nil }
+func (f *memFile) Stat() (os.FileInfo, error)        { return f.info, nil }
+func (f *memFile) ReadFrom(io.Reader) (int64, error) { return 0, errReadOnly }
+
+type memInfo struct {
+	name string
+	size int64
+}
+
+func (i memInfo) Name() string       { return i.name }
+func (i memInfo) Size() int64        { return i.size }
+func (i memInfo) Mode() fs.FileMode  { return 0o444 }
+func (i memInfo) ModTime() time.Time { return time.Time{} }
+func (i memInfo) IsDir() bool        { return false }
+func (i memInfo) Sys() any           { return nil }

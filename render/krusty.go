@@ -1,0 +1,138 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/openapi"
+
+	"github.com/ferrygitops/ferry/manifest"
+)
+
+// buildMu serialises kustomize builds. kustomize keeps its OpenAPI schema in
+// package-level state that concurrent builds corrupt
+// (kubernetes-sigs/kustomize#3659), so every build in the process runs alone,
+// starting and ending with that state reset. This is the one piece of
+// package-level state in ferry, and it exists only to quarantine kustomize's.
+var buildMu sync.Mutex
+
+// built is an object from a kustomize build with its raw origin.
+type built struct {
+	obj *manifest.Object
+	// origin as kustomize recorded it, paths made repository-relative.
+	file, repo, generator string
+}
+
+// kustomize builds the kustomization in dir (repository-relative) with
+// kustomize's default options, as `kustomize build` does, and returns the
+// objects in kustomize's output order with their origins. userOrigins says
+// whether the kustomization asked for origin annotations itself, in which case
+// they stay in the output as kustomize would print them.
+func kustomize(fsys *repoFS, dir string, userOrigins bool) (out []built, err error) {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("kustomize panicked: %v: %w", r, ErrInvalid)
+		}
+	}()
+	openapi.ResetOpenAPI()
+	defer openapi.ResetOpenAPI()
+
+	// The options of `kustomize build` without flags: legacy output order,
+	// loads restricted to the kustomization's directory tree, built-in
+	// plugins only, Helm disabled.
+	opts := krusty.MakeDefaultOptions()
+	opts.Reorder = krusty.ReorderOptionUnspecified
+	k := krusty.MakeKustomizer(opts)
+	m, err := k.Run(fsys, abs(dir))
+	if err != nil {
+		return nil, err
+	}
+	resources := m.Resources()
+	out = make([]built, len(resources))
+	for i, r := range resources {
+		o, err := r.GetOrigin()
+		if err != nil {
+			return nil, fmt.Errorf("read origin of %s: %w", r.CurId(), err)
+		}
+		if o != nil {
+			b := &out[i]
+			switch {
+			case o.Repo != "":
+				b.repo, b.file = o.Repo, o.Path
+				if o.Ref != "" {
+					b.repo += "?ref=" + o.Ref
+				}
+			case o.ConfiguredIn != "":
+				b.file = path.Join(dir, o.ConfiguredIn)
+				b.generator = o.ConfiguredBy.Name
+			default:
+				b.file = path.Join(dir, o.Path)
+			}
+		}
+	}
+	if !userOrigins {
+		if err := m.RemoveOriginAnnotations(); err != nil {
+			return nil, fmt.Errorf("remove origin annotations: %w", err)
+		}
+	}
+	for i, r := range resources {
+		js, err := r.MarshalJSON()
+		if err != nil {
+			return nil, fmt.Errorf("encode %s: %w", r.CurId(), err)
+		}
+		obj, err := manifest.FromJSON(js, manifest.Origin{File: out[i].file, Repo: out[i].repo})
+		if err != nil {
+			return nil, fmt.Errorf("encode %s: %w", r.CurId(), err)
+		}
+		out[i].obj = obj
+	}
+	return out, nil
+}
+
+// withOriginAnnotations returns the kustomization with
+// buildMetadata: [originAnnotations] added, so kustomize records where each
+// object comes from, and whether the file asked for them already.
+func withOriginAnnotations(file string, data []byte) ([]byte, bool, error) {
+	root, err := parseKustomization(file, data)
+	if err != nil {
+		return nil, false, err
+	}
+	bm := mapValue(root, "buildMetadata")
+	if bm != nil {
+		for _, e := range bm.Content {
+			if e.Value == "originAnnotations" {
+				return data, true, nil
+			}
+		}
+	}
+	item := &yaml.Node{Kind: yaml.ScalarNode, Value: "originAnnotations"}
+	if bm != nil && bm.Kind == yaml.SequenceNode {
+		bm.Content = append(bm.Content, item)
+	} else {
+		root.Content = append(root.Content,
+			&yaml.Node{Kind: yaml.ScalarNode, Value: "buildMetadata"},
+			&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{item}})
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	if err := enc.Encode(root); err != nil {
+		return nil, false, errorf(file, 0, ErrInvalid, "annotate kustomization: %v", err)
+	}
+	return buf.Bytes(), false, nil
+}
+
+// cleanKustomizeError rewrites kustomize's absolute paths into
+// repository-relative ones and trims its noise.
+func cleanKustomizeError(err error) string {
+	msg := err.Error()
+	msg = strings.ReplaceAll(msg, mount+"/", "")
+	msg = strings.ReplaceAll(msg, mount, ".")
+	return msg
+}

@@ -1,0 +1,241 @@
+package render
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/ferrygitops/ferry/manifest"
+)
+
+// Options configure a [Renderer]. The zero value renders on-disk repositories
+// offline, with the repository root found from the directory rendered.
+type Options struct {
+	// FS is the repository as a file system; directories passed to
+	// [Renderer.Render] are then slash-separated paths inside it and Root is
+	// ignored. Tests use an in-memory fstest.MapFS. Default: the directory
+	// tree at Root on disk, opened with [os.OpenRoot] so that symlinks cannot
+	// lead outside it.
+	FS fs.FS
+	// Root is the repository root on disk; nothing outside it is read.
+	// Default: the nearest ancestor of the rendered directory (itself
+	// included) holding .git or ferry.yaml, else the directory itself.
+	Root string
+	// AllowRemoteBases lets kustomizations use remote bases (git URLs) and
+	// remote files (http and https URLs), which kustomize then fetches.
+	// Default false: they are refused with an error naming the entry.
+	AllowRemoteBases bool
+	// Logger receives debug records about rendering decisions. Default: none.
+	Logger *slog.Logger
+}
+
+// Renderer renders environments. It is safe for concurrent use; kustomize
+// builds themselves run one at a time in the process (see the package doc).
+type Renderer struct {
+	opts Options
+	log  *slog.Logger
+}
+
+// New returns a Renderer configured by opts.
+func New(opts Options) (*Renderer, error) {
+	if opts.Root != "" && opts.FS == nil {
+		info, err := os.Stat(opts.Root)
+		if err != nil {
+			return nil, fmt.Errorf("render: repository root: %w", err)
+		}
+		if !info.IsDir() {
+			return nil, fmt.Errorf("render: repository root %s is not a directory", opts.Root)
+		}
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Renderer{opts: opts, log: log}, nil
+}
+
+// Result is a rendered environment.
+type Result struct {
+	// Dir is the rendered directory, relative to the repository root.
+	Dir string
+	// Objects are the rendered objects in `kustomize build` order, each with
+	// the repository file and line that defines it.
+	Objects []*manifest.Object
+	// Files are the repository files read to render, sorted by path, with
+	// the SHA-256 of their content.
+	Files []File
+}
+
+// File is an input file of a rendering.
+type File struct {
+	// Path is relative to the repository root, slash-separated.
+	Path string `json:"path"`
+	// SHA256 is the hex-encoded SHA-256 of the file's content.
+	SHA256 string `json:"sha256"`
+}
+
+// WriteYAML writes the objects byte-for-byte as `kustomize build` prints them.
+func (r *Result) WriteYAML(w io.Writer) error {
+	return manifest.EncodeYAML(w, r.Objects)
+}
+
+// Render renders the environment in dir: the kustomization it holds, or, for
+// a directory without one, every YAML file below it, as Flux does. With
+// Options.FS set, dir is a path inside it; otherwise dir is a path on disk.
+func (r *Renderer) Render(ctx context.Context, dir string) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	fsys, rel, err := r.open(dir)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.render(ctx, newRepoFS(fsys), rel)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", rel, err)
+	}
+	return res, nil
+}
+
+// open resolves dir to a repository file system and a path inside it.
+func (r *Renderer) open(dir string) (fs.FS, string, error) {
+	if r.opts.FS != nil {
+		rel := path.Clean(filepath.ToSlash(dir))
+		if path.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, "../") {
+			return nil, "", fmt.Errorf("render %s: %w: directories are paths inside Options.FS", dir, ErrOutsideRoot)
+		}
+		return r.opts.FS, rel, nil
+	}
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, "", fmt.Errorf("render %s: %w", dir, err)
+	}
+	info, err := os.Stat(absDir)
+	if err != nil {
+		return nil, "", &Error{File: dir, Err: fmt.Errorf("directory not found: %w", ErrNotFound)}
+	}
+	if !info.IsDir() {
+		return nil, "", &Error{File: dir, Err: fmt.Errorf("not a directory; render takes an environment directory: %w", ErrInvalid)}
+	}
+	root := r.opts.Root
+	if root == "" {
+		root = FindRoot(absDir)
+	}
+	root, err = filepath.Abs(root)
+	if err != nil {
+		return nil, "", fmt.Errorf("render %s: %w", dir, err)
+	}
+	rel, err := filepath.Rel(root, absDir)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, "", &Error{File: dir, Err: fmt.Errorf("directory is outside the repository root %s: %w", root, ErrOutsideRoot)}
+	}
+	osRoot, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, "", fmt.Errorf("render %s: open repository root: %w", dir, err)
+	}
+	// The os.Root stays open for the life of the returned FS; it holds one
+	// file descriptor, released when it is garbage collected.
+	return osRoot.FS(), filepath.ToSlash(rel), nil
+}
+
+// FindRoot returns the repository root for dir: the nearest ancestor (dir
+// included) holding .git or ferry.yaml, else dir itself.
+func FindRoot(dir string) string {
+	for d := dir; ; {
+		for _, marker := range []string{".git", "ferry.yaml"} {
+			if _, err := os.Stat(filepath.Join(d, marker)); err == nil {
+				return d
+			}
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
+}
+
+func (r *Renderer) render(ctx context.Context, fsys *repoFS, dir string) (*Result, error) {
+	info, err := fsys.stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, &Error{File: dir, Err: fmt.Errorf("directory not found: %w", ErrNotFound)}
+		}
+		return nil, &Error{File: dir, Err: err}
+	}
+	if !info.IsDir() {
+		return nil, &Error{File: dir, Err: fmt.Errorf("not a directory; render takes an environment directory: %w", ErrInvalid)}
+	}
+	sc := newScanner(fsys, r.opts.AllowRemoteBases)
+	file, err := sc.findKustomization(dir)
+	if err != nil {
+		return nil, err
+	}
+	if file == "" {
+		if file, err = generateKustomization(fsys, dir); err != nil {
+			return nil, err
+		}
+	}
+	userOrigins, err := annotate(fsys, file)
+	if err != nil {
+		return nil, err
+	}
+	top, err := sc.scan(dir, file, 0)
+	if err != nil {
+		return nil, err
+	}
+	var objs []built
+	if subs, ok := aggregateOf(top, sc); ok && !userOrigins {
+		r.log.Debug("rendering aggregate kustomization one sub-kustomization at a time", "dir", dir, "subs", len(subs))
+		objs, err = r.renderAggregate(ctx, fsys, top, subs)
+	} else {
+		objs, err = build(ctx, fsys, dir, file, userOrigins)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Dir: dir, Objects: make([]*manifest.Object, len(objs))}
+	lines := newLineFinder(fsys)
+	for i, b := range objs {
+		res.Objects[i] = lines.locate(b)
+	}
+	res.Files = fsys.files()
+	return res, nil
+}
+
+// annotate serves the kustomization file with origin annotations switched on,
+// and reports whether the file had switched them on itself.
+func annotate(fsys *repoFS, file string) (bool, error) {
+	data, err := fsys.ReadFile(abs(file))
+	if err != nil {
+		return false, &Error{File: file, Err: err}
+	}
+	annotated, user, err := withOriginAnnotations(file, data)
+	if err != nil {
+		return false, err
+	}
+	fsys.overrides[file] = annotated
+	return user, nil
+}
+
+// build runs kustomize on one kustomization and ties its errors to the file.
+func build(ctx context.Context, fsys *repoFS, dir, file string, userOrigins bool) ([]built, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	objs, err := kustomize(fsys, dir, userOrigins)
+	if err != nil {
+		if errors.Is(err, ErrOutsideRoot) {
+			return nil, &Error{File: file, Err: fmt.Errorf("%s: %w", cleanKustomizeError(err), ErrOutsideRoot)}
+		}
+		return nil, &Error{File: file, Err: &kindError{msg: cleanKustomizeError(err), kind: ErrInvalid}}
+	}
+	return objs, ctx.Err()
+}

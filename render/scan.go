@@ -1,0 +1,430 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// kustomizationFileNames are the names kustomize recognises, in its order.
+var kustomizationFileNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+
+// kustomization is what the scanner learned about one kustomization file.
+type kustomization struct {
+	dir  string // repository-relative directory
+	file string // repository-relative kustomization file
+	// fields are the top-level fields the file sets.
+	fields map[string]bool
+	// subdirs are the resources that are directories, in order.
+	subdirs []string
+	// fileResources counts the resources that are files.
+	fileResources int
+	// usesVars is true when this kustomization or one it includes uses the
+	// deprecated vars, which kustomize resolves across the whole build.
+	usesVars bool
+	// renames is true when this kustomization or one it includes sets a
+	// name prefix or suffix.
+	renames bool
+}
+
+// scanner walks the graph of kustomizations reachable from a directory
+// before kustomize builds it. It is the sandbox's gate: it refuses remote
+// bases, plugins, paths outside the repository and cycles, and it reports
+// missing files, each with the file and line of the offending entry — all
+// things kustomize would report late, vaguely, or after touching the network.
+type scanner struct {
+	fs          *repoFS
+	allowRemote bool
+	done        map[string]*kustomization
+	stack       []string
+}
+
+func newScanner(fsys *repoFS, allowRemote bool) *scanner {
+	return &scanner{fs: fsys, allowRemote: allowRemote, done: map[string]*kustomization{}}
+}
+
+// findKustomization returns the kustomization file in dir, "" when there is
+// none, or an error when there are several.
+func (s *scanner) findKustomization(dir string) (string, error) {
+	var found []string
+	for _, name := range kustomizationFileNames {
+		p := path.Join(dir, name)
+		if info, err := s.fs.stat(p); err == nil && !info.IsDir() {
+			found = append(found, p)
+		}
+	}
+	if len(found) > 1 {
+		return "", errorf(found[0], 0, ErrInvalid, "found several kustomization files in %s (%s): keep one", dir, strings.Join(found, ", "))
+	}
+	if len(found) == 0 {
+		return "", nil
+	}
+	return found[0], nil
+}
+
+// scan checks the kustomization in dir and everything it includes. from and
+// line name the entry that led here, for error messages.
+func (s *scanner) scan(dir, from string, line int) (*kustomization, error) {
+	if k, ok := s.done[dir]; ok {
+		return k, nil
+	}
+	for i, d := range s.stack {
+		if d == dir {
+			chain := append(append([]string{}, s.stack[i:]...), dir)
+			return nil, errorf(from, line, ErrCycle, "kustomizations include each other: %s; remove one of these references", strings.Join(chain, " -> "))
+		}
+	}
+	file, err := s.findKustomization(dir)
+	if err != nil {
+		return nil, err
+	}
+	if file == "" {
+		return nil, errorf(from, line, ErrNotFound, "directory %s has no kustomization.yaml; kustomize needs one in every directory listed as a resource (add one, or list the files instead)", dir)
+	}
+	data, err := s.fs.ReadFile(abs(file))
+	if err != nil {
+		return nil, &Error{File: file, Err: err}
+	}
+	root, err := parseKustomization(file, data)
+	if err != nil {
+		return nil, err
+	}
+	k := &kustomization{dir: dir, file: file, fields: map[string]bool{}}
+	s.stack = append(s.stack, dir)
+	defer func() { s.stack = s.stack[:len(s.stack)-1] }()
+
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, val := root.Content[i], root.Content[i+1]
+		k.fields[key.Value] = true
+		if err := s.field(k, key, val); err != nil {
+			return nil, err
+		}
+	}
+	s.done[dir] = k
+	return k, nil
+}
+
+func parseKustomization(file string, data []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
+		return nil, errorf(file, yamlErrorLine(err), ErrInvalid, "invalid YAML: %v", err)
+	}
+	if len(doc.Content) == 0 {
+		return &yaml.Node{Kind: yaml.MappingNode}, nil
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, errorf(file, root.Line, ErrInvalid, "a kustomization must be a mapping")
+	}
+	return root, nil
+}
+
+// field checks one top-level field of a kustomization.
+func (s *scanner) field(k *kustomization, key, val *yaml.Node) error {
+	switch key.Value {
+	case "resources", "bases":
+		for _, e := range seqScalars(val) {
+			if err := s.resource(k, e, false); err != nil {
+				return err
+			}
+		}
+	case "components":
+		for _, e := range seqScalars(val) {
+			if err := s.resource(k, e, true); err != nil {
+				return err
+			}
+		}
+	case "helmCharts", "helmChartInflationGenerator", "helmGlobals":
+		return errorf(k.file, key.Line, ErrPlugin,
+			"%s: ferry does not inflate Helm charts while rendering (it would run the helm binary and may download charts); render the chart into the repository with `helm template`, or deploy it with a Flux HelmRelease", key.Value)
+	case "generators", "transformers", "validators":
+		for _, e := range val.Content {
+			if err := s.plugin(k, key.Value, e); err != nil {
+				return err
+			}
+		}
+	case "crds", "configurations", "patchesStrategicMerge":
+		for _, e := range seqScalars(val) {
+			if strings.Contains(e.Value, "\n") {
+				continue // an inline patch
+			}
+			if err := s.file(k, e.Value, e.Line); err != nil {
+				return err
+			}
+		}
+	case "patches", "patchesJson6902", "replacements":
+		for _, e := range val.Content {
+			if p := mapScalar(e, "path"); p != nil {
+				if err := s.file(k, p.Value, p.Line); err != nil {
+					return err
+				}
+			}
+		}
+	case "openapi":
+		if p := mapScalar(val, "path"); p != nil {
+			return s.file(k, p.Value, p.Line)
+		}
+	case "configMapGenerator", "secretGenerator":
+		for _, gen := range val.Content {
+			var refs []*yaml.Node
+			if f := mapValue(gen, "files"); f != nil {
+				refs = append(refs, seqScalars(f)...)
+			}
+			if f := mapValue(gen, "envs"); f != nil {
+				refs = append(refs, seqScalars(f)...)
+			}
+			if f := mapScalar(gen, "env"); f != nil {
+				refs = append(refs, f)
+			}
+			for _, r := range refs {
+				// files entries may be written key=path.
+				p := r.Value
+				if _, after, found := strings.Cut(p, "="); found {
+					p = after
+				}
+				if err := s.file(k, p, r.Line); err != nil {
+					return err
+				}
+			}
+		}
+	case "vars":
+		k.usesVars = true
+	case "namePrefix", "nameSuffix":
+		k.renames = true
+	}
+	return nil
+}
+
+// resource checks an entry of resources, bases or components and scans the
+// kustomizations it leads to.
+func (s *scanner) resource(k *kustomization, e *yaml.Node, component bool) error {
+	ref := e.Value
+	if isURL(ref) || looksLikeGitRepo(ref) {
+		return s.remote(k, ref, e.Line)
+	}
+	p, err := s.local(k, ref, e.Line)
+	if err != nil {
+		return err
+	}
+	info, err := s.fs.stat(p)
+	if errors.Is(err, fs.ErrNotExist) && looksLikeRemoteHost(ref) {
+		return s.remote(k, ref, e.Line)
+	}
+	if err != nil {
+		return s.statError(k, ref, p, e.Line, err)
+	}
+	if !info.IsDir() {
+		if component {
+			return errorf(k.file, e.Line, ErrInvalid, "component %q is a file; components are directories holding a kustomization.yaml of kind Component", ref)
+		}
+		k.fileResources++
+		return nil
+	}
+	sub, err := s.scan(p, k.file, e.Line)
+	if err != nil {
+		return err
+	}
+	k.usesVars = k.usesVars || sub.usesVars
+	k.renames = k.renames || sub.renames
+	if !component {
+		k.subdirs = append(k.subdirs, p)
+	}
+	return nil
+}
+
+// plugin checks an entry of generators, transformers or validators: inline
+// configuration, a file of plugin configurations, or a kustomization
+// directory producing them.
+func (s *scanner) plugin(k *kustomization, field string, e *yaml.Node) error {
+	if e.Kind == yaml.MappingNode {
+		return s.pluginConfig(k.file, e.Line, field, e)
+	}
+	if e.Kind != yaml.ScalarNode {
+		return errorf(k.file, e.Line, ErrInvalid, "%s entries must be paths or inline configurations", field)
+	}
+	if strings.Contains(e.Value, "\n") {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(e.Value), &doc); err != nil || len(doc.Content) == 0 {
+			return errorf(k.file, e.Line, ErrInvalid, "inline %s configuration is not valid YAML", field)
+		}
+		return s.pluginConfig(k.file, e.Line, field, doc.Content[0])
+	}
+	if isURL(e.Value) || looksLikeGitRepo(e.Value) {
+		return s.remote(k, e.Value, e.Line)
+	}
+	p, err := s.local(k, e.Value, e.Line)
+	if err != nil {
+		return err
+	}
+	info, err := s.fs.stat(p)
+	if err != nil {
+		return s.statError(k, e.Value, p, e.Line, err)
+	}
+	if info.IsDir() {
+		_, err := s.scan(p, k.file, e.Line)
+		return err
+	}
+	data, err := s.fs.ReadFile(abs(p))
+	if err != nil {
+		return &Error{File: p, Err: err}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return errorf(p, yamlErrorLine(err), ErrInvalid, "invalid YAML: %v", err)
+		}
+		if len(doc.Content) > 0 {
+			if err := s.pluginConfig(p, doc.Content[0].Line, field, doc.Content[0]); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// pluginConfig refuses plugin configurations that are not kustomize
+// built-ins: exec plugins, Go plugins and KRM functions all run code.
+func (s *scanner) pluginConfig(file string, line int, field string, cfg *yaml.Node) error {
+	apiVersion := ""
+	if v := mapScalar(cfg, "apiVersion"); v != nil {
+		apiVersion = v.Value
+	}
+	kind := ""
+	if v := mapScalar(cfg, "kind"); v != nil {
+		kind = v.Value
+	}
+	fn := false
+	if meta := mapValue(cfg, "metadata"); meta != nil {
+		if ann := mapValue(meta, "annotations"); ann != nil {
+			fn = mapValue(ann, "config.kubernetes.io/function") != nil || mapValue(ann, "config.k8s.io/function") != nil
+		}
+	}
+	if fn {
+		return errorf(file, line, ErrPlugin, "%s: %s %s is a KRM function; ferry does not run functions while rendering (they execute containers or binaries): run them beforehand and commit their output, or use kustomize's built-in transformers", field, apiVersion, kind)
+	}
+	if apiVersion != "builtin" && apiVersion != "" {
+		return errorf(file, line, ErrPlugin, "%s: %s %s is an external plugin; ferry runs only kustomize's built-in plugins (apiVersion: builtin): run it beforehand and commit its output", field, apiVersion, kind)
+	}
+	return nil
+}
+
+// file checks a reference to a file read by kustomize.
+func (s *scanner) file(k *kustomization, ref string, line int) error {
+	if isURL(ref) {
+		return s.remote(k, ref, line)
+	}
+	p, err := s.local(k, ref, line)
+	if err != nil {
+		return err
+	}
+	if _, err := s.fs.stat(p); err != nil {
+		return s.statError(k, ref, p, line, err)
+	}
+	return nil
+}
+
+// local resolves a relative reference against the kustomization's directory,
+// refusing absolute paths and paths that leave the repository.
+func (s *scanner) local(k *kustomization, ref string, line int) (string, error) {
+	if path.IsAbs(ref) {
+		return "", errorf(k.file, line, ErrOutsideRoot, "%q is an absolute path; use a path relative to the kustomization, inside the repository", ref)
+	}
+	p := path.Join(k.dir, ref)
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return "", errorf(k.file, line, ErrOutsideRoot, "%q leads outside the repository root; ferry reads only files inside the repository (set the root with --root if the repository is larger)", ref)
+	}
+	return p, nil
+}
+
+func (s *scanner) statError(k *kustomization, ref, p string, line int, err error) error {
+	if errors.Is(err, ErrOutsideRoot) {
+		return errorf(k.file, line, ErrOutsideRoot, "%q is a symlink leading outside the repository root; ferry does not follow it", ref)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return errorf(k.file, line, ErrNotFound, "%q not found (looked for %s); fix the path or add the file", ref, p)
+	}
+	return &Error{File: k.file, Line: line, Err: err}
+}
+
+func (s *scanner) remote(k *kustomization, ref string, line int) error {
+	if s.allowRemote {
+		return nil
+	}
+	return errorf(k.file, line, ErrRemoteBase, "%q is remote; ferry renders offline by default: vendor it into the repository, or allow remote bases (Options.AllowRemoteBases, --allow-remote-bases)", ref)
+}
+
+// isURL reports references with a scheme kustomize would fetch or clone.
+func isURL(ref string) bool {
+	for _, scheme := range []string{"http://", "https://", "ssh://", "git://", "git::", "file://"} {
+		if strings.HasPrefix(ref, scheme) {
+			return true
+		}
+	}
+	return false
+}
+
+// looksLikeGitRepo reports scp-like git references (git@host:org/repo) and
+// references with kustomize's ref query.
+func looksLikeGitRepo(ref string) bool {
+	return strings.HasPrefix(ref, "git@") || strings.Contains(ref, "?ref=") || strings.Contains(ref, "?version=")
+}
+
+// looksLikeRemoteHost reports references such as github.com/org/repo/path
+// that kustomize treats as git repositories when no such local path exists.
+func looksLikeRemoteHost(ref string) bool {
+	first, _, found := strings.Cut(ref, "/")
+	return found && strings.Contains(first, ".") && first != "." && first != ".." && !strings.HasPrefix(first, ".")
+}
+
+func seqScalars(n *yaml.Node) []*yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	out := make([]*yaml.Node, 0, len(n.Content))
+	for _, e := range n.Content {
+		if e.Kind == yaml.ScalarNode {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func mapScalar(n *yaml.Node, key string) *yaml.Node {
+	v := mapValue(n, key)
+	if v == nil || v.Kind != yaml.ScalarNode {
+		return nil
+	}
+	return v
+}
+
+func yamlErrorLine(err error) int {
+	var line int
+	msg := err.Error()
+	if i := strings.Index(msg, "line "); i >= 0 {
+		_, _ = fmt.Sscanf(msg[i:], "line %d", &line)
+	}
+	return line
+}
