@@ -25,7 +25,10 @@ var buildMu sync.Mutex
 type built struct {
 	obj *manifest.Object
 	// origin as kustomize recorded it, paths made repository-relative.
-	file, repo, generator string
+	file, repo string
+	// generator is the kind of the generator (ConfigMapGenerator,
+	// SecretGenerator) for generated objects.
+	generator string
 }
 
 // kustomize builds the kustomization in dir (repository-relative) with
@@ -71,7 +74,7 @@ func kustomize(fsys *repoFS, dir string, userOrigins bool) (out []built, err err
 				}
 			case o.ConfiguredIn != "":
 				b.file = path.Join(dir, o.ConfiguredIn)
-				b.generator = o.ConfiguredBy.Name
+				b.generator = o.ConfiguredBy.Kind
 			default:
 				b.file = path.Join(dir, o.Path)
 			}

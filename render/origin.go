@@ -15,11 +15,11 @@ type lineFinder struct {
 
 	mu    sync.Mutex
 	files map[string][]*manifest.Object
-	kusts map[string]map[string]int // kustomization file -> generator name -> line
+	kusts map[string]map[string][]generatorEntry // kustomization file -> generator field -> entries
 }
 
 func newLineFinder(fsys *repoFS) *lineFinder {
-	return &lineFinder{fs: fsys, files: map[string][]*manifest.Object{}, kusts: map[string]map[string]int{}}
+	return &lineFinder{fs: fsys, files: map[string][]*manifest.Object{}, kusts: map[string]map[string][]generatorEntry{}}
 }
 
 // locate returns b's object with its origin line filled in where it can be
@@ -31,7 +31,7 @@ func (f *lineFinder) locate(b built) *manifest.Object {
 		return b.obj
 	}
 	if b.generator != "" {
-		origin.Line = f.generatorLine(origin.File, b.generator)
+		origin.Line = f.generatorLine(origin.File, b.generator, b.obj.Name())
 	} else {
 		origin.Line = f.objectLine(origin.File, b.obj)
 	}
@@ -73,12 +73,15 @@ func (f *lineFinder) objectLine(file string, obj *manifest.Object) int {
 	return best
 }
 
-func (f *lineFinder) generatorLine(file, name string) int {
+// generatorLine finds the entry of the generator kind (ConfigMapGenerator,
+// SecretGenerator) that made the object named name: kustomize records the
+// kustomization but not the entry, and the name may carry prefixes, suffixes
+// and a hash, so the longest entry name contained in it wins.
+func (f *lineFinder) generatorLine(file, kind, name string) int {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	entries, ok := f.kusts[file]
 	if !ok {
-		entries = map[string]int{}
+		entries = map[string][]generatorEntry{}
 		// The real file, not the annotated copy kustomize read: lines must
 		// be the ones a person sees.
 		if data, err := f.fs.readRepoFile(file); err == nil {
@@ -90,9 +93,7 @@ func (f *lineFinder) generatorLine(file, name string) int {
 					}
 					for _, g := range gens.Content {
 						if n := mapScalar(g, "name"); n != nil {
-							if _, seen := entries[n.Value]; !seen {
-								entries[n.Value] = g.Line
-							}
+							entries[field] = append(entries[field], generatorEntry{name: n.Value, line: g.Line})
 						}
 					}
 				}
@@ -100,5 +101,22 @@ func (f *lineFinder) generatorLine(file, name string) int {
 		}
 		f.kusts[file] = entries
 	}
-	return entries[name]
+	f.mu.Unlock()
+
+	field := "configMapGenerator"
+	if kind == "SecretGenerator" {
+		field = "secretGenerator"
+	}
+	line, best := 0, -1
+	for _, e := range entries[field] {
+		if strings.Contains(name, e.name) && len(e.name) > best {
+			line, best = e.line, len(e.name)
+		}
+	}
+	return line
+}
+
+type generatorEntry struct {
+	name string
+	line int
 }

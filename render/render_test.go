@@ -1,0 +1,269 @@
+package render_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ferrygitops/ferry/manifest"
+	"github.com/ferrygitops/ferry/render"
+)
+
+func yamlOf(t *testing.T, res *render.Result) string {
+	t.Helper()
+	var b strings.Builder
+	require.NoError(t, res.WriteYAML(&b))
+	return b.String()
+}
+
+// TestParity renders every case under testdata/parity and compares the output
+// with what the kustomize CLI printed for it (see testdata/parity/README.md).
+func TestParity(t *testing.T) {
+	cases, err := filepath.Glob("testdata/parity/*/case.txt")
+	require.NoError(t, err)
+	require.NotEmpty(t, cases, "no parity cases found")
+	for _, c := range cases {
+		dir := filepath.Dir(c)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			target, err := os.ReadFile(c)
+			require.NoError(t, err)
+			want, err := os.ReadFile(filepath.Join(dir, "want.yaml"))
+			require.NoError(t, err)
+			r, err := render.New(render.Options{Root: filepath.Join(dir, "repo")})
+			require.NoError(t, err)
+			res, err := r.Render(context.Background(), filepath.Join(dir, "repo", strings.TrimSpace(string(target))))
+			require.NoError(t, err)
+			assert.Equal(t, string(want), yamlOf(t, res))
+		})
+	}
+}
+
+// TestExampleOverlays checks the README's promise: each overlay of the shop
+// example renders exactly as kustomize build prints it.
+func TestExampleOverlays(t *testing.T) {
+	r, err := render.New(render.Options{})
+	require.NoError(t, err)
+	for _, env := range []string{"dev", "staging", "production"} {
+		t.Run(env, func(t *testing.T) {
+			want, err := os.ReadFile(filepath.Join("testdata", "golden", "shop", "overlays-"+env+".yaml"))
+			require.NoError(t, err)
+			res, err := r.Render(context.Background(), filepath.Join("..", "examples", "shop", "overlays", env))
+			require.NoError(t, err)
+			assert.Equal(t, string(want), yamlOf(t, res))
+			assert.Equal(t, "overlays/"+env, res.Dir, "the root is the example repo, marked by its ferry.yaml")
+			for _, o := range res.Objects {
+				assert.NotEmpty(t, o.Origin().File, "%s has no origin", o.ID())
+				assert.Positive(t, o.Origin().Line, "%s has no origin line", o.ID())
+			}
+		})
+	}
+}
+
+// inMemory is a small base + overlay repository.
+func inMemory() fstest.MapFS {
+	return fstest.MapFS{
+		"base/kustomization.yaml": {Data: []byte(`resources:
+- deployment.yaml
+- service.yaml
+configMapGenerator:
+- name: api-config
+  literals:
+  - LOG_LEVEL=info
+`)},
+		"base/deployment.yaml": {Data: []byte(`# the API
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+      - name: api
+        image: ghcr.io/acme/api:1.0.0
+        envFrom:
+        - configMapRef:
+            name: api-config
+`)},
+		"base/service.yaml": {Data: []byte(`apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  ports:
+  - port: 80
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: api
+`)},
+		"overlays/prod/kustomization.yaml": {Data: []byte(`namespace: prod
+resources:
+- ../../base
+images:
+- name: ghcr.io/acme/api
+  newTag: 1.2.0
+`)},
+	}
+}
+
+func TestRenderInMemory(t *testing.T) {
+	r, err := render.New(render.Options{FS: inMemory()})
+	require.NoError(t, err)
+	res, err := r.Render(context.Background(), "overlays/prod")
+	require.NoError(t, err)
+
+	assert.Equal(t, `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: api
+  namespace: prod
+---
+apiVersion: v1
+data:
+  LOG_LEVEL: info
+kind: ConfigMap
+metadata:
+  name: api-config-hf678c7m2b
+  namespace: prod
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+  namespace: prod
+spec:
+  ports:
+  - port: 80
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: prod
+spec:
+  template:
+    spec:
+      containers:
+      - envFrom:
+        - configMapRef:
+            name: api-config-hf678c7m2b
+        image: ghcr.io/acme/api:1.2.0
+        name: api
+`, yamlOf(t, res))
+
+	origins := map[string]string{}
+	for _, o := range res.Objects {
+		origins[o.ID().String()] = o.Origin().String()
+	}
+	assert.Equal(t, map[string]string{
+		"ServiceAccount/prod/api":              "base/service.yaml:9",
+		"ConfigMap/prod/api-config-hf678c7m2b": "base/kustomization.yaml:5",
+		"Service/prod/api":                     "base/service.yaml:1",
+		"apps/Deployment/prod/api":             "base/deployment.yaml:2",
+	}, origins)
+
+	var paths []string
+	for _, f := range res.Files {
+		paths = append(paths, f.Path)
+		assert.Len(t, f.SHA256, 64, f.Path)
+	}
+	assert.Equal(t, []string{"base/deployment.yaml", "base/kustomization.yaml", "base/service.yaml", "overlays/prod/kustomization.yaml"}, paths)
+	// The hash is of the file as it is on disk, not of the copy ferry annotates.
+	assert.Equal(t, sha256Hex(inMemory()["overlays/prod/kustomization.yaml"].Data), res.Files[3].SHA256)
+}
+
+func TestRenderPlainDirectory(t *testing.T) {
+	fsys := fstest.MapFS{
+		"clusters/prod/apps.yaml":              {Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: apps\n")},
+		"clusters/prod/infra/net.yml":          {Data: []byte("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: infra\n")},
+		"clusters/prod/.hidden/x.yaml":         {Data: []byte("not: kubernetes\n")},
+		"clusters/prod/README.md":              {Data: []byte("# docs\n")},
+		"clusters/prod/sub/kustomization.yaml": {Data: []byte("namePrefix: sub-\nresources:\n- cm.yaml\n")},
+		"clusters/prod/sub/cm.yaml":            {Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n")},
+		"clusters/prod/sub/ignored.yaml":       {Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-listed\n")},
+		"empty/.keep":                          {Data: nil},
+	}
+	r, err := render.New(render.Options{FS: fsys})
+	require.NoError(t, err)
+	res, err := r.Render(context.Background(), "clusters/prod")
+	require.NoError(t, err)
+	var ids []string
+	for _, o := range res.Objects {
+		ids = append(ids, o.ID().String()+" "+o.Origin().String())
+	}
+	assert.Equal(t, []string{
+		"Namespace/infra clusters/prod/infra/net.yml:1",
+		"ConfigMap/apps clusters/prod/apps.yaml:1",
+		"ConfigMap/sub-cm clusters/prod/sub/cm.yaml:1",
+	}, ids, "YAML files below the directory, kustomizations in place of their directories, hidden entries skipped")
+
+	res, err = r.Render(context.Background(), "empty")
+	require.NoError(t, err)
+	assert.Empty(t, res.Objects)
+}
+
+func TestRenderConcurrent(t *testing.T) {
+	r, err := render.New(render.Options{})
+	require.NoError(t, err)
+	envs := []string{"dev", "staging", "production"}
+	want := map[string]string{}
+	for _, env := range envs {
+		res, err := r.Render(context.Background(), filepath.Join("..", "examples", "shop", "overlays", env))
+		require.NoError(t, err)
+		want[env] = yamlOf(t, res)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 24)
+	for i := range 24 {
+		env := envs[i%len(envs)]
+		wg.Go(func() {
+			res, err := r.Render(context.Background(), filepath.Join("..", "examples", "shop", "overlays", env))
+			if err != nil {
+				errs <- err
+				return
+			}
+			var b strings.Builder
+			if err := res.WriteYAML(&b); err != nil {
+				errs <- err
+				return
+			}
+			if b.String() != want[env] {
+				errs <- assert.AnError
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestRenderHonoursContext(t *testing.T) {
+	r, err := render.New(render.Options{FS: inMemory()})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = r.Render(ctx, "overlays/prod")
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+func TestObjectsAreManifestObjects(t *testing.T) {
+	r, err := render.New(render.Options{FS: inMemory()})
+	require.NoError(t, err)
+	res, err := r.Render(context.Background(), "overlays/prod")
+	require.NoError(t, err)
+	dep := manifest.Index(res.Objects)[manifest.ID{Group: "apps", Kind: "Deployment", Namespace: "prod", Name: "api"}]
+	require.NotNil(t, dep)
+	_, hasOrigin := dep.Field("metadata", "annotations")
+	assert.False(t, hasOrigin, "origin annotations used internally are stripped")
+}
