@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ferrygitops/ferry/internal/yamlerr"
 )
 
 // maxNodes bounds the YAML nodes one document may expand to, aliases
@@ -47,7 +48,7 @@ func Decode(file string, data []byte) ([]*Object, error) {
 			return objs, nil
 		}
 		if err != nil {
-			return nil, &DecodeError{File: file, Line: yamlErrorLine(err), Err: fmt.Errorf("invalid YAML: %w", err)}
+			return nil, &DecodeError{File: file, Line: yamlerr.Line(err), Err: fmt.Errorf("invalid YAML: %s", yamlerr.Message(err))}
 		}
 		if len(doc.Content) == 0 {
 			continue
@@ -251,25 +252,4 @@ func nodeKindName(n *yaml.Node) string {
 		return "alias"
 	}
 	return "document"
-}
-
-// yamlErrorLine extracts the line number from a yaml.v3 error such as
-// "yaml: line 3: mapping values are not allowed in this context".
-func yamlErrorLine(err error) int {
-	msg := err.Error()
-	const marker = "line "
-	i := bytes.Index([]byte(msg), []byte(marker))
-	if i < 0 {
-		return 0
-	}
-	j := i + len(marker)
-	k := j
-	for k < len(msg) && msg[k] >= '0' && msg[k] <= '9' {
-		k++
-	}
-	line, convErr := strconv.Atoi(msg[j:k])
-	if convErr != nil {
-		return 0
-	}
-	return line
 }

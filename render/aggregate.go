@@ -27,7 +27,7 @@ import (
 // references across parts. References across parts to hash-suffixed
 // generated objects are checked after building (see crossReference).
 func aggregateOf(k *kustomization, sc *scanner) ([]*kustomization, bool) {
-	if len(k.subdirs) < 2 || k.fileResources > 0 || k.usesVars || k.renames {
+	if len(k.subdirs) < 2 || len(k.fileResources) > 0 || k.usesVars || k.renames {
 		return nil, false
 	}
 	for field := range k.fields {

@@ -119,10 +119,10 @@ func (r *Renderer) open(dir string) (fs.FS, string, error) {
 	}
 	info, err := os.Stat(absDir)
 	if err != nil {
-		return nil, "", &Error{File: dir, Err: fmt.Errorf("directory not found: %w", ErrNotFound)}
+		return nil, "", errorf(dir, 0, ErrNotFound, "directory not found")
 	}
 	if !info.IsDir() {
-		return nil, "", &Error{File: dir, Err: fmt.Errorf("not a directory; render takes an environment directory: %w", ErrInvalid)}
+		return nil, "", errorf(dir, 0, ErrInvalid, "not a directory; render takes an environment directory")
 	}
 	root := r.opts.Root
 	if root == "" {
@@ -134,7 +134,7 @@ func (r *Renderer) open(dir string) (fs.FS, string, error) {
 	}
 	rel, err := filepath.Rel(root, absDir)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return nil, "", &Error{File: dir, Err: fmt.Errorf("directory is outside the repository root %s: %w", root, ErrOutsideRoot)}
+		return nil, "", errorf(dir, 0, ErrOutsideRoot, "directory is outside the repository root %s (set the root with --root)", root)
 	}
 	osRoot, err := os.OpenRoot(root)
 	if err != nil {
@@ -166,12 +166,12 @@ func (r *Renderer) render(ctx context.Context, fsys *repoFS, dir string) (*Resul
 	info, err := fsys.stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, &Error{File: dir, Err: fmt.Errorf("directory not found: %w", ErrNotFound)}
+			return nil, errorf(dir, 0, ErrNotFound, "directory not found")
 		}
 		return nil, &Error{File: dir, Err: err}
 	}
 	if !info.IsDir() {
-		return nil, &Error{File: dir, Err: fmt.Errorf("not a directory; render takes an environment directory: %w", ErrInvalid)}
+		return nil, errorf(dir, 0, ErrInvalid, "not a directory; render takes an environment directory")
 	}
 	sc := newScanner(fsys, r.opts.AllowRemoteBases)
 	file, err := sc.findKustomization(dir)
@@ -199,6 +199,11 @@ func (r *Renderer) render(ctx context.Context, fsys *repoFS, dir string) (*Resul
 		objs, err = build(ctx, fsys, dir, file, userOrigins)
 	}
 	if err != nil {
+		if errors.Is(err, ErrInvalid) {
+			if precise := sc.diagnose(); precise != nil {
+				return nil, precise
+			}
+		}
 		return nil, err
 	}
 	res := &Result{Dir: dir, Objects: make([]*manifest.Object, len(objs))}

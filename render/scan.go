@@ -3,13 +3,16 @@ package render
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ferrygitops/ferry/internal/yamlerr"
+	"github.com/ferrygitops/ferry/manifest"
 )
 
 // kustomizationFileNames are the names kustomize recognises, in its order.
@@ -23,8 +26,8 @@ type kustomization struct {
 	fields map[string]bool
 	// subdirs are the resources that are directories, in order.
 	subdirs []string
-	// fileResources counts the resources that are files.
-	fileResources int
+	// fileResources are the resources that are files, in order.
+	fileResources []string
 	// usesVars is true when this kustomization or one it includes uses the
 	// deprecated vars, which kustomize resolves across the whole build.
 	usesVars bool
@@ -114,7 +117,7 @@ func parseKustomization(file string, data []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
-		return nil, errorf(file, yamlErrorLine(err), ErrInvalid, "invalid YAML: %v", err)
+		return nil, errorf(file, yamlerr.Line(err), ErrInvalid, "invalid YAML: %s", yamlerr.Message(err))
 	}
 	if len(doc.Content) == 0 {
 		return &yaml.Node{Kind: yaml.MappingNode}, nil
@@ -224,7 +227,7 @@ func (s *scanner) resource(k *kustomization, e *yaml.Node, component bool) error
 		if component {
 			return errorf(k.file, e.Line, ErrInvalid, "component %q is a file; components are directories holding a kustomization.yaml of kind Component", ref)
 		}
-		k.fileResources++
+		k.fileResources = append(k.fileResources, p)
 		return nil
 	}
 	sub, err := s.scan(p, k.file, e.Line)
@@ -283,7 +286,7 @@ func (s *scanner) plugin(k *kustomization, field string, e *yaml.Node) error {
 			return nil
 		}
 		if err != nil {
-			return errorf(p, yamlErrorLine(err), ErrInvalid, "invalid YAML: %v", err)
+			return errorf(p, yamlerr.Line(err), ErrInvalid, "invalid YAML: %s", yamlerr.Message(err))
 		}
 		if len(doc.Content) > 0 {
 			if err := s.pluginConfig(p, doc.Content[0].Line, field, doc.Content[0]); err != nil {
@@ -420,11 +423,40 @@ func mapScalar(n *yaml.Node, key string) *yaml.Node {
 	return v
 }
 
-func yamlErrorLine(err error) int {
-	var line int
-	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
-		_, _ = fmt.Sscanf(msg[i:], "line %d", &line)
+// diagnose looks for the input behind a failed build that kustomize reports
+// without a line: a resource file that is not valid YAML or not a Kubernetes
+// object. It returns nil when it finds nothing more precise to say. It runs
+// only after a failure, so the happy path parses nothing twice.
+func (s *scanner) diagnose() error {
+	dirs := make([]string, 0, len(s.done))
+	for d := range s.done {
+		dirs = append(dirs, d)
 	}
-	return line
+	slices.Sort(dirs)
+	for _, d := range dirs {
+		k := s.done[d]
+		seen := map[manifest.ID]manifest.Origin{}
+		for _, p := range k.fileResources {
+			data, err := s.fs.ReadFile(abs(p))
+			if err != nil {
+				continue
+			}
+			objs, err := manifest.Decode(p, data)
+			var de *manifest.DecodeError
+			if errors.As(err, &de) {
+				if _, real := fs.Stat(s.fs.fsys, k.file); real != nil {
+					return errorf(de.File, de.Line, ErrInvalid, "%v; %s has no kustomization.yaml, so every YAML file below it must be a Kubernetes object (as in Flux): move the file out or add a kustomization.yaml", de.Err, k.dir)
+				}
+				return errorf(de.File, de.Line, ErrInvalid, "%v (listed in %s)", de.Err, k.file)
+			}
+			for _, o := range objs {
+				if first, dup := seen[o.ID()]; dup {
+					return errorf(o.Origin().File, o.Origin().Line, ErrInvalid,
+						"%s is defined twice, here and at %s (both listed in %s); object IDs must be unique: remove one or rename it", o.ID(), first, k.file)
+				}
+				seen[o.ID()] = o.Origin()
+			}
+		}
+	}
+	return nil
 }
