@@ -3,8 +3,11 @@ package render
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"sigs.k8s.io/kustomize/kyaml/resid"
 
@@ -40,7 +43,7 @@ func aggregateOf(k *kustomization, sc *scanner) ([]*kustomization, bool) {
 	subs := make([]*kustomization, 0, len(k.subdirs))
 	for _, d := range k.subdirs {
 		sub := sc.done[d]
-		if sub == nil || sub.fields["buildMetadata"] || sub.fields["openapi"] || sub.fields["sortOptions"] {
+		if sub == nil || sub.fields["buildMetadata"] || sub.customSchema || sub.fields["sortOptions"] {
 			return nil, false
 		}
 		subs = append(subs, sub)
@@ -62,22 +65,33 @@ func aggregateOf(k *kustomization, sc *scanner) ([]*kustomization, bool) {
 // order. If the parts refer to each other by names that kustomize would have
 // rewritten, it falls back to building the aggregate whole.
 func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, top *kustomization, subs []*kustomization) ([]built, error) {
-	parts := make([][]built, len(subs))
-	var all []built
-	for i, sub := range subs {
+	// Annotate every part first: the overrides must not change while
+	// builds read them.
+	for _, sub := range subs {
 		if _, err := annotate(fsys, sub.file); err != nil {
 			return nil, err
 		}
-		objs, err := build(ctx, fsys, sub.dir, sub.file, false)
-		if err != nil {
-			return nil, err
-		}
-		parts[i] = objs
-		all = append(all, objs...)
+	}
+	parts := make([][]built, len(subs))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, sub := range subs {
+		g.Go(func() error {
+			objs, err := build(gctx, fsys, sub, false)
+			parts[i] = objs
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var all []built
+	for _, p := range parts {
+		all = append(all, p...)
 	}
 	if ref, ok := crossReference(parts); ok {
 		r.log.Debug("parts of the aggregate refer to each other; building it whole", "dir", top.dir, "reference", ref)
-		return build(ctx, fsys, top.dir, top.file, false)
+		return build(ctx, fsys, top, false)
 	}
 	ids := make([]resid.ResId, len(all))
 	owner := make(map[resid.ResId]int, len(all))
@@ -119,7 +133,8 @@ func resIDOf(o *manifest.Object) resid.ResId {
 func legacyCompare(a, b resid.ResId) int {
 	if !a.Gvk.Equals(b.Gvk) {
 		if a.Kind == "Namespace" && b.Kind == "Namespace" && (a.Group == "" || b.Group == "") {
-			// kustomize's special case: core Namespaces after others.
+			// kustomize's special case: the GVK order is reversed, which puts
+			// core Namespaces (group ~G) before grouped ones.
 			return -strings.Compare(gvkSortString(a.Gvk), gvkSortString(b.Gvk))
 		}
 		if a.Gvk.IsLessThan(b.Gvk) {

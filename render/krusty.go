@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -14,12 +15,57 @@ import (
 	"github.com/ferrygitops/ferry/manifest"
 )
 
-// buildMu serialises kustomize builds. kustomize keeps its OpenAPI schema in
-// package-level state that concurrent builds corrupt
-// (kubernetes-sigs/kustomize#3659), so every build in the process runs alone,
-// starting and ending with that state reset. This is the one piece of
-// package-level state in ferry, and it exists only to quarantine kustomize's.
-var buildMu sync.Mutex
+// kustomize keeps its OpenAPI schema in package-level state. Concurrent
+// builds that each set it corrupt it (kubernetes-sigs/kustomize#3659,
+// #4824), and a kustomization's openapi field replaces it for the rest of the
+// process. ferry quarantines it behind buildMu: a build that sets a custom
+// schema runs alone and resets the schema after itself; other builds share
+// the built-in schema, parsed once, and may run concurrently (kyaml guards
+// its lazy parsing with a lock of its own). fluxcd/pkg instead serialises all
+// builds and resets the schema around each; parsing the built-in schema again
+// costs more than building a small kustomization. These two variables are
+// the only package-level state in ferry, and exist only to contain
+// kustomize's.
+var (
+	buildMu sync.RWMutex
+	// schemaClean says kustomize's schema is the built-in one, parsed. It
+	// is false at start (other code in the process may use kustomize too),
+	// and after a build panicked.
+	schemaClean atomic.Bool
+)
+
+// enterBuild takes buildMu for a build, exclusively when the build sets a
+// custom schema, and returns the function that releases it.
+func enterBuild(customSchema bool) (leave func(panicked bool)) {
+	if customSchema {
+		buildMu.Lock()
+		openapi.ResetOpenAPI()
+		return func(bool) {
+			openapi.ResetOpenAPI()
+			schemaClean.Store(false)
+			buildMu.Unlock()
+		}
+	}
+	for {
+		buildMu.RLock()
+		if schemaClean.Load() {
+			return func(panicked bool) {
+				if panicked {
+					schemaClean.Store(false)
+				}
+				buildMu.RUnlock()
+			}
+		}
+		buildMu.RUnlock()
+		buildMu.Lock()
+		if !schemaClean.Load() {
+			openapi.ResetOpenAPI()
+			_ = openapi.Schema() // parse the built-in schema once, alone
+			schemaClean.Store(true)
+		}
+		buildMu.Unlock()
+	}
+}
 
 // built is an object from a kustomize build with its raw origin.
 type built struct {
@@ -36,16 +82,18 @@ type built struct {
 // objects in kustomize's output order with their origins. userOrigins says
 // whether the kustomization asked for origin annotations itself, in which case
 // they stay in the output as kustomize would print them.
-func kustomize(fsys *repoFS, dir string, userOrigins bool) (out []built, err error) {
-	buildMu.Lock()
-	defer buildMu.Unlock()
+// customSchema says whether the kustomizations built use the openapi field.
+func kustomize(fsys *repoFS, dir string, userOrigins, customSchema bool) (out []built, err error) {
+	leave := enterBuild(customSchema)
+	panicked := true
+	defer func() { leave(panicked) }()
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("kustomize panicked: %v: %w", r, ErrInvalid)
+			return
 		}
+		panicked = false
 	}()
-	openapi.ResetOpenAPI()
-	defer openapi.ResetOpenAPI()
 
 	// The options of `kustomize build` without flags: legacy output order,
 	// loads restricted to the kustomization's directory tree, built-in

@@ -183,11 +183,13 @@ func (r *Renderer) render(ctx context.Context, fsys *repoFS, dir string) (*Resul
 			return nil, err
 		}
 	}
-	userOrigins, err := annotate(fsys, file)
+	// Scan the kustomizations as written, then switch origin annotations on
+	// in the copy kustomize reads.
+	top, err := sc.scan(dir, file, 0)
 	if err != nil {
 		return nil, err
 	}
-	top, err := sc.scan(dir, file, 0)
+	userOrigins, err := annotate(fsys, file)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +198,7 @@ func (r *Renderer) render(ctx context.Context, fsys *repoFS, dir string) (*Resul
 		r.log.Debug("rendering aggregate kustomization one sub-kustomization at a time", "dir", dir, "subs", len(subs))
 		objs, err = r.renderAggregate(ctx, fsys, top, subs)
 	} else {
-		objs, err = build(ctx, fsys, dir, file, userOrigins)
+		objs, err = build(ctx, fsys, top, userOrigins)
 	}
 	if err != nil {
 		if errors.Is(err, ErrInvalid) {
@@ -231,11 +233,12 @@ func annotate(fsys *repoFS, file string) (bool, error) {
 }
 
 // build runs kustomize on one kustomization and ties its errors to the file.
-func build(ctx context.Context, fsys *repoFS, dir, file string, userOrigins bool) ([]built, error) {
+func build(ctx context.Context, fsys *repoFS, k *kustomization, userOrigins bool) ([]built, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	objs, err := kustomize(fsys, dir, userOrigins)
+	file := k.file
+	objs, err := kustomize(fsys, k.dir, userOrigins, k.customSchema)
 	if err != nil {
 		if errors.Is(err, ErrOutsideRoot) {
 			return nil, &Error{File: file, Err: fmt.Errorf("%s: %w", cleanKustomizeError(err), ErrOutsideRoot)}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ferrygitops/ferry/internal/testrepo"
 	"github.com/ferrygitops/ferry/manifest"
 	"github.com/ferrygitops/ferry/render"
 )
@@ -266,4 +267,40 @@ func TestObjectsAreManifestObjects(t *testing.T) {
 	require.NotNil(t, dep)
 	_, hasOrigin := dep.Field("metadata", "annotations")
 	assert.False(t, hasOrigin, "origin annotations used internally are stripped")
+}
+
+// TestRenderConcurrentMixed renders, all at once, kustomizations that share
+// kustomize's built-in schema (including an aggregate whose parts build in
+// parallel) and one that sets its own (openapi field), which must run alone.
+// Run with -race.
+func TestRenderConcurrentMixed(t *testing.T) {
+	fsys := testrepo.MapFS(6)
+	fsys["custom/kustomization.yaml"] = file("openapi:\n  version: v1.21.2\nresources:\n- ../apps/base/app-0001\n")
+	r, err := render.New(render.Options{FS: fsys})
+	require.NoError(t, err)
+	dirs := []string{"apps/dev", "apps/production", "custom", "apps/staging/app-0002"}
+	want := map[string]string{}
+	for _, d := range dirs {
+		res, err := r.Render(context.Background(), d)
+		require.NoError(t, err, d)
+		want[d] = yamlOf(t, res)
+	}
+	var wg sync.WaitGroup
+	got := make([]string, 16)
+	for i := range got {
+		wg.Go(func() {
+			res, err := r.Render(context.Background(), dirs[i%len(dirs)])
+			if err != nil {
+				got[i] = err.Error()
+				return
+			}
+			var b strings.Builder
+			_ = res.WriteYAML(&b)
+			got[i] = b.String()
+		})
+	}
+	wg.Wait()
+	for i, g := range got {
+		assert.Equal(t, want[dirs[i%len(dirs)]], g, dirs[i%len(dirs)])
+	}
 }

@@ -31,6 +31,9 @@ type kustomization struct {
 	// usesVars is true when this kustomization or one it includes uses the
 	// deprecated vars, which kustomize resolves across the whole build.
 	usesVars bool
+	// customSchema is true when this kustomization or one it includes sets
+	// kustomize's OpenAPI schema (the openapi field).
+	customSchema bool
 	// renames is true when this kustomization or one it includes sets a
 	// name prefix or suffix.
 	renames bool
@@ -171,6 +174,7 @@ func (s *scanner) field(k *kustomization, key, val *yaml.Node) error {
 			}
 		}
 	case "openapi":
+		k.customSchema = true
 		if p := mapScalar(val, "path"); p != nil {
 			return s.file(k, p.Value, p.Line)
 		}
@@ -236,6 +240,7 @@ func (s *scanner) resource(k *kustomization, e *yaml.Node, component bool) error
 	}
 	k.usesVars = k.usesVars || sub.usesVars
 	k.renames = k.renames || sub.renames
+	k.customSchema = k.customSchema || sub.customSchema
 	if !component {
 		k.subdirs = append(k.subdirs, p)
 	}

@@ -1,0 +1,119 @@
+// Package testrepo generates GitOps repositories of any size for tests and
+// benchmarks, in the usual Flux layout: apps/base/<app> holds each app,
+// apps/<env>/<app> overlays it per environment, and apps/<env> aggregates
+// every app overlay of the environment. Nothing is committed: repositories are
+// made in memory or in a temporary directory, deterministically.
+package testrepo
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing/fstest"
+)
+
+// Envs are the environments of a generated repository, in promotion order.
+var Envs = []string{"dev", "staging", "production"}
+
+// Files returns the repository with apps applications as a map from
+// slash-separated path to content.
+func Files(apps int) map[string]string {
+	files := map[string]string{
+		"ferry.yaml": "apiVersion: ferry.dev/v1alpha1\nkind: Config\n",
+	}
+	for i := range apps {
+		name := fmt.Sprintf("app-%04d", i)
+		base := "apps/base/" + name + "/"
+		files[base+"kustomization.yaml"] = fmt.Sprintf(`apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+labels:
+- pairs:
+    app.kubernetes.io/name: %[1]s
+  includeSelectors: true
+resources:
+- deployment.yaml
+- service.yaml
+configMapGenerator:
+- name: %[1]s-config
+  literals:
+  - LOG_LEVEL=info
+  - APP_INDEX=%[2]d
+`, name, i)
+		files[base+"deployment.yaml"] = fmt.Sprintf(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: %[1]s
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - name: app
+        image: ghcr.io/acme/%[1]s:1.0.0
+        ports:
+        - name: http
+          containerPort: 8080
+        envFrom:
+        - configMapRef:
+            name: %[1]s-config
+        resources:
+          limits:
+            memory: 256Mi
+`, name)
+		files[base+"service.yaml"] = fmt.Sprintf(`apiVersion: v1
+kind: Service
+metadata:
+  name: %[1]s
+spec:
+  ports:
+  - name: http
+    port: 80
+    targetPort: http
+`, name)
+		for e, env := range Envs {
+			files["apps/"+env+"/"+name+"/kustomization.yaml"] = fmt.Sprintf(`apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: %[1]s
+resources:
+- ../../base/%[2]s
+images:
+- name: ghcr.io/acme/%[2]s
+  newTag: 1.%[3]d.%[4]d
+replicas:
+- name: %[2]s
+  count: %[5]d
+`, env, name, len(Envs)-e, i%7, e+1)
+		}
+	}
+	for _, env := range Envs {
+		k := "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n"
+		for i := range apps {
+			k += fmt.Sprintf("- app-%04d\n", i)
+		}
+		files["apps/"+env+"/kustomization.yaml"] = k
+	}
+	return files
+}
+
+// MapFS returns the repository with apps applications in memory.
+func MapFS(apps int) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for p, c := range Files(apps) {
+		fsys[p] = &fstest.MapFile{Data: []byte(c)}
+	}
+	return fsys
+}
+
+// Write writes the repository with apps applications under dir.
+func Write(dir string, apps int) error {
+	for p, c := range Files(apps) {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
