@@ -20,15 +20,15 @@ import (
 // #4824), and a kustomization's openapi field replaces it for the rest of the
 // process. ferry quarantines it behind buildMu: a build that sets a custom
 // schema runs alone and resets the schema after itself; other builds share
-// the built-in schema, parsed once, and may run concurrently (kyaml guards
-// its lazy parsing with a lock of its own). fluxcd/pkg instead serialises all
+// the built-in schema and may run concurrently (kyaml parses it lazily, once,
+// under a lock of its own, and only for builds that need it). fluxcd/pkg instead serialises all
 // builds and resets the schema around each; parsing the built-in schema again
 // costs more than building a small kustomization. These two variables are
 // the only package-level state in ferry, and exist only to contain
 // kustomize's.
 var (
 	buildMu sync.RWMutex
-	// schemaClean says kustomize's schema is the built-in one, parsed. It
+	// schemaClean says kustomize's schema is the built-in one. It
 	// is false at start (other code in the process may use kustomize too),
 	// and after a build panicked.
 	schemaClean atomic.Bool
@@ -60,7 +60,6 @@ func enterBuild(customSchema bool) (leave func(panicked bool)) {
 		buildMu.Lock()
 		if !schemaClean.Load() {
 			openapi.ResetOpenAPI()
-			_ = openapi.Schema() // parse the built-in schema once, alone
 			schemaClean.Store(true)
 		}
 		buildMu.Unlock()

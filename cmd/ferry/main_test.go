@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+var example = filepath.Join("..", "..", "examples", "shop")
+
+func TestRenderCommand(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join("..", "..", "render", "testdata", "golden", "shop", "overlays-production.yaml"))
+	require.NoError(t, err)
+	code, stdout, stderr := runCLI(t, "render", filepath.Join(example, "overlays", "production"))
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, string(want), stdout, "the README's first command prints what kustomize build prints")
+	assert.Empty(t, stderr)
+}
+
+func TestRenderCommandJSON(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "render", filepath.Join(example, "overlays", "staging"), "-o", "json")
+	require.Equal(t, exitOK, code, stderr)
+	var list struct {
+		APIVersion string           `json:"apiVersion"`
+		Kind       string           `json:"kind"`
+		Items      []map[string]any `json:"items"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &list))
+	assert.Equal(t, "List", list.Kind)
+	assert.NotEmpty(t, list.Items)
+}
+
+func TestRenderCommandFluxFolder(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "render", filepath.Join(example, "clusters", "production"))
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "kind: Kustomization\n")
+	assert.Contains(t, stdout, "path: ./overlays/production\n")
+}
+
+func TestRenderCommandErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		contains string
+	}{
+		{name: "missing directory", args: []string{"render", filepath.Join(example, "overlays", "nope")}, contains: "directory not found"},
+		{name: "unknown output", args: []string{"render", filepath.Join(example, "overlays", "dev"), "-o", "xml"}, contains: `unknown output format "xml"`},
+		{name: "no argument", args: []string{"render"}, contains: "accepts 1 arg(s)"},
+		{name: "unknown flag", args: []string{"render", "--nope"}, contains: "unknown flag: --nope"},
+		{name: "root that does not contain the directory", args: []string{"render", "--root", filepath.Join(example, "overlays", "dev"), filepath.Join(example, "overlays", "production")}, contains: "outside the repository root"},
+		{name: "missing root", args: []string{"render", "--root", filepath.Join(example, "nope"), "."}, contains: "repository root"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.args...)
+			assert.Equal(t, exitError, code)
+			assert.Empty(t, stdout)
+			assert.Contains(t, stderr, tt.contains)
+			assert.True(t, strings.HasPrefix(stderr, "ferry: "), stderr)
+		})
+	}
+}
+
+func TestVersionCommand(t *testing.T) {
+	code, stdout, _ := runCLI(t, "version")
+	assert.Equal(t, exitOK, code)
+	assert.True(t, strings.HasPrefix(stdout, "ferry "), stdout)
+}
+
+func TestHelpListsExamples(t *testing.T) {
+	code, stdout, _ := runCLI(t, "render", "--help")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "ferry render examples/shop/overlays/production")
+}
