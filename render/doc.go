@@ -18,10 +18,12 @@
 // # Concurrency
 //
 // A [Renderer] is safe for concurrent use. kustomize keeps package-level
-// state that concurrent builds corrupt, so the kustomize builds of all
-// Renderers in a process run one at a time, behind one lock, with that state
-// reset around each build and kustomize panics turned into errors. The
-// context is checked between builds: kustomize itself cannot be interrupted.
+// state (its OpenAPI schema) that concurrent builds corrupt, so the kustomize
+// builds of all Renderers in a process run one at a time, behind one lock,
+// with that state reset when a build may have changed it and kustomize panics
+// turned into errors; only the parts of an aggregate (below) build
+// concurrently, once that state is read-only. The context is checked between
+// builds: kustomize itself cannot be interrupted.
 //
 // # Aggregates
 //

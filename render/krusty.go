@@ -15,52 +15,75 @@ import (
 	"github.com/ferrygitops/ferry/manifest"
 )
 
-// kustomize keeps its OpenAPI schema in package-level state. Concurrent
-// builds that each set it corrupt it (kubernetes-sigs/kustomize#3659,
+// kustomize keeps its OpenAPI schema in package-level state. It parses the
+// built-in schema lazily without synchronising every reader, concurrent
+// builds that set a schema corrupt it (kubernetes-sigs/kustomize#3659,
 // #4824), and a kustomization's openapi field replaces it for the rest of the
-// process. ferry quarantines it behind buildMu: a build that sets a custom
-// schema runs alone and resets the schema after itself; other builds share
-// the built-in schema and may run concurrently (kyaml parses it lazily, once,
-// under a lock of its own, and only for builds that need it). fluxcd/pkg instead serialises all
-// builds and resets the schema around each; parsing the built-in schema again
-// costs more than building a small kustomization. These two variables are
-// the only package-level state in ferry, and exist only to contain
-// kustomize's.
+// process. ferry quarantines it behind buildMu:
+//
+//   - a build runs alone, as fluxcd/pkg runs them, resetting the schema first
+//     only when a previous build may have changed it (re-parsing the
+//     built-in schema costs more than building a small kustomization);
+//   - a build that sets its own schema also resets it afterwards;
+//   - the parts of an aggregate (see renderAggregate) build concurrently
+//     under the shared lock, once the built-in schema is parsed, so that
+//     every access to it is a read.
+//
+// These two variables are the only package-level state in ferry, and exist
+// only to contain kustomize's.
 var (
 	buildMu sync.RWMutex
-	// schemaClean says kustomize's schema is the built-in one. It
-	// is false at start (other code in the process may use kustomize too),
-	// and after a build panicked.
-	schemaClean atomic.Bool
+	// schema is the state of kustomize's schema: schemaUnknown at start
+	// (other code in the process may use kustomize too) and after a panic,
+	// schemaBuiltin once reset, schemaParsed once the built-in schema is
+	// parsed and may be shared.
+	schema atomic.Int32
 )
 
-// enterBuild takes buildMu for a build, exclusively when the build sets a
-// custom schema, and returns the function that releases it.
-func enterBuild(customSchema bool) (leave func(panicked bool)) {
-	if customSchema {
-		buildMu.Lock()
-		openapi.ResetOpenAPI()
-		return func(bool) {
-			openapi.ResetOpenAPI()
-			schemaClean.Store(false)
+const (
+	schemaUnknown int32 = iota
+	schemaBuiltin
+	schemaParsed
+)
+
+// enterBuild takes buildMu for one build and returns the function that
+// releases it. shared asks for the shared lock (concurrent builds);
+// customSchema says the build sets its own schema, which always takes the
+// lock alone.
+func enterBuild(shared, customSchema bool) (leave func(panicked bool)) {
+	if shared && !customSchema {
+		for {
+			buildMu.RLock()
+			if schema.Load() == schemaParsed {
+				return func(panicked bool) {
+					if panicked {
+						schema.Store(schemaUnknown)
+					}
+					buildMu.RUnlock()
+				}
+			}
+			buildMu.RUnlock()
+			buildMu.Lock()
+			if schema.Load() == schemaUnknown {
+				openapi.ResetOpenAPI()
+			}
+			_ = openapi.Schema() // parse the built-in schema now, alone
+			schema.Store(schemaParsed)
 			buildMu.Unlock()
 		}
 	}
-	for {
-		buildMu.RLock()
-		if schemaClean.Load() {
-			return func(panicked bool) {
-				if panicked {
-					schemaClean.Store(false)
-				}
-				buildMu.RUnlock()
-			}
-		}
-		buildMu.RUnlock()
-		buildMu.Lock()
-		if !schemaClean.Load() {
+	buildMu.Lock()
+	if customSchema || schema.Load() == schemaUnknown {
+		openapi.ResetOpenAPI()
+		schema.Store(schemaBuiltin)
+	}
+	return func(panicked bool) {
+		switch {
+		case customSchema:
 			openapi.ResetOpenAPI()
-			schemaClean.Store(true)
+			schema.Store(schemaBuiltin)
+		case panicked:
+			schema.Store(schemaUnknown)
 		}
 		buildMu.Unlock()
 	}
@@ -81,9 +104,10 @@ type built struct {
 // objects in kustomize's output order with their origins. userOrigins says
 // whether the kustomization asked for origin annotations itself, in which case
 // they stay in the output as kustomize would print them.
-// customSchema says whether the kustomizations built use the openapi field.
-func kustomize(fsys *repoFS, dir string, userOrigins, customSchema bool) (out []built, err error) {
-	leave := enterBuild(customSchema)
+// customSchema says whether the kustomizations built use the openapi field;
+// shared whether the build may run concurrently with others (see buildMu).
+func kustomize(fsys *repoFS, dir string, userOrigins, customSchema, shared bool) (out []built, err error) {
+	leave := enterBuild(shared, customSchema)
 	panicked := true
 	defer func() { leave(panicked) }()
 	defer func() {

@@ -198,7 +198,7 @@ func (r *Renderer) render(ctx context.Context, fsys *repoFS, dir string) (*Resul
 		r.log.Debug("rendering aggregate kustomization one sub-kustomization at a time", "dir", dir, "subs", len(subs))
 		objs, err = r.renderAggregate(ctx, fsys, top, subs)
 	} else {
-		objs, err = build(ctx, fsys, top, userOrigins)
+		objs, err = build(ctx, fsys, top, userOrigins, false)
 	}
 	if err != nil {
 		if errors.Is(err, ErrInvalid) {
@@ -233,12 +233,13 @@ func annotate(fsys *repoFS, file string) (bool, error) {
 }
 
 // build runs kustomize on one kustomization and ties its errors to the file.
-func build(ctx context.Context, fsys *repoFS, k *kustomization, userOrigins bool) ([]built, error) {
+// shared lets it run concurrently with other shared builds.
+func build(ctx context.Context, fsys *repoFS, k *kustomization, userOrigins, shared bool) ([]built, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	file := k.file
-	objs, err := kustomize(fsys, k.dir, userOrigins, k.customSchema)
+	objs, err := kustomize(fsys, k.dir, userOrigins, k.customSchema, shared)
 	if err != nil {
 		if errors.Is(err, ErrOutsideRoot) {
 			return nil, &Error{File: file, Err: fmt.Errorf("%s: %w", cleanKustomizeError(err), ErrOutsideRoot)}
