@@ -132,7 +132,10 @@ func (f Finding) String() string {
 
 // Counts tallies findings by severity, leaving waived findings apart.
 type Counts struct {
-	Errors, Warnings, Infos, Waived int
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Infos    int `json:"infos"`
+	Waived   int `json:"waived"`
 }
 
 // Count tallies the findings.

@@ -1,0 +1,70 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/ferrygitops/ferry/finding"
+)
+
+// Report is what a check produced.
+type Report struct {
+	// Tool names the check, e.g. "ferry validate"; it becomes the test
+	// suite of JUnit output and the run of SARIF output.
+	Tool string
+	// Checked is the number of objects checked.
+	Checked int
+	// Findings are the results, in any order: writers sort them.
+	Findings []finding.Finding
+}
+
+// writers maps each format to its writer.
+var writers = map[string]func(io.Writer, Report) error{
+	"text":        writeText,
+	"table":       writeTable,
+	"json":        writeJSON,
+	"tap":         writeTAP,
+	"junit":       writeJUnit,
+	"sarif":       writeSARIF,
+	"github":      writeGitHub,
+	"azuredevops": writeAzureDevOps,
+}
+
+// Formats returns the names of the formats [Write] accepts, sorted.
+func Formats() []string {
+	names := make([]string, 0, len(writers))
+	for n := range writers {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Write writes r to w in the named format.
+func Write(w io.Writer, format string, r Report) error {
+	write, ok := writers[format]
+	if !ok {
+		return fmt.Errorf("unknown output format %q: use one of %v", format, Formats())
+	}
+	r.Findings = slices.Clone(r.Findings)
+	finding.Sort(r.Findings)
+	return write(w, r)
+}
+
+// summary is the one-line tally shared by several formats.
+func summary(r Report) string {
+	c := finding.Count(r.Findings)
+	return fmt.Sprintf("%d %s checked: %d %s, %d %s, %d waived",
+		r.Checked, plural(r.Checked, "object", "objects"),
+		c.Errors, plural(c.Errors, "error", "errors"),
+		c.Warnings, plural(c.Warnings, "warning", "warnings"),
+		c.Waived)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,124 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/ferrygitops/ferry/finding"
+)
+
+// SARIF 2.1.0, the subset GitHub code scanning and other consumers read.
+
+const (
+	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
+	sarifVersion = "2.1.0"
+	toolURI      = "https://github.com/ferrygitops/ferry"
+)
+
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool    sarifTool     `json:"tool"`
+	Results []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID               string       `json:"id"`
+	ShortDescription sarifMessage `json:"shortDescription"`
+}
+
+type sarifMessage struct {
+	Text string `json:"text"`
+}
+
+type sarifResult struct {
+	RuleID       string             `json:"ruleId"`
+	RuleIndex    int                `json:"ruleIndex"`
+	Level        string             `json:"level"`
+	Message      sarifMessage       `json:"message"`
+	Locations    []sarifLocation    `json:"locations,omitempty"`
+	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI string `json:"uri"`
+}
+
+type sarifRegion struct {
+	StartLine int `json:"startLine"`
+}
+
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Justification string `json:"justification,omitempty"`
+}
+
+func sarifLevel(s finding.Severity) string {
+	switch s {
+	case finding.SeverityError:
+		return "error"
+	case finding.SeverityWarning:
+		return "warning"
+	}
+	return "note"
+}
+
+// writeSARIF writes a SARIF 2.1.0 log with one run; every rule seen gets a
+// reporting descriptor, every finding a result located at its source line.
+// Waived findings carry an in-source suppression with the waiver's reason.
+func writeSARIF(w io.Writer, r Report) error {
+	run := sarifRun{Tool: sarifTool{Driver: sarifDriver{Name: toolName(r), InformationURI: toolURI, Rules: []sarifRule{}}}, Results: []sarifResult{}}
+	ruleIndex := map[string]int{}
+	for _, f := range r.Findings {
+		if _, ok := ruleIndex[f.Rule]; !ok {
+			ruleIndex[f.Rule] = len(run.Tool.Driver.Rules)
+			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{ID: f.Rule, ShortDescription: sarifMessage{Text: f.Rule}})
+		}
+	}
+	for _, f := range r.Findings {
+		res := sarifResult{
+			RuleID:    f.Rule,
+			RuleIndex: ruleIndex[f.Rule],
+			Level:     sarifLevel(f.Severity),
+			Message:   sarifMessage{Text: locatedMessage(f)},
+		}
+		if f.Source.File != "" {
+			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: f.Source.File}}}
+			if f.Source.Line > 0 {
+				loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Source.Line}
+			}
+			res.Locations = []sarifLocation{loc}
+		}
+		if f.Waiver != nil {
+			res.Suppressions = []sarifSuppression{{Kind: "inSource", Justification: f.Waiver.Reason}}
+		}
+		run.Results = append(run.Results, res)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+}
