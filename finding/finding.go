@@ -180,19 +180,11 @@ func Sort(fs []Finding) {
 // "/spec/containers/0/image"; "~" and "/" in keys are escaped as RFC 6901
 // says.
 func Pointer(segments ...any) string {
-	var b strings.Builder
-	for _, s := range segments {
-		b.WriteByte('/')
-		switch s := s.(type) {
-		case int:
-			b.WriteString(strconv.Itoa(s))
-		case string:
-			b.WriteString(strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1"))
-		default:
-			b.WriteString(fmt.Sprint(s))
-		}
+	parts := make([]string, len(segments))
+	for i, s := range segments {
+		parts[i] = fmt.Sprint(s)
 	}
-	return b.String()
+	return manifest.Pointer(parts...)
 }
 
 // SplitPointer returns the segments of a JSON pointer, unescaped. Segments

@@ -44,6 +44,10 @@ type Object struct {
 	origin  Origin
 	content map[string]any
 	id      ID
+	// fields maps JSON pointers of fields to where their values are set,
+	// when that differs from the object's origin (an overlay's images:
+	// entry, say).
+	fields map[string]Origin
 }
 
 // ErrNotObject reports content that is not a Kubernetes object: not a map, or
@@ -116,6 +120,27 @@ func (o *Object) Origin() Origin { return o.origin }
 func (o *Object) WithOrigin(origin Origin) *Object {
 	c := *o
 	c.origin = origin
+	return &c
+}
+
+// FieldOrigin returns where the value of the field at the JSON pointer is
+// set in the repository, when it is known to differ from or be more precise
+// than the object's origin.
+func (o *Object) FieldOrigin(pointer string) (Origin, bool) {
+	origin, ok := o.fields[pointer]
+	return origin, ok
+}
+
+// FieldOrigins returns a copy of the known field origins, by JSON pointer.
+func (o *Object) FieldOrigins() map[string]Origin {
+	return maps.Clone(o.fields)
+}
+
+// WithFieldOrigins returns a shallow copy of the object that knows where
+// the given fields (JSON pointers) are set; the content is shared.
+func (o *Object) WithFieldOrigins(fields map[string]Origin) *Object {
+	c := *o
+	c.fields = maps.Clone(fields)
 	return &c
 }
 

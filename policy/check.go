@@ -1,0 +1,264 @@
+package policy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown/print"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/manifest"
+)
+
+// Check evaluates the policies on each object, in parallel, and returns
+// their findings, sorted. Findings waived by an exception rule or by the
+// object's ferry.dev/waive annotation are included, with their Waiver set.
+func (e *Engine) Check(ctx context.Context, objs []*manifest.Object) ([]finding.Finding, error) {
+	perObject := make([][]finding.Finding, len(objs))
+	prints := make([][]Print, len(objs))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, obj := range objs {
+		g.Go(func() error {
+			input, err := ast.InterfaceToValue(obj.Content())
+			if err != nil {
+				return fmt.Errorf("check %s: convert input: %w", obj.ID(), err)
+			}
+			fs, ps, err := e.eval(gctx, input, obj.ID().String())
+			if err != nil {
+				return fmt.Errorf("check %s: %w", obj.ID(), err)
+			}
+			for j := range fs {
+				locate(&fs[j], obj)
+			}
+			perObject[i] = applyWaivers(fs, obj, e.now())
+			prints[i] = ps
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	e.deliver(prints)
+	var out []finding.Finding
+	for _, fs := range perObject {
+		out = append(out, fs...)
+	}
+	finding.Sort(out)
+	return out, nil
+}
+
+// CheckCombined evaluates the policies once on all objects together, in
+// conftest's --combine shape: input is a list of {"path": file, "contents":
+// object}. Findings carry no object; their source is the policy's _loc, if
+// any.
+func (e *Engine) CheckCombined(ctx context.Context, objs []*manifest.Object) ([]finding.Finding, error) {
+	docs := make([]any, len(objs))
+	for i, o := range objs {
+		docs[i] = map[string]any{"path": o.Origin().File, "contents": o.Content()}
+	}
+	return e.Eval(ctx, docs)
+}
+
+// Eval evaluates the policies on one document of any shape (a promotion
+// plan, say), for rules that judge a whole document rather than an object.
+// input must be JSON-compatible.
+func (e *Engine) Eval(ctx context.Context, input any) ([]finding.Finding, error) {
+	value, err := ast.InterfaceToValue(input)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate policies: convert input: %w", err)
+	}
+	fs, ps, err := e.eval(ctx, value, "")
+	if err != nil {
+		return nil, fmt.Errorf("evaluate policies: %w", err)
+	}
+	e.deliver([][]Print{ps})
+	finding.Sort(fs)
+	return fs, nil
+}
+
+func (e *Engine) now() time.Time {
+	if e.opts.Now != nil {
+		return e.opts.Now()
+	}
+	return time.Now()
+}
+
+func (e *Engine) deliver(prints [][]Print) {
+	if e.opts.Print == nil {
+		return
+	}
+	for _, ps := range prints {
+		for _, p := range ps {
+			e.opts.Print(p)
+		}
+	}
+}
+
+// printHook collects the print() output of one evaluation.
+type printHook struct {
+	object string
+	mu     sync.Mutex
+	out    []Print
+}
+
+func (h *printHook) Print(ctx print.Context, msg string) error {
+	loc := ""
+	if ctx.Location != nil {
+		loc = fmt.Sprintf("%s:%d", ctx.Location.File, ctx.Location.Row)
+	}
+	h.mu.Lock()
+	h.out = append(h.out, Print{Object: h.object, Location: loc, Message: msg})
+	h.mu.Unlock()
+	return nil
+}
+
+// eval runs the prepared query on one input and turns its results into
+// findings (without source locations, which depend on the object).
+func (e *Engine) eval(ctx context.Context, input ast.Value, object string) ([]finding.Finding, []Print, error) {
+	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeout)
+	defer cancel()
+	hook := &printHook{object: object}
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalPrintHook(hook))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, fmt.Errorf("evaluation stopped after %s (Options.Timeout, --timeout): %w", e.opts.Timeout, err)
+		}
+		return nil, nil, err
+	}
+	if len(rs) == 0 {
+		return nil, hook.out, nil
+	}
+	bindings := rs[0].Bindings
+	exceptions := map[string]map[string]bool{} // namespace -> waived rule suffixes
+	for _, v := range e.results {
+		if v.rule != "exception" {
+			continue
+		}
+		for _, item := range asList(bindings[v.name]) {
+			for _, name := range stringsIn(item) {
+				if exceptions[v.namespace] == nil {
+					exceptions[v.namespace] = map[string]bool{}
+				}
+				exceptions[v.namespace][name] = true
+			}
+		}
+	}
+	var out []finding.Finding
+	for _, v := range e.results {
+		if v.rule == "exception" {
+			continue
+		}
+		for _, item := range asList(bindings[v.name]) {
+			f, err := v.finding(item)
+			if err != nil {
+				return nil, nil, err
+			}
+			if suffix, ok := ruleSuffix(v.rule); ok && exceptions[v.namespace][suffix] {
+				f.Waiver = &finding.Waiver{Reason: fmt.Sprintf("exception rule in package %s", v.namespace)}
+			}
+			out = append(out, f)
+		}
+	}
+	return out, hook.out, nil
+}
+
+// ruleSuffix returns "run_as_root" for deny_run_as_root, the name conftest
+// exception rules use to waive it.
+func ruleSuffix(rule string) (string, bool) {
+	_, suffix, found := strings.Cut(rule, "_")
+	return suffix, found
+}
+
+// finding converts one rule result, a message or an object with msg.
+func (v queryVar) finding(item any) (finding.Finding, error) {
+	f := finding.Finding{Rule: v.meta.id, Severity: v.meta.severity}
+	switch item := item.(type) {
+	case string:
+		f.Message = item
+	case map[string]any:
+		msg, ok := item["msg"].(string)
+		if !ok {
+			raw, _ := json.Marshal(item)
+			return f, fmt.Errorf("rule data.%s.%s returned %s: want a string or an object with a string msg", v.namespace, v.rule, raw)
+		}
+		f.Message = msg
+		for k, val := range item {
+			switch k {
+			case "msg":
+			case "_field":
+				f.Field, _ = val.(string)
+			case "_loc":
+				loc, _ := val.(map[string]any)
+				file, _ := loc["file"].(string)
+				row, _ := loc["row"].(json.Number)
+				line, _ := row.Int64()
+				f.Source = manifest.Origin{File: file, Line: int(line)}
+			default:
+				if f.Metadata == nil {
+					f.Metadata = map[string]any{}
+				}
+				f.Metadata[k] = val
+			}
+		}
+	default:
+		raw, _ := json.Marshal(item)
+		return f, fmt.Errorf("rule data.%s.%s returned %s: want a string or an object with a string msg", v.namespace, v.rule, raw)
+	}
+	if v.meta.title != "" {
+		if f.Metadata == nil {
+			f.Metadata = map[string]any{}
+		}
+		f.Metadata["title"] = v.meta.title
+	}
+	return f, nil
+}
+
+// locate ties a finding to the object and to the repository line to edit:
+// the origin of the offending field where the renderer recorded one, else the
+// object's own.
+func locate(f *finding.Finding, obj *manifest.Object) {
+	f.Object = obj.ID()
+	if f.Source.File != "" {
+		return // the policy said where (_loc)
+	}
+	if f.Field != "" {
+		if o, ok := obj.FieldOrigin(f.Field); ok {
+			f.Source = o
+			return
+		}
+	}
+	f.Source = obj.Origin()
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+// stringsIn returns the rule names of an exception result: a string or a
+// list of strings.
+func stringsIn(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return slices.Compact(out)
+	}
+	return nil
+}

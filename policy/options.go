@@ -1,0 +1,77 @@
+package policy
+
+import (
+	"log/slog"
+	"time"
+)
+
+// DefaultTimeout bounds one evaluation when [Options].Timeout is zero.
+const DefaultTimeout = 10 * time.Second
+
+// Options configure [Load]. The zero value runs the built-in rules alone, on
+// Rego v1, offline.
+type Options struct {
+	// Policies are files or directories of Rego policies (directories are
+	// read recursively; _test.rego files are left out). Default: none.
+	Policies []string
+	// Data are JSON or YAML files loaded under data, as conftest's --data
+	// does: the top-level keys of each file become data.<key>. Default: none.
+	Data []string
+	// Namespaces select the packages whose rules run, as glob patterns
+	// ("main", "kubernetes.*"). Default: main.
+	Namespaces []string
+	// AllNamespaces runs the rules of every package of Policies.
+	AllNamespaces bool
+	// NoBuiltins leaves ferry's built-in rules out. Default: they run.
+	NoBuiltins bool
+	// Builtins selects built-in rules by id (see [Builtins]). Default: all.
+	Builtins []string
+	// Params are the environment's parameters, visible to policies as
+	// data.ferry.params. Default: prerelease tags are not allowed, digests
+	// are not required, every registry is allowed.
+	Params Params
+	// RegoV0 parses Policies as Rego v0 (the syntax before OPA 1.0), as
+	// older conftest policies are written. Default: Rego v1. Built-in rules
+	// are always v1.
+	RegoV0 bool
+	// AllowNetwork keeps OPA's network builtins (http.send,
+	// net.lookup_ip_addr). Default: they are removed and a policy calling
+	// them fails to load.
+	AllowNetwork bool
+	// Timeout bounds one evaluation (one object, or one combined input).
+	// Default: DefaultTimeout.
+	Timeout time.Duration
+	// Print receives the output of print() calls in policies, after each
+	// Check, in object order. Default: print output is discarded.
+	Print func(Print)
+	// Now returns the current time, against which waiver end dates are
+	// checked. Default: time.Now.
+	Now func() time.Time
+	// Logger receives debug records. Default: none.
+	Logger *slog.Logger
+}
+
+// Params are the parameters of the environment checked. The field names
+// are the keys of data.ferry.params and of ferry.yaml's policy section.
+type Params struct {
+	// AllowPrerelease allows prerelease versions (1.2.0-rc.1). Default:
+	// false, so no-prerelease reports them.
+	AllowPrerelease bool `json:"allowPrerelease"`
+	// RequireDigest makes digest-pinned report images without a digest.
+	RequireDigest bool `json:"requireDigest"`
+	// AllowedRegistries, when not empty, makes allowed-registries report
+	// images from other registries. Entries are registries
+	// ("registry.example.com:5000") or registry path prefixes
+	// ("ghcr.io/acme").
+	AllowedRegistries []string `json:"allowedRegistries"`
+}
+
+// Print is the output of one print() call in a policy.
+type Print struct {
+	// Object is the object evaluated; zero for combined and document input.
+	Object string
+	// Location is the policy file and row of the print call.
+	Location string
+	// Message is what was printed.
+	Message string
+}
