@@ -69,7 +69,7 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	modules, err := loadModules(opts)
+	modules, err := loadModules(opts, false)
 	if err != nil {
 		return nil, err
 	}
@@ -132,8 +132,9 @@ func capabilities(allowNetwork bool) *ast.Capabilities {
 	return caps
 }
 
-// loadModules parses the built-in rules and the user's policies.
-func loadModules(opts Options) (map[string]*ast.Module, error) {
+// loadModules parses the built-in rules and the user's policies; with
+// tests, their _test.rego files too.
+func loadModules(opts Options, tests bool) (map[string]*ast.Module, error) {
 	modules := map[string]*ast.Module{}
 	var diags []Diagnostic
 	if !opts.NoBuiltins {
@@ -147,10 +148,10 @@ func loadModules(opts Options) (map[string]*ast.Module, error) {
 			}
 		}
 		err := fs.WalkDir(builtinFS, "rules", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !isPolicyFile(p) {
+			if err != nil || d.IsDir() || !isRegoFile(p, tests) {
 				return err
 			}
-			if !strings.HasPrefix(p, "rules/lib/") && len(opts.Builtins) > 0 && !slices.Contains(opts.Builtins, builtinID(p)) {
+			if !strings.HasPrefix(p, "rules/lib/") && len(opts.Builtins) > 0 && !slices.Contains(opts.Builtins, builtinID(strings.TrimSuffix(p, "_test.rego")+".rego")) {
 				return nil
 			}
 			src, err := builtinFS.ReadFile(p)
@@ -172,7 +173,7 @@ func loadModules(opts Options) (map[string]*ast.Module, error) {
 	if opts.RegoV0 {
 		version = ast.RegoV0
 	}
-	files, err := policyFiles(opts.Policies)
+	files, err := policyFiles(opts.Policies, tests)
 	if err != nil {
 		return nil, err
 	}
@@ -200,12 +201,15 @@ func builtinID(p string) string {
 	return strings.ReplaceAll(strings.TrimSuffix(path.Base(p), ".rego"), "_", "-")
 }
 
-func isPolicyFile(p string) bool {
-	return strings.HasSuffix(p, ".rego") && !strings.HasSuffix(p, "_test.rego")
+func isPolicyFile(p string) bool { return isRegoFile(p, false) }
+
+// isRegoFile reports Rego files, tests only when asked for.
+func isRegoFile(p string, tests bool) bool {
+	return strings.HasSuffix(p, ".rego") && (tests || !strings.HasSuffix(p, "_test.rego"))
 }
 
 // policyFiles expands files and directories into sorted Rego files.
-func policyFiles(paths []string) ([]string, error) {
+func policyFiles(paths []string, tests bool) ([]string, error) {
 	var files []string
 	for _, p := range paths {
 		info, err := os.Stat(p)
@@ -223,7 +227,7 @@ func policyFiles(paths []string) ([]string, error) {
 			if d.IsDir() && strings.HasPrefix(d.Name(), ".") && f != p {
 				return filepath.SkipDir
 			}
-			if !d.IsDir() && isPolicyFile(f) {
+			if !d.IsDir() && isRegoFile(f, tests) {
 				files = append(files, f)
 			}
 			return nil

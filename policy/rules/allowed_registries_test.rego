@@ -1,0 +1,30 @@
+package ferry.rules.allowed_registries_test
+
+import data.ferry.rules.allowed_registries
+
+deployment(image) := {"kind": "Deployment", "spec": {"template": {"spec": {"containers": [{"name": "app", "image": image}]}}}}
+
+test_off_without_list if {
+	count(allowed_registries.deny) == 0 with input as deployment("docker.io/library/busybox:1.36.1")
+}
+
+test_registry_entry if {
+	count(allowed_registries.deny) == 0 with input as deployment("registry.example.com:5000/app:1.0.0")
+		with data.ferry.params.allowedRegistries as ["registry.example.com:5000"]
+	count(allowed_registries.deny) == 1 with input as deployment("registry.example.com/app:1.0.0")
+		with data.ferry.params.allowedRegistries as ["registry.example.com:5000"]
+}
+
+test_path_prefix_entry if {
+	count(allowed_registries.deny) == 0 with input as deployment("ghcr.io/acme/api:1.0.0")
+		with data.ferry.params.allowedRegistries as ["ghcr.io/acme"]
+	count(allowed_registries.deny) == 1 with input as deployment("ghcr.io/acme-evil/api:1.0.0")
+		with data.ferry.params.allowedRegistries as ["ghcr.io/acme"]
+}
+
+test_docker_hub_shorthand if {
+	count(allowed_registries.deny) == 1 with input as deployment("busybox:1.36.1")
+		with data.ferry.params.allowedRegistries as ["ghcr.io"]
+	count(allowed_registries.deny) == 0 with input as deployment("busybox:1.36.1")
+		with data.ferry.params.allowedRegistries as ["docker.io/library"]
+}

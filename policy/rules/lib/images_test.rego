@@ -1,0 +1,59 @@
+package ferry.lib.images_test
+
+import data.ferry.lib.images
+
+test_parse_docker_hub_shorthand if {
+	images.parse("nginx") == {"registry": "docker.io", "repository": "library/nginx", "tag": "", "digest": ""}
+	images.parse("nginx:1.27.0") == {"registry": "docker.io", "repository": "library/nginx", "tag": "1.27.0", "digest": ""}
+	images.parse("bitnami/redis:7.2") == {"registry": "docker.io", "repository": "bitnami/redis", "tag": "7.2", "digest": ""}
+	images.parse("docker.io/library/busybox:1.36.1").repository == "library/busybox"
+	images.parse("index.docker.io/busybox:1.36.1").registry == "docker.io"
+}
+
+test_parse_registry_with_port if {
+	images.parse("localhost:5000/app:1.0.0") == {"registry": "localhost:5000", "repository": "app", "tag": "1.0.0", "digest": ""}
+	images.parse("registry.example.com:8443/team/app") == {"registry": "registry.example.com:8443", "repository": "team/app", "tag": "", "digest": ""}
+	images.parse("localhost/app:2").registry == "localhost"
+}
+
+test_parse_nested_paths if {
+	images.parse("ghcr.io/acme-shop/platform/orders-api:1.8.0") == {"registry": "ghcr.io", "repository": "acme-shop/platform/orders-api", "tag": "1.8.0", "digest": ""}
+}
+
+test_parse_tag_and_digest if {
+	d := "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	images.parse(concat("", ["ghcr.io/acme/api:1.2.3@", d])) == {"registry": "ghcr.io", "repository": "acme/api", "tag": "1.2.3", "digest": d}
+	images.parse(concat("", ["ghcr.io/acme/api@", d])) == {"registry": "ghcr.io", "repository": "acme/api", "tag": "", "digest": d}
+}
+
+test_parse_invalid if {
+	not images.parse("UPPER/case:1")
+	not images.parse("ghcr.io/acme/api:")
+	not images.parse("")
+	not images.parse("api@sha256:short")
+}
+
+test_semver if {
+	images.is_semver("1.2.3")
+	images.is_semver("v1.2.3")
+	images.is_semver("1.2.3-rc.1+build.5")
+	not images.is_semver("1.2")
+	not images.is_semver("01.2.3")
+	not images.is_semver("2024-01-01")
+	images.prerelease("2.5.0-rc.1") == "rc.1"
+	images.prerelease("2.5.0") == ""
+}
+
+test_containers_of_every_kind if {
+	pod := {"kind": "Pod", "spec": {"containers": [{"name": "a", "image": "x:1.0.0"}]}}
+	images.containers == {{"name": "a", "image": "x:1.0.0", "field": "/spec/containers/0/image"}} with input as pod
+	cron := {"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {
+		"initContainers": [{"name": "i", "image": "y:1"}],
+		"ephemeralContainers": [{"name": "e", "image": "z:2"}],
+	}}}}}}
+	images.containers == {
+		{"name": "i", "image": "y:1", "field": "/spec/jobTemplate/spec/template/spec/initContainers/0/image"},
+		{"name": "e", "image": "z:2", "field": "/spec/jobTemplate/spec/template/spec/ephemeralContainers/0/image"},
+	} with input as cron
+	count(images.containers) == 0 with input as {"kind": "ConfigMap", "data": {}}
+}

@@ -1,0 +1,42 @@
+package ferry.rules.no_latest_tag_test
+
+import data.ferry.rules.no_latest_tag
+
+deployment(image) := {"kind": "Deployment", "spec": {"template": {"spec": {"containers": [{"name": "app", "image": image}]}}}}
+
+test_latest_tag_denied if {
+	some r in no_latest_tag.deny with input as deployment("ghcr.io/acme/api:latest")
+	r._field == "/spec/template/spec/containers/0/image"
+	contains(r.msg, "latest tag")
+}
+
+test_missing_tag_denied if {
+	count(no_latest_tag.deny) == 1 with input as deployment("nginx")
+}
+
+test_pinned_tag_allowed if {
+	count(no_latest_tag.deny) == 0 with input as deployment("nginx:1.27.0")
+}
+
+test_digest_only_allowed if {
+	count(no_latest_tag.deny) == 0 with input as deployment("nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+}
+
+test_init_and_ephemeral_containers_checked if {
+	pod := {"kind": "Pod", "spec": {
+		"initContainers": [{"name": "init", "image": "busybox"}],
+		"containers": [{"name": "app", "image": "app:1.0.0"}],
+		"ephemeralContainers": [{"name": "debug", "image": "busybox:latest"}],
+	}}
+	count(no_latest_tag.deny) == 2 with input as pod
+}
+
+test_rollout_and_statefulset_checked if {
+	count(no_latest_tag.deny) == 1 with input as {"kind": "Rollout", "spec": {"template": {"spec": {"containers": [{"name": "a", "image": "a"}]}}}}
+	count(no_latest_tag.deny) == 1 with input as {"kind": "StatefulSet", "spec": {"template": {"spec": {"containers": [{"name": "a", "image": "a:latest"}]}}}}
+}
+
+test_invalid_reference_denied if {
+	some r in no_latest_tag.deny with input as deployment("Not An Image")
+	contains(r.msg, "invalid image reference")
+}

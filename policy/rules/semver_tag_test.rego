@@ -1,0 +1,29 @@
+package ferry.rules.semver_tag_test
+
+import data.ferry.rules.semver_tag
+
+deployment(image) := {"kind": "Deployment", "spec": {"template": {"spec": {"containers": [{"name": "app", "image": image}]}}}}
+
+test_date_tag_denied if {
+	some r in semver_tag.deny with input as deployment("ghcr.io/acme/api:2024-05-01")
+	contains(r.msg, "not a semantic version")
+}
+
+test_semver_tags_allowed if {
+	count(semver_tag.deny) == 0 with input as deployment("ghcr.io/acme/api:1.8.0")
+	count(semver_tag.deny) == 0 with input as deployment("ghcr.io/acme/api:v1.8.0")
+	count(semver_tag.deny) == 0 with input as deployment("ghcr.io/acme/api:1.8.0-rc.1")
+}
+
+test_digest_only_allowed if {
+	count(semver_tag.deny) == 0 with input as deployment("ghcr.io/acme/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+}
+
+test_latest_and_missing_left_to_no_latest_tag if {
+	count(semver_tag.deny) == 0 with input as deployment("nginx")
+	count(semver_tag.deny) == 0 with input as deployment("nginx:latest")
+}
+
+test_partial_versions_denied if {
+	count(semver_tag.deny) == 1 with input as deployment("redis:7.2")
+}
