@@ -77,7 +77,7 @@ func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, top *kusto
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, sub := range subs {
 		g.Go(func() error {
-			objs, err := build(gctx, fsys, sub, false, true)
+			objs, err := build(gctx, fsys, sub, asked{}, true)
 			parts[i] = objs
 			return err
 		})
@@ -91,7 +91,7 @@ func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, top *kusto
 	}
 	if ref, ok := crossReference(parts); ok {
 		r.log.Debug("parts of the aggregate refer to each other; building it whole", "dir", top.dir, "reference", ref)
-		return build(ctx, fsys, top, false, false)
+		return build(ctx, fsys, top, asked{}, false)
 	}
 	ids := make([]resid.ResId, len(all))
 	owner := make(map[resid.ResId]int, len(all))

@@ -97,16 +97,34 @@ type built struct {
 	// generator is the kind of the generator (ConfigMapGenerator,
 	// SecretGenerator) for generated objects.
 	generator string
+	// imageKustomizations are the kustomization files whose images: entries
+	// changed the object, in the order kustomize applied them.
+	imageKustomizations []string
+}
+
+// asked records which build metadata a kustomization asked for itself: those
+// annotations stay in the output, as kustomize would print them. ferry
+// switches both on in the copy kustomize reads, to learn where objects and
+// their fields come from.
+type asked struct {
+	origins, transformers bool
+}
+
+// transformation is one entry of kustomize's transformations annotation.
+type transformation struct {
+	ConfiguredIn string `yaml:"configuredIn"`
+	ConfiguredBy struct {
+		Kind string `yaml:"kind"`
+	} `yaml:"configuredBy"`
 }
 
 // kustomize builds the kustomization in dir (repository-relative) with
 // kustomize's default options, as `kustomize build` does, and returns the
-// objects in kustomize's output order with their origins. userOrigins says
-// whether the kustomization asked for origin annotations itself, in which case
-// they stay in the output as kustomize would print them.
-// customSchema says whether the kustomizations built use the openapi field;
-// shared whether the build may run concurrently with others (see buildMu).
-func kustomize(fsys *repoFS, dir string, userOrigins, customSchema, shared bool) (out []built, err error) {
+// objects in kustomize's output order with their origins and the
+// kustomizations whose images: entries changed them. customSchema says
+// whether the kustomizations built use the openapi field; shared whether the
+// build may run concurrently with others (see buildMu).
+func kustomize(fsys *repoFS, dir string, user asked, customSchema, shared bool) (out []built, err error) {
 	leave := enterBuild(shared, customSchema)
 	panicked := true
 	defer func() { leave(panicked) }()
@@ -135,8 +153,8 @@ func kustomize(fsys *repoFS, dir string, userOrigins, customSchema, shared bool)
 		if err != nil {
 			return nil, fmt.Errorf("read origin of %s: %w", r.CurId(), err)
 		}
+		b := &out[i]
 		if o != nil {
-			b := &out[i]
 			switch {
 			case o.Repo != "":
 				b.repo, b.file = o.Repo, o.Path
@@ -150,10 +168,26 @@ func kustomize(fsys *repoFS, dir string, userOrigins, customSchema, shared bool)
 				b.file = path.Join(dir, o.Path)
 			}
 		}
+		if raw := r.GetAnnotations()[transformationsAnnotation]; raw != "" {
+			var ts []transformation
+			if err := yaml.Unmarshal([]byte(raw), &ts); err != nil {
+				return nil, fmt.Errorf("read transformations of %s: %w", r.CurId(), err)
+			}
+			for _, t := range ts {
+				if t.ConfiguredBy.Kind == "ImageTagTransformer" && t.ConfiguredIn != "" {
+					b.imageKustomizations = append(b.imageKustomizations, path.Join(dir, t.ConfiguredIn))
+				}
+			}
+		}
 	}
-	if !userOrigins {
+	if !user.origins {
 		if err := m.RemoveOriginAnnotations(); err != nil {
 			return nil, fmt.Errorf("remove origin annotations: %w", err)
+		}
+	}
+	if !user.transformers {
+		if err := m.RemoveTransformerAnnotations(); err != nil {
+			return nil, fmt.Errorf("remove transformer annotations: %w", err)
 		}
 	}
 	for i, r := range resources {
@@ -170,36 +204,49 @@ func kustomize(fsys *repoFS, dir string, userOrigins, customSchema, shared bool)
 	return out, nil
 }
 
-// withOriginAnnotations returns the kustomization with
-// buildMetadata: [originAnnotations] added, so kustomize records where each
-// object comes from, and whether the file asked for them already.
-func withOriginAnnotations(file string, data []byte) ([]byte, bool, error) {
+// transformationsAnnotation is where kustomize records the transformers that
+// changed an object, with buildMetadata: [transformerAnnotations].
+const transformationsAnnotation = "alpha.config.kubernetes.io/transformations"
+
+// withBuildMetadata returns the kustomization with buildMetadata:
+// [originAnnotations, transformerAnnotations] added, so kustomize records
+// where each object comes from and which kustomizations changed it, and says
+// which of them the file asked for itself.
+func withBuildMetadata(file string, data []byte) ([]byte, asked, error) {
 	root, err := parseKustomization(file, data)
 	if err != nil {
-		return nil, false, err
+		return nil, asked{}, err
 	}
+	var user asked
 	bm := mapValue(root, "buildMetadata")
 	if bm != nil {
 		for _, e := range bm.Content {
-			if e.Value == "originAnnotations" {
-				return data, true, nil
-			}
+			user.origins = user.origins || e.Value == "originAnnotations"
+			user.transformers = user.transformers || e.Value == "transformerAnnotations"
 		}
 	}
-	item := &yaml.Node{Kind: yaml.ScalarNode, Value: "originAnnotations"}
+	if user.origins && user.transformers {
+		return data, user, nil
+	}
+	var items []*yaml.Node
+	if !user.origins {
+		items = append(items, &yaml.Node{Kind: yaml.ScalarNode, Value: "originAnnotations"})
+	}
+	if !user.transformers {
+		items = append(items, &yaml.Node{Kind: yaml.ScalarNode, Value: "transformerAnnotations"})
+	}
 	if bm != nil && bm.Kind == yaml.SequenceNode {
-		bm.Content = append(bm.Content, item)
+		bm.Content = append(bm.Content, items...)
 	} else {
 		root.Content = append(root.Content,
 			&yaml.Node{Kind: yaml.ScalarNode, Value: "buildMetadata"},
-			&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{item}})
+			&yaml.Node{Kind: yaml.SequenceNode, Content: items})
 	}
 	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	if err := enc.Encode(root); err != nil {
-		return nil, false, errorf(file, 0, ErrInvalid, "annotate kustomization: %v", err)
+	if err := yaml.NewEncoder(&buf).Encode(root); err != nil {
+		return nil, asked{}, errorf(file, 0, ErrInvalid, "annotate kustomization: %v", err)
 	}
-	return buf.Bytes(), false, nil
+	return buf.Bytes(), user, nil
 }
 
 // cleanKustomizeError rewrites kustomize's absolute paths into

@@ -189,16 +189,16 @@ func (r *Renderer) render(ctx context.Context, fsys *repoFS, dir string) (*Resul
 	if err != nil {
 		return nil, err
 	}
-	userOrigins, err := annotate(fsys, file)
+	user, err := annotate(fsys, file)
 	if err != nil {
 		return nil, err
 	}
 	var objs []built
-	if subs, ok := aggregateOf(top, sc); ok && !userOrigins {
+	if subs, ok := aggregateOf(top, sc); ok && user == (asked{}) {
 		r.log.Debug("rendering aggregate kustomization one sub-kustomization at a time", "dir", dir, "subs", len(subs))
 		objs, err = r.renderAggregate(ctx, fsys, top, subs)
 	} else {
-		objs, err = build(ctx, fsys, top, userOrigins, false)
+		objs, err = build(ctx, fsys, top, user, false)
 	}
 	if err != nil {
 		if errors.Is(err, ErrInvalid) {
@@ -217,16 +217,17 @@ func (r *Renderer) render(ctx context.Context, fsys *repoFS, dir string) (*Resul
 	return res, nil
 }
 
-// annotate serves the kustomization file with origin annotations switched on,
-// and reports whether the file had switched them on itself.
-func annotate(fsys *repoFS, file string) (bool, error) {
+// annotate serves the kustomization file with origin and transformer
+// annotations switched on, and reports which of them the file had switched
+// on itself.
+func annotate(fsys *repoFS, file string) (asked, error) {
 	data, err := fsys.ReadFile(abs(file))
 	if err != nil {
-		return false, &Error{File: file, Err: err}
+		return asked{}, &Error{File: file, Err: err}
 	}
-	annotated, user, err := withOriginAnnotations(file, data)
+	annotated, user, err := withBuildMetadata(file, data)
 	if err != nil {
-		return false, err
+		return asked{}, err
 	}
 	fsys.overrides[file] = annotated
 	return user, nil
@@ -234,12 +235,12 @@ func annotate(fsys *repoFS, file string) (bool, error) {
 
 // build runs kustomize on one kustomization and ties its errors to the file.
 // shared lets it run concurrently with other shared builds.
-func build(ctx context.Context, fsys *repoFS, k *kustomization, userOrigins, shared bool) ([]built, error) {
+func build(ctx context.Context, fsys *repoFS, k *kustomization, user asked, shared bool) ([]built, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	file := k.file
-	objs, err := kustomize(fsys, k.dir, userOrigins, k.customSchema, shared)
+	objs, err := kustomize(fsys, k.dir, user, k.customSchema, shared)
 	if err != nil {
 		if errors.Is(err, ErrOutsideRoot) {
 			return nil, &Error{File: file, Err: fmt.Errorf("%s: %w", cleanKustomizeError(err), ErrOutsideRoot)}

@@ -304,3 +304,66 @@ func TestRenderConcurrentMixed(t *testing.T) {
 		assert.Equal(t, want[dirs[i%len(dirs)]], g, dirs[i%len(dirs)])
 	}
 }
+
+// TestFieldOrigins checks that image fields point at the line that sets
+// them: the overlay's images: entry when it changed the image, else the
+// image: line in the base; and that annotations point at their line.
+func TestFieldOrigins(t *testing.T) {
+	fsys := fstest.MapFS{
+		"base/kustomization.yaml": file("resources:\n- deployment.yaml\n"),
+		"base/deployment.yaml": file(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  annotations:
+    ferry.dev/waive: "semver-tag: vendor sidecar"
+spec:
+  template:
+    spec:
+      initContainers:
+      - name: migrate
+        image: ghcr.io/acme/api:1.0.0
+      containers:
+      - name: api
+        image: ghcr.io/acme/api:1.0.0
+      - name: proxy
+        image: docker.io/envoyproxy/envoy:v1.31.0
+`),
+		"overlays/staging/kustomization.yaml": file(`resources:
+- ../../base
+images:
+- name: ghcr.io/acme/api
+  newTag: 1.1.0
+`),
+		"overlays/prod/kustomization.yaml": file(`resources:
+- ../staging
+images:
+# production runs the release candidate's final build
+- name: ghcr.io/acme/api
+  newName: registry.example.com/acme/api
+  newTag: 1.1.1
+`),
+	}
+	r, err := render.New(render.Options{FS: fsys})
+	require.NoError(t, err)
+	res, err := r.Render(context.Background(), "overlays/prod")
+	require.NoError(t, err)
+	require.Len(t, res.Objects, 1)
+	dep := res.Objects[0]
+	got := map[string]string{}
+	for p, o := range dep.FieldOrigins() {
+		got[p] = o.String()
+	}
+	assert.Equal(t, map[string]string{
+		"/spec/template/spec/initContainers/0/image": "overlays/prod/kustomization.yaml:7",
+		"/spec/template/spec/containers/0/image":     "overlays/prod/kustomization.yaml:7",
+		"/spec/template/spec/containers/1/image":     "base/deployment.yaml:17",
+		"/metadata/annotations/ferry.dev~1waive":     "base/deployment.yaml:6",
+	}, got)
+
+	res, err = r.Render(context.Background(), "overlays/staging")
+	require.NoError(t, err)
+	o, ok := res.Objects[0].FieldOrigin("/spec/template/spec/containers/0/image")
+	require.True(t, ok)
+	assert.Equal(t, "overlays/staging/kustomization.yaml:5", o.String())
+}
