@@ -275,16 +275,16 @@ func TestLoadErrors(t *testing.T) {
 			contains: "http.send is disabled: ferry evaluates policies offline",
 		},
 		{
-			name:     "type error",
-			files:    map[string]string{"type.rego": "package main\n\ndeny contains msg if {\n  msg := concat(1, 2)\n}\n"},
-			code:     "rego_type_error",
-			row:      4,
+			name:  "type error",
+			files: map[string]string{"type.rego": "package main\n\ndeny contains msg if {\n  msg := concat(1, 2)\n}\n"},
+			code:  "rego_type_error",
+			row:   4,
 		},
 		{
-			name:     "v0 syntax without RegoV0",
-			files:    map[string]string{"old.rego": "package main\n\ndeny[msg] {\n  msg := \"old\"\n}\n"},
-			code:     "rego_parse_error",
-			row:      3,
+			name:  "v0 syntax without RegoV0",
+			files: map[string]string{"old.rego": "package main\n\ndeny[msg] {\n  msg := \"old\"\n}\n"},
+			code:  "rego_parse_error",
+			row:   3,
 		},
 	}
 	for _, tt := range tests {
