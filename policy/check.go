@@ -19,11 +19,43 @@ import (
 	"github.com/ferrygitops/ferry/manifest"
 )
 
+// Result is the outcome of evaluating the policies on one input: an object,
+// or everything at once for combined and document inputs.
+type Result struct {
+	// Object is the object evaluated; nil for combined and document input.
+	Object *manifest.Object
+	// Findings are the input's findings, sorted, waived ones included.
+	Findings []finding.Finding
+	// Namespaces tally, per namespace evaluated, what conftest reports.
+	Namespaces []NamespaceResult
+}
+
+// NamespaceResult is conftest's tally of one namespace on one input.
+type NamespaceResult struct {
+	// Namespace is the package path, e.g. "main".
+	Namespace string
+	// Successes counts the rules that returned nothing, as conftest does
+	// (each definition of a rule counts once).
+	Successes int
+	// Exceptions are the rules an exception rule waived, written as the
+	// query conftest reports for them: data.main.exception[_][_] == "x".
+	Exceptions []string
+}
+
 // Check evaluates the policies on each object, in parallel, and returns
 // their findings, sorted. Findings waived by an exception rule or by the
 // object's ferry.dev/waive annotation are included, with their Waiver set.
 func (e *Engine) Check(ctx context.Context, objs []*manifest.Object) ([]finding.Finding, error) {
-	perObject := make([][]finding.Finding, len(objs))
+	results, err := e.Evaluate(ctx, objs)
+	if err != nil {
+		return nil, err
+	}
+	return flatten(results), nil
+}
+
+// Evaluate is Check with the results kept per object, in input order.
+func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Result, error) {
+	results := make([]Result, len(objs))
 	prints := make([][]Print, len(objs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -33,15 +65,17 @@ func (e *Engine) Check(ctx context.Context, objs []*manifest.Object) ([]finding.
 			if err != nil {
 				return fmt.Errorf("check %s: convert input: %w", obj.ID(), err)
 			}
-			fs, ps, err := e.eval(gctx, input, obj.ID().String())
+			r, ps, err := e.eval(gctx, input, obj.ID().String())
 			if err != nil {
 				return fmt.Errorf("check %s: %w", obj.ID(), err)
 			}
-			for j := range fs {
-				locate(&fs[j], obj)
+			for j := range r.Findings {
+				locate(&r.Findings[j], obj)
 			}
-			perObject[i] = applyWaivers(fs, obj, e.now())
-			prints[i] = ps
+			r.Object = obj
+			r.Findings = applyWaivers(r.Findings, obj, e.now())
+			finding.Sort(r.Findings)
+			results[i], prints[i] = r, ps
 			return nil
 		})
 	}
@@ -49,12 +83,7 @@ func (e *Engine) Check(ctx context.Context, objs []*manifest.Object) ([]finding.
 		return nil, err
 	}
 	e.deliver(prints)
-	var out []finding.Finding
-	for _, fs := range perObject {
-		out = append(out, fs...)
-	}
-	finding.Sort(out)
-	return out, nil
+	return results, nil
 }
 
 // CheckCombined evaluates the policies once on all objects together, in
@@ -62,28 +91,54 @@ func (e *Engine) Check(ctx context.Context, objs []*manifest.Object) ([]finding.
 // object}. Findings carry no object; their source is the policy's _loc, if
 // any.
 func (e *Engine) CheckCombined(ctx context.Context, objs []*manifest.Object) ([]finding.Finding, error) {
+	r, err := e.EvaluateCombined(ctx, objs)
+	if err != nil {
+		return nil, err
+	}
+	return r.Findings, nil
+}
+
+// EvaluateCombined is CheckCombined with conftest's tally kept.
+func (e *Engine) EvaluateCombined(ctx context.Context, objs []*manifest.Object) (Result, error) {
 	docs := make([]any, len(objs))
 	for i, o := range objs {
 		docs[i] = map[string]any{"path": o.Origin().File, "contents": o.Content()}
 	}
-	return e.Eval(ctx, docs)
+	return e.evaluateDocument(ctx, docs)
 }
 
 // Eval evaluates the policies on one document of any shape (a promotion
 // plan, say), for rules that judge a whole document rather than an object.
 // input must be JSON-compatible.
 func (e *Engine) Eval(ctx context.Context, input any) ([]finding.Finding, error) {
+	r, err := e.evaluateDocument(ctx, input)
+	if err != nil {
+		return nil, err
+	}
+	return r.Findings, nil
+}
+
+func (e *Engine) evaluateDocument(ctx context.Context, input any) (Result, error) {
 	value, err := ast.InterfaceToValue(input)
 	if err != nil {
-		return nil, fmt.Errorf("evaluate policies: convert input: %w", err)
+		return Result{}, fmt.Errorf("evaluate policies: convert input: %w", err)
 	}
-	fs, ps, err := e.eval(ctx, value, "")
+	r, ps, err := e.eval(ctx, value, "")
 	if err != nil {
-		return nil, fmt.Errorf("evaluate policies: %w", err)
+		return Result{}, fmt.Errorf("evaluate policies: %w", err)
 	}
 	e.deliver([][]Print{ps})
-	finding.Sort(fs)
-	return fs, nil
+	finding.Sort(r.Findings)
+	return r, nil
+}
+
+func flatten(results []Result) []finding.Finding {
+	var out []finding.Finding
+	for _, r := range results {
+		out = append(out, r.Findings...)
+	}
+	finding.Sort(out)
+	return out
 }
 
 func (e *Engine) now() time.Time {
@@ -123,23 +178,24 @@ func (h *printHook) Print(ctx print.Context, msg string) error {
 }
 
 // eval runs the prepared query on one input and turns its results into
-// findings (without source locations, which depend on the object).
-func (e *Engine) eval(ctx context.Context, input ast.Value, object string) ([]finding.Finding, []Print, error) {
+// findings (without source locations, which depend on the object) and
+// conftest's tallies.
+func (e *Engine) eval(ctx context.Context, input ast.Value, object string) (Result, []Print, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.opts.Timeout)
 	defer cancel()
 	hook := &printHook{object: object}
 	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalPrintHook(hook))
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, nil, fmt.Errorf("evaluation stopped after %s (Options.Timeout, --timeout): %w", e.opts.Timeout, err)
+			return Result{}, nil, fmt.Errorf("evaluation stopped after %s (Options.Timeout, --timeout): %w", e.opts.Timeout, err)
 		}
-		return nil, nil, err
+		return Result{}, nil, err
 	}
-	if len(rs) == 0 {
-		return nil, hook.out, nil
+	var bindings rego.Vars
+	if len(rs) > 0 {
+		bindings = rs[0].Bindings
 	}
-	bindings := rs[0].Bindings
-	exceptions := map[string]map[string]bool{} // namespace -> waived rule suffixes
+	exceptions := map[string]map[string]bool{} // namespace -> rule names waived
 	for _, v := range e.results {
 		if v.rule != "exception" {
 			continue
@@ -153,30 +209,54 @@ func (e *Engine) eval(ctx context.Context, input ast.Value, object string) ([]fi
 			}
 		}
 	}
-	var out []finding.Finding
+	var res Result
+	tally := map[string]*NamespaceResult{}
+	reported := map[string]int{} // namespace -> results not waived by exceptions
 	for _, v := range e.results {
 		if v.rule == "exception" {
 			continue
 		}
-		for _, item := range asList(bindings[v.name]) {
+		t := tally[v.namespace]
+		if t == nil {
+			t = &NamespaceResult{Namespace: v.namespace}
+			tally[v.namespace] = t
+			res.Namespaces = append(res.Namespaces, NamespaceResult{})
+		}
+		name := exceptionName(v.rule)
+		excepted := exceptions[v.namespace][name]
+		items := asList(bindings[v.name])
+		switch {
+		case excepted:
+			t.Exceptions = append(t.Exceptions, fmt.Sprintf("data.%s.exception[_][_] == %q", v.namespace, name))
+		case len(items) == 0:
+			t.Successes++
+		}
+		for _, item := range items {
 			f, err := v.finding(item)
 			if err != nil {
-				return nil, nil, err
+				return Result{}, nil, err
 			}
-			if suffix, ok := ruleSuffix(v.rule); ok && exceptions[v.namespace][suffix] {
+			if excepted {
 				f.Waiver = &finding.Waiver{Reason: fmt.Sprintf("exception rule in package %s", v.namespace)}
+			} else {
+				reported[v.namespace]++
 			}
-			out = append(out, f)
+			res.Findings = append(res.Findings, f)
 		}
 	}
-	return out, hook.out, nil
-}
-
-// ruleSuffix returns "run_as_root" for deny_run_as_root, the name conftest
-// exception rules use to waive it.
-func ruleSuffix(rule string) (string, bool) {
-	_, suffix, found := strings.Cut(rule, "_")
-	return suffix, found
+	// conftest counts every definition of a rule, and the rules without
+	// results once each: the definitions beyond those results are successes.
+	i := 0
+	for _, ns := range sortedKeys(tally) {
+		t := tally[ns]
+		counted := t.Successes + len(t.Exceptions) + reported[ns]
+		if d := e.definitions[ns] - counted; d > 0 {
+			t.Successes += d
+		}
+		res.Namespaces[i] = *t
+		i++
+	}
+	return res, hook.out, nil
 }
 
 // finding converts one rule result, a message or an object with msg.
@@ -200,7 +280,7 @@ func (v queryVar) finding(item any) (finding.Finding, error) {
 			case "_loc":
 				loc, _ := val.(map[string]any)
 				file, _ := loc["file"].(string)
-				row, _ := loc["row"].(json.Number)
+				row, _ := loc["line"].(json.Number)
 				line, _ := row.Int64()
 				f.Source = manifest.Origin{File: file, Line: int(line)}
 			default:
@@ -261,4 +341,14 @@ func stringsIn(v any) []string {
 		return slices.Compact(out)
 	}
 	return nil
+}
+
+// exceptionName returns the name conftest exception rules use for a rule:
+// "run_as_root" for deny_run_as_root, violation_run_as_root and
+// warn_run_as_root, the rule itself otherwise.
+func exceptionName(rule string) string {
+	for _, prefix := range []string{"violation_", "deny_", "warn_"} {
+		rule = strings.TrimPrefix(rule, prefix)
+	}
+	return rule
 }

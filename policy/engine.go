@@ -42,6 +42,9 @@ type Engine struct {
 	store   storage.Store
 	query   rego.PreparedEvalQuery
 	results []queryVar // the query's variables, in order
+	// definitions counts, per namespace, the definitions of rules that
+	// produce findings (conftest's rule count).
+	definitions map[string]int
 }
 
 // queryVar is one variable of the prepared query: the results of one rule.
@@ -99,7 +102,7 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{opts: opts, log: log, store: inmem.NewFromObject(data), results: vars}
+	e := &Engine{opts: opts, log: log, store: inmem.NewFromObject(data), results: vars, definitions: definitions(modules)}
 	query := make([]string, len(vars))
 	for i, v := range vars {
 		query[i] = fmt.Sprintf("%s := [m | some m in data.%s.%s]", v.name, v.namespace, v.rule)
@@ -277,10 +280,7 @@ func checkBooleanRules(modules map[string]*ast.Module) error {
 	var diags []Diagnostic
 	for _, name := range sortedKeys(modules) {
 		for _, r := range modules[name].Rules {
-			rule := r.Head.Name.String()
-			if len(r.Head.Reference) > 0 {
-				rule = r.Head.Reference[0].String()
-			}
+			rule := ruleName(r)
 			if !ruleFamily.MatchString(rule) || r.Head.RuleKind() != ast.SingleValue {
 				continue
 			}
@@ -324,10 +324,7 @@ func selectRules(compiler *ast.Compiler, modules map[string]*ast.Module, opts Op
 			continue
 		}
 		for _, r := range m.Rules {
-			rule := r.Head.Name.String()
-			if len(r.Head.Reference) > 0 {
-				rule = r.Head.Reference[0].String()
-			}
+			rule := ruleName(r)
 			if (!ruleFamily.MatchString(rule) && rule != "exception") || seen[key{ns, rule}] {
 				continue
 			}
@@ -352,6 +349,28 @@ func selectRules(compiler *ast.Compiler, modules map[string]*ast.Module, opts Op
 		vars[i].name = fmt.Sprintf("r%d", i)
 	}
 	return vars, nil
+}
+
+// definitions counts the definitions of finding rules per namespace.
+func definitions(modules map[string]*ast.Module) map[string]int {
+	out := map[string]int{}
+	for _, m := range modules {
+		ns := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		for _, r := range m.Rules {
+			if ruleFamily.MatchString(ruleName(r)) {
+				out[ns]++
+			}
+		}
+	}
+	return out
+}
+
+// ruleName is the name of a rule: deny for deny contains msg if { … }.
+func ruleName(r *ast.Rule) string {
+	if len(r.Head.Reference) > 0 {
+		return r.Head.Reference[0].String()
+	}
+	return r.Head.Name.String()
 }
 
 // metaOf reads a rule's METADATA (rule, document or package scope) and

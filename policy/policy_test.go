@@ -125,7 +125,7 @@ func TestMetadataAndLocation(t *testing.T) {
 # custom:
 #   id: team-label
 #   severity: warning
-deny contains {"msg": "no team label", "_loc": {"file": "apps/web.yaml", "row": 6}} if {
+deny contains {"msg": "no team label", "_loc": {"file": "apps/web.yaml", "line": 6}} if {
 	not input.metadata.labels.team
 }
 `})
