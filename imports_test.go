@@ -27,7 +27,7 @@ var allowed = map[string][]string{
 	"validate":     {"manifest", "finding"},
 	"policy":       {"manifest", "finding"},
 	"promote":      {"manifest", "finding", "render", "validate", "policy"},
-	"report":       {"manifest", "finding", "promote"},
+	"report":       {"manifest", "finding", "policy", "promote"},
 	"cmd/ferry":    {"*"},
 	"hack/genrepo": {"internal/testrepo"},
 }

@@ -425,3 +425,19 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// Namespace returns the package of the rule that produces findings with the
+// given rule id ("main" for main.deny, "ferry.rules.semver_tag" for
+// semver-tag); findings about waivers belong to "ferry.waivers".
+func (e *Engine) Namespace(rule string) string {
+	for _, v := range e.results {
+		if v.meta.id == rule {
+			return v.namespace
+		}
+	}
+	if rule == waiverRule {
+		return "ferry.waivers"
+	}
+	ns, _, _ := strings.Cut(rule, ".")
+	return ns
+}

@@ -56,14 +56,14 @@ type Options struct {
 type Params struct {
 	// AllowPrerelease allows prerelease versions (1.2.0-rc.1). Default:
 	// false, so no-prerelease reports them.
-	AllowPrerelease bool `json:"allowPrerelease"`
+	AllowPrerelease bool `json:"allowPrerelease" yaml:"allowPrerelease,omitempty"`
 	// RequireDigest makes digest-pinned report images without a digest.
-	RequireDigest bool `json:"requireDigest"`
+	RequireDigest bool `json:"requireDigest" yaml:"requireDigest,omitempty"`
 	// AllowedRegistries, when not empty, makes allowed-registries report
 	// images from other registries. Entries are registries
 	// ("registry.example.com:5000") or registry path prefixes
 	// ("ghcr.io/acme").
-	AllowedRegistries []string `json:"allowedRegistries"`
+	AllowedRegistries []string `json:"allowedRegistries" yaml:"allowedRegistries,omitempty"`
 }
 
 // Print is the output of one print() call in a policy.

@@ -1,0 +1,201 @@
+package promote
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ferrygitops/ferry/internal/yamlerr"
+	"github.com/ferrygitops/ferry/policy"
+)
+
+// ConfigFile is the name of the configuration file at the repository root.
+const ConfigFile = "ferry.yaml"
+
+// Config versions.
+const (
+	ConfigAPIVersion = "ferry.dev/v1alpha1"
+	ConfigKind       = "Config"
+)
+
+// Config is a ferry.yaml: the environments of a repository.
+type Config struct {
+	// APIVersion is ferry.dev/v1alpha1.
+	APIVersion string `yaml:"apiVersion"`
+	// Kind is Config.
+	Kind string `yaml:"kind"`
+	// Environments are listed in promotion order, by convention.
+	Environments []Environment `yaml:"environments"`
+}
+
+// Environment is one environment of the repository.
+type Environment struct {
+	// Name identifies the environment ("production").
+	Name string `yaml:"name"`
+	// Path is the environment's directory, relative to the repository root:
+	// a Kustomize overlay or a Flux cluster folder.
+	Path string `yaml:"path"`
+	// From names the environment promoted into this one.
+	From string `yaml:"from,omitempty"`
+	// KubernetesVersion is the version of the environment's cluster
+	// ("1.33"), against which its manifests are validated.
+	KubernetesVersion string `yaml:"kubernetesVersion,omitempty"`
+	// Policy holds the environment's policy parameters.
+	Policy policy.Params `yaml:"policy,omitempty"`
+	// Freeze lists the windows during which promotion into the environment
+	// is blocked.
+	Freeze []Window `yaml:"freeze,omitempty"`
+}
+
+// Window is a freeze window: [Start, End).
+type Window struct {
+	Start  time.Time `yaml:"start"`
+	End    time.Time `yaml:"end"`
+	Reason string    `yaml:"reason,omitempty"`
+}
+
+// ConfigError reports an invalid configuration, at a file and line.
+type ConfigError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *ConfigError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// LoadConfig reads and validates a ferry.yaml. Errors are *ConfigError
+// values naming the file and line.
+func LoadConfig(file string) (*Config, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("load config: %w", err)
+	}
+	return ParseConfig(filepath.ToSlash(file), data)
+}
+
+// ParseConfig parses and validates the content of a ferry.yaml; file names
+// it in errors.
+func ParseConfig(file string, data []byte) (*Config, error) {
+	fail := func(line int, format string, args ...any) error {
+		return &ConfigError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fail(0, "empty configuration: want apiVersion %s, kind %s and environments", ConfigAPIVersion, ConfigKind)
+		}
+		return nil, fail(yamlerr.Line(err), "invalid YAML: %s", yamlerr.Message(err))
+	}
+	var cfg Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil {
+		return nil, fail(yamlerr.Line(err), "%s", yamlerr.Message(err))
+	}
+	root := doc.Content[0]
+	if cfg.APIVersion != ConfigAPIVersion || cfg.Kind != ConfigKind {
+		return nil, fail(root.Line, "want apiVersion %s and kind %s, got %q and %q", ConfigAPIVersion, ConfigKind, cfg.APIVersion, cfg.Kind)
+	}
+	envNodes := seqItems(mapValue(root, "environments"))
+	lineOf := func(i int, key string) int {
+		if i >= len(envNodes) {
+			return 0
+		}
+		if key != "" {
+			for j := 0; j+1 < len(envNodes[i].Content); j += 2 {
+				if envNodes[i].Content[j].Value == key {
+					return envNodes[i].Content[j+1].Line
+				}
+			}
+		}
+		return envNodes[i].Line
+	}
+	names := map[string]int{}
+	for i, env := range cfg.Environments {
+		switch {
+		case env.Name == "":
+			return nil, fail(lineOf(i, ""), "environment %d has no name", i+1)
+		case env.Path == "":
+			return nil, fail(lineOf(i, ""), "environment %s has no path", env.Name)
+		case path.IsAbs(env.Path) || strings.HasPrefix(path.Clean(env.Path), ".."):
+			return nil, fail(lineOf(i, "path"), "environment %s: path %q must stay inside the repository", env.Name, env.Path)
+		}
+		if prev, dup := names[env.Name]; dup {
+			return nil, fail(lineOf(i, "name"), "environment %s is defined twice (first on line %d)", env.Name, lineOf(prev, "name"))
+		}
+		names[env.Name] = i
+		for j, w := range env.Freeze {
+			if !w.End.After(w.Start) {
+				return nil, fail(lineOf(i, "freeze"), "environment %s: freeze window %d ends before it starts", env.Name, j+1)
+			}
+		}
+	}
+	for i, env := range cfg.Environments {
+		if env.From == "" {
+			continue
+		}
+		if _, ok := names[env.From]; !ok {
+			return nil, fail(lineOf(i, "from"), "environment %s is promoted from %s, which is not defined", env.Name, env.From)
+		}
+		seen := map[string]bool{env.Name: true}
+		for cur := env.From; cur != ""; cur = cfg.Environments[names[cur]].From {
+			if seen[cur] {
+				return nil, fail(lineOf(i, "from"), "environment %s: promotions form a cycle through %s", env.Name, cur)
+			}
+			seen[cur] = true
+		}
+	}
+	return &cfg, nil
+}
+
+// Environment returns the environment with the name.
+func (c *Config) Environment(name string) (Environment, bool) {
+	for _, e := range c.Environments {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return Environment{}, false
+}
+
+// Frozen returns the freeze window of the environment that contains t.
+func (e Environment) Frozen(t time.Time) (Window, bool) {
+	for _, w := range e.Freeze {
+		if !t.Before(w.Start) && t.Before(w.End) {
+			return w, true
+		}
+	}
+	return Window{}, false
+}
+
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func seqItems(n *yaml.Node) []*yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
+}

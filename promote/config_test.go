@@ -1,0 +1,65 @@
+package promote_test
+
+import (
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ferrygitops/ferry/promote"
+)
+
+func TestLoadExampleConfig(t *testing.T) {
+	cfg, err := promote.LoadConfig(filepath.Join("..", "examples", "shop", "ferry.yaml"))
+	require.NoError(t, err)
+	require.Len(t, cfg.Environments, 3)
+	dev, ok := cfg.Environment("dev")
+	require.True(t, ok)
+	assert.True(t, dev.Policy.AllowPrerelease)
+	prod, ok := cfg.Environment("production")
+	require.True(t, ok)
+	assert.Equal(t, "staging", prod.From)
+	assert.Equal(t, "1.33", prod.KubernetesVersion)
+	assert.Equal(t, []string{"ghcr.io/acme-shop", "docker.io/library"}, prod.Policy.AllowedRegistries)
+	w, frozen := prod.Frozen(time.Date(2026, 12, 24, 9, 0, 0, 0, time.UTC))
+	assert.True(t, frozen)
+	assert.Equal(t, "year-end change freeze", w.Reason)
+	_, frozen = prod.Frozen(time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC))
+	assert.False(t, frozen, "the end of a window is outside it")
+	_, ok = cfg.Environment("qa")
+	assert.False(t, ok)
+}
+
+func TestConfigErrors(t *testing.T) {
+	head := "apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n"
+	tests := []struct {
+		name, in string
+		line     int
+		contains string
+	}{
+		{name: "empty", in: "", contains: "empty configuration"},
+		{name: "syntax", in: head + "  - name: dev\n   path: x\n", line: 3, contains: "invalid YAML"},
+		{name: "wrong kind", in: "apiVersion: v1\nkind: ConfigMap\n", line: 1, contains: `want apiVersion ferry.dev/v1alpha1 and kind Config, got "v1" and "ConfigMap"`},
+		{name: "unknown field", in: head + "  - name: dev\n    path: overlays/dev\n    namespace: dev\n", line: 6, contains: "field namespace not found"},
+		{name: "no path", in: head + "  - name: dev\n", line: 4, contains: "environment dev has no path"},
+		{name: "path outside", in: head + "  - name: dev\n    path: ../elsewhere\n", line: 5, contains: "must stay inside the repository"},
+		{name: "duplicate", in: head + "  - name: dev\n    path: a\n  - name: dev\n    path: b\n", line: 6, contains: "environment dev is defined twice (first on line 4)"},
+		{name: "unknown from", in: head + "  - name: prod\n    path: a\n    from: qa\n", line: 6, contains: "promoted from qa, which is not defined"},
+		{name: "cycle", in: head + "  - name: a\n    path: a\n    from: b\n  - name: b\n    path: b\n    from: a\n", line: 6, contains: "cycle"},
+		{name: "bad window", in: head + "  - name: a\n    path: a\n    freeze:\n      - start: 2027-01-02T00:00:00Z\n        end: 2027-01-01T00:00:00Z\n", line: 7, contains: "ends before it starts"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := promote.ParseConfig("ferry.yaml", []byte(tt.in))
+			require.Error(t, err)
+			var ce *promote.ConfigError
+			require.True(t, errors.As(err, &ce), "%T", err)
+			assert.Equal(t, "ferry.yaml", ce.File)
+			assert.Equal(t, tt.line, ce.Line, err.Error())
+			assert.Contains(t, err.Error(), tt.contains)
+		})
+	}
+}
