@@ -2,6 +2,8 @@ package policy
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,4 +21,17 @@ func TestBuiltinRules(t *testing.T) {
 	for _, r := range results {
 		assert.Equal(t, "pass", r.Outcome, "%s %s.%s: %s%s", r.Location, r.Package, r.Name, r.Error, r.Output)
 	}
+}
+
+// TestDocsUpToDate keeps docs/policies.md in step with the rules' METADATA.
+func TestDocsUpToDate(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join("..", "docs", "policies.md"))
+	require.NoError(t, err)
+	assert.Equal(t, string(want), RulesMarkdown(Builtins()), "run go generate ./policy")
+	for _, r := range Builtins() {
+		assert.NotEmpty(t, r.Title, r.ID)
+		assert.NotEmpty(t, r.Description, r.ID)
+		assert.Contains(t, string(want), "## "+r.ID)
+	}
+	assert.Len(t, Builtins(), 5)
 }

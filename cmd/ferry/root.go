@@ -17,8 +17,13 @@ const (
 )
 
 // findingsError marks an outcome that is a result, not a failure: the
-// command ran and what it checked did not pass.
-type findingsError struct{ summary string }
+// command ran and what it checked did not pass. code is the exit code,
+// exitFindings unless the command documents another (ferry check
+// --fail-on-warn exits 2 on failures, as conftest does).
+type findingsError struct {
+	summary string
+	code    int
+}
 
 func (e *findingsError) Error() string { return e.summary }
 
@@ -38,6 +43,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if fe.summary != "" {
 			fmt.Fprintln(stderr, fe.summary)
 		}
+		if fe.code != 0 {
+			return fe.code
+		}
 		return exitFindings
 	}
 	fmt.Fprintf(stderr, "ferry: %v\n", err)
@@ -56,6 +64,6 @@ Exit codes: 0 success, 1 findings, 2 could not run.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newRenderCommand(), newVersionCommand())
+	root.AddCommand(newRenderCommand(), newCheckCommand(), newPolicyCommand(), newVersionCommand())
 	return root
 }

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/policy"
+	"github.com/ferrygitops/ferry/promote"
+	"github.com/ferrygitops/ferry/render"
+	"github.com/ferrygitops/ferry/report"
+)
+
+// checkOutputs are the formats of ferry check, named as conftest names them.
+var checkOutputs = []string{"stdout", "json", "tap", "table", "junit", "github", "azuredevops", "sarif"}
+
+func newCheckCommand() *cobra.Command {
+	var (
+		opts        policy.Options
+		output      string
+		env         string
+		root        string
+		combine     bool
+		failOnWarn  bool
+		noFail      bool
+		trace       bool
+		allowRemote bool
+		regoVersion string
+	)
+	cmd := &cobra.Command{
+		Use:   "check PATH|- ...",
+		Short: "Check manifests against Rego policies, conftest-style",
+		Long: `Check rendered manifests against Rego policies: ferry's built-in promotion
+rules (see "ferry policy list") and your own, written for conftest.
+
+Directories are rendered first (a kustomization, or their YAML files as Flux
+does) and every finding points at the repository line to edit; files are read
+as YAML or JSON; "-" reads standard input.
+
+Rules named deny, violation and warn (with any _suffix) report messages;
+exception rules waive them; an object annotation ferry.dev/waive waives a rule
+with a reason ("semver-tag: vendor image; until 2027-01-31").
+
+Exit codes, as conftest's: 0 no failures, 1 failures; with --fail-on-warn, 1
+warnings and 2 failures; with --no-fail, always 0. Errors that stop the check
+exit 2.`,
+		Example: `  ferry check examples/shop/overlays/production
+  ferry check -p policy --env production -o github examples/shop/overlays/production
+  kustomize build overlays/prod | ferry check --no-builtins -p policy -`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !contains(checkOutputs, output) {
+				return fmt.Errorf("unknown output format %q: use one of %s", output, strings.Join(checkOutputs, ", "))
+			}
+			switch regoVersion {
+			case "v1":
+			case "v0":
+				opts.RegoV0 = true
+			default:
+				return fmt.Errorf("unknown Rego version %q: use v1 or v0", regoVersion)
+			}
+			if len(opts.Policies) == 0 {
+				if info, err := os.Stat("policy"); err == nil && info.IsDir() {
+					opts.Policies = []string{"policy"} // conftest's default
+				}
+			}
+			if env != "" {
+				params, err := envParams(root, args, env)
+				if err != nil {
+					return err
+				}
+				opts.Params = params
+			}
+			if trace {
+				errOut := cmd.ErrOrStderr()
+				opts.Print = func(p policy.Print) {
+					fmt.Fprintf(errOut, "%s: %s: %s\n", p.Location, p.Object, p.Message)
+				}
+			}
+			engine, err := policy.Load(cmd.Context(), opts)
+			if err != nil {
+				return err
+			}
+			objs, err := inputs{root: root, allowRemote: allowRemote, stdin: cmd.InOrStdin()}.load(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			var results []policy.Result
+			if combine {
+				r, err := engine.EvaluateCombined(cmd.Context(), objs)
+				if err != nil {
+					return err
+				}
+				results = []policy.Result{r}
+			} else if results, err = engine.Evaluate(cmd.Context(), objs); err != nil {
+				return err
+			}
+			var findings []finding.Finding
+			for _, r := range results {
+				findings = append(findings, r.Findings...)
+			}
+			out := cmd.OutOrStdout()
+			switch output {
+			case "json":
+				err = report.WriteConftestJSON(out, results, engine.Namespace)
+			case "stdout":
+				err = report.Write(out, "text", report.Report{Tool: "ferry check", Checked: len(objs), Findings: findings})
+			default:
+				err = report.Write(out, output, report.Report{Tool: "ferry check", Checked: len(objs), Findings: findings})
+			}
+			if err != nil {
+				return err
+			}
+			return checkOutcome(finding.Count(findings), failOnWarn, noFail)
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVarP(&opts.Policies, "policy", "p", nil, "policy files or directories (default: ./policy if it exists)")
+	f.StringSliceVarP(&opts.Namespaces, "namespace", "n", []string{"main"}, "namespaces (packages) whose rules run; globs allowed")
+	f.BoolVar(&opts.AllNamespaces, "all-namespaces", false, "run the rules of every namespace")
+	f.StringSliceVarP(&opts.Data, "data", "d", nil, "JSON or YAML data files or directories, loaded under data")
+	f.BoolVar(&combine, "combine", false, "evaluate all objects as one input, as conftest --combine")
+	f.BoolVar(&failOnWarn, "fail-on-warn", false, "exit 1 on warnings and 2 on failures")
+	f.BoolVar(&noFail, "no-fail", false, "always exit 0 when the check ran")
+	f.BoolVar(&trace, "trace", false, "print the output of print() calls in policies to stderr")
+	f.StringVarP(&output, "output", "o", "stdout", "output format: "+strings.Join(checkOutputs, ", "))
+	f.StringVar(&env, "env", "", "environment (from ferry.yaml) whose policy parameters apply")
+	f.BoolVar(&opts.NoBuiltins, "no-builtins", false, "leave ferry's built-in rules out")
+	f.StringSliceVar(&opts.Builtins, "builtin", nil, "run only these built-in rules (default: all)")
+	f.StringVar(&regoVersion, "rego-version", "v1", "Rego version of the policies: v1 or v0")
+	f.BoolVar(&opts.AllowNetwork, "allow-network", false, "let policies use http.send and net.lookup_ip_addr")
+	f.DurationVar(&opts.Timeout, "timeout", policy.DefaultTimeout, "bound on one evaluation")
+	f.StringVar(&root, "root", "", "repository root (default: nearest ancestor with .git or ferry.yaml)")
+	f.BoolVar(&allowRemote, "allow-remote-bases", false, "let kustomizations fetch remote bases and files")
+	return cmd
+}
+
+// envParams reads the policy parameters of env from the ferry.yaml at the
+// repository root: --root, or the root found from the first path checked.
+func envParams(root string, args []string, env string) (policy.Params, error) {
+	if root == "" {
+		start := "."
+		if len(args) > 0 && args[0] != "-" {
+			start = args[0]
+		}
+		abs, err := filepath.Abs(start)
+		if err != nil {
+			return policy.Params{}, err
+		}
+		if info, err := os.Stat(abs); err == nil && !info.IsDir() {
+			abs = filepath.Dir(abs)
+		}
+		root = render.FindRoot(abs)
+	}
+	cfg, err := promote.LoadConfig(filepath.Join(root, promote.ConfigFile))
+	if err != nil {
+		return policy.Params{}, fmt.Errorf("--env %s: %w", env, err)
+	}
+	e, ok := cfg.Environment(env)
+	if !ok {
+		names := make([]string, len(cfg.Environments))
+		for i, e := range cfg.Environments {
+			names[i] = e.Name
+		}
+		return policy.Params{}, fmt.Errorf("--env %s: no such environment in %s (have %s)", env, promote.ConfigFile, strings.Join(names, ", "))
+	}
+	return e.Policy, nil
+}
+
+// checkOutcome maps the tally to conftest's exit codes.
+func checkOutcome(c finding.Counts, failOnWarn, noFail bool) error {
+	summary := fmt.Sprintf("%d failures, %d warnings, %d waived", c.Errors, c.Warnings, c.Waived)
+	switch {
+	case noFail:
+		return nil
+	case failOnWarn && c.Errors > 0:
+		return &findingsError{summary: summary, code: 2}
+	case c.Errors > 0 || (failOnWarn && c.Warnings > 0):
+		return &findingsError{summary: summary, code: 1}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
+

@@ -1,0 +1,48 @@
+package policy
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+//go:generate sh -c "go run ../cmd/ferry policy list --markdown > ../docs/policies.md"
+
+// RulesMarkdown documents rules as Markdown: the text of docs/policies.md.
+func RulesMarkdown(rules []Rule) string {
+	var b strings.Builder
+	b.WriteString("# Built-in policy rules\n\n")
+	b.WriteString("<!-- Generated from the METADATA of policy/rules/*.rego by `ferry policy list --markdown`; do not edit. -->\n\n")
+	b.WriteString("ferry runs these rules on every rendered object unless `--no-builtins` (or `Options.NoBuiltins`) is set.\n")
+	b.WriteString("They read the environment's parameters from `data.ferry.params` (ferry.yaml's `policy:` section, or `--env`).\n")
+	b.WriteString("Waive one on an object with the annotation `ferry.dev/waive: \"<rule>: <reason>; until YYYY-MM-DD\"`.\n\n")
+	b.WriteString("| rule | severity | parameters | title |\n|---|---|---|---|\n")
+	for _, r := range rules {
+		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s | %s |\n", r.ID, r.ID, r.Severity, paramNames(r), r.Title)
+	}
+	for _, r := range rules {
+		fmt.Fprintf(&b, "\n## %s\n\n**%s.** %s\n\n", r.ID, r.Title, strings.ReplaceAll(r.Description, "\n", " "))
+		fmt.Fprintf(&b, "- Severity: %s\n- Package: `%s`\n", r.Severity, r.Package)
+		if len(r.Parameters) > 0 {
+			keys := sortedKeys(r.Parameters)
+			for _, k := range keys {
+				v, _ := json.Marshal(r.Parameters[k])
+				fmt.Fprintf(&b, "- Parameter `%s`, e.g. `%s`\n", k, v)
+			}
+		}
+	}
+	return b.String()
+}
+
+func paramNames(r Rule) string {
+	if len(r.Parameters) == 0 {
+		return "—"
+	}
+	keys := make([]string, 0, len(r.Parameters))
+	for k := range r.Parameters {
+		keys = append(keys, "`"+k+"`")
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ", ")
+}
