@@ -426,18 +426,20 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// Namespace returns the package of the rule that produces findings with the
-// given rule id ("main" for main.deny, "ferry.rules.semver_tag" for
-// semver-tag); findings about waivers belong to "ferry.waivers".
-func (e *Engine) Namespace(rule string) string {
+// Rule returns the package and the rule name behind a finding's rule id:
+// ("main", "deny") for main.deny, ("ferry.rules.semver_tag", "deny") for
+// semver-tag. Findings about waivers belong to ("ferry.waivers", "waiver").
+func (e *Engine) Rule(id string) (namespace, rule string) {
 	for _, v := range e.results {
-		if v.meta.id == rule {
-			return v.namespace
+		if v.meta.id == id {
+			return v.namespace, v.rule
 		}
 	}
-	if rule == waiverRule {
-		return "ferry.waivers"
+	if id == waiverRule {
+		return "ferry.waivers", waiverRule
 	}
-	ns, _, _ := strings.Cut(rule, ".")
-	return ns
+	if i := strings.LastIndex(id, "."); i >= 0 {
+		return id[:i], id[i+1:]
+	}
+	return "", id
 }

@@ -35,9 +35,10 @@ type conftestLoc struct {
 // WriteConftestJSON writes policy results in the JSON shape of `conftest
 // test -o json`: one entry per file and namespace, with the number of rules
 // that passed, the failures, warnings and exceptions. Results of objects
-// from the same file are merged, as conftest reports a file. namespaceOf
-// maps a finding's rule to its namespace (see policy.Engine.Namespace).
-func WriteConftestJSON(w io.Writer, results []policy.Result, namespaceOf func(rule string) string) error {
+// from the same file are merged, as conftest reports a file; combined input
+// is reported as the file "Combined", as conftest does. ruleOf maps a
+// finding's rule id to its package and rule name (policy.Engine.Rule).
+func WriteConftestJSON(w io.Writer, results []policy.Result, ruleOf func(id string) (namespace, rule string)) error {
 	type key struct{ file, namespace string }
 	entries := map[key]*conftestResult{}
 	var order []key
@@ -52,7 +53,7 @@ func WriteConftestJSON(w io.Writer, results []policy.Result, namespaceOf func(ru
 		return e
 	}
 	for _, r := range results {
-		file := ""
+		file := "Combined"
 		if r.Object != nil {
 			file = r.Object.Origin().File
 		}
@@ -67,8 +68,10 @@ func WriteConftestJSON(w io.Writer, results []policy.Result, namespaceOf func(ru
 			if f.Waiver != nil && strings.HasPrefix(f.Waiver.Reason, "exception rule") {
 				continue // reported once per rule, as an exception, like conftest
 			}
-			e := get(file, namespaceOf(f.Rule))
+			ns, rule := ruleOf(f.Rule)
+			e := get(file, ns)
 			m := conftestMessage{Msg: f.Message, Metadata: metadataOf(f)}
+			m.Metadata["query"] = "data." + ns + "." + rule
 			if f.Source.File != "" && f.Source.File != file {
 				m.Loc = &conftestLoc{File: f.Source.File, Line: f.Source.Line}
 			}
@@ -109,9 +112,6 @@ func metadataOf(f finding.Finding) map[string]any {
 	}
 	if f.Waiver != nil {
 		m["waiver"] = f.Waiver.Reason
-	}
-	if len(m) == 0 {
-		return nil
 	}
 	return m
 }

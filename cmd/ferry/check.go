@@ -106,7 +106,7 @@ exit 2.`,
 			out := cmd.OutOrStdout()
 			switch output {
 			case "json":
-				err = report.WriteConftestJSON(out, results, engine.Namespace)
+				err = report.WriteConftestJSON(out, results, engine.Rule)
 			case "stdout":
 				err = report.Write(out, "text", report.Report{Tool: "ferry check", Checked: len(objs), Findings: findings})
 			default:
