@@ -2,6 +2,7 @@
 // internal/testrepo) for the benchmark scripts.
 //
 //	go run ./hack/genrepo -apps 100 -out /tmp/repo-100
+//	go run ./hack/genrepo -manifests 10000 -out /tmp/objects.yaml
 package main
 
 import (
@@ -14,11 +15,19 @@ import (
 
 func main() {
 	apps := flag.Int("apps", 100, "number of applications")
-	out := flag.String("out", "", "directory to write the repository into (created)")
+	manifests := flag.Int("manifests", 0, "write this many workload objects to the file -out instead of a repository")
+	out := flag.String("out", "", "directory to write the repository into (created), or file with -manifests")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "genrepo: -out is required")
 		os.Exit(2)
+	}
+	if *manifests > 0 {
+		if err := os.WriteFile(*out, testrepo.Manifests(*manifests), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "genrepo:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if err := testrepo.Write(*out, *apps); err != nil {
 		fmt.Fprintln(os.Stderr, "genrepo:", err)

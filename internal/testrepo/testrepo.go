@@ -117,3 +117,49 @@ func Write(dir string, apps int) error {
 	}
 	return nil
 }
+
+// Manifests returns n workload objects as one multi-document YAML stream:
+// Deployments, each with an init container and a main container, a mix of
+// registries and tags (some latest, some prerelease) so that checks find
+// something.
+func Manifests(n int) []byte {
+	var b []byte
+	for i := range n {
+		tag := fmt.Sprintf("1.%d.%d", i%13, i%7)
+		switch i % 10 {
+		case 3:
+			tag = "latest"
+		case 7:
+			tag = tag + "-rc.1"
+		}
+		b = fmt.Appendf(b, `---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-%[1]d
+  namespace: team-%[2]d
+  labels:
+    app.kubernetes.io/name: app-%[1]d
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: app-%[1]d
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: app-%[1]d
+    spec:
+      initContainers:
+      - name: migrate
+        image: ghcr.io/acme/app-%[1]d-migrations:%[3]s
+      containers:
+      - name: app
+        image: ghcr.io/acme/app-%[1]d:%[3]s
+        resources:
+          limits:
+            memory: 256Mi
+`, i, i%20, tag)
+	}
+	return b
+}

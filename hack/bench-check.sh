@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Times `ferry check` against `conftest test` on the same policies and the
+# same objects, side by side, and prints the ratio.
+#
+# Policies: ferry's built-in rules (copied as plain Rego) and the shop
+# example's team rule, evaluated in every namespace by both tools. Objects:
+# 1,000 and 10,000 Deployments in one multi-document file (internal/testrepo).
+# Both tools must agree on the number of failures.
+#
+# Usage (from the repository root):
+#   hack/bench-check.sh
+#   CONFTEST=/path/to/conftest SIZES="1000 10000" RUNS=3 hack/bench-check.sh
+set -euo pipefail
+
+CONFTEST_VERSION=v0.71.1
+RUNS="${RUNS:-3}"
+SIZES="${SIZES:-1000 10000}"
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+if [[ -z "${CONFTEST:-}" ]]; then
+  echo "installing conftest ${CONFTEST_VERSION}" >&2
+  GOBIN="$work/bin" go install "github.com/open-policy-agent/conftest@${CONFTEST_VERSION}"
+  CONFTEST="$work/bin/conftest"
+fi
+go build -o "$work/ferry" ./cmd/ferry
+
+# The same Rego for both: the built-in rules as files, plus the team rule.
+mkdir -p "$work/policy/lib"
+cp policy/rules/*.rego "$work/policy/"
+cp policy/rules/lib/*.rego "$work/policy/lib/"
+rm -f "$work"/policy/*_test.rego "$work"/policy/lib/*_test.rego
+cp examples/shop/policies/deployment.rego "$work/policy/"
+
+best_of() {
+  local runs=$1 best="" t0 t1 d
+  shift
+  for ((i = 0; i < runs; i++)); do
+    t0=$(date +%s.%N)
+    "$@" > /dev/null 2>&1 || true
+    t1=$(date +%s.%N)
+    d=$(echo "$t1 - $t0" | bc -l)
+    if [[ -z "$best" ]] || (( $(echo "$d < $best" | bc -l) )); then best=$d; fi
+  done
+  printf '%.3f' "$best"
+}
+
+printf '%-16s %12s %12s %8s %10s\n' "objects" "conftest s" "ferry s" "ratio" "failures"
+for n in $SIZES; do
+  go run ./hack/genrepo -manifests "$n" -out "$work/objects-$n.yaml"
+  ferry=("$work/ferry" check --no-builtins --all-namespaces -p "$work/policy" -o json "$work/objects-$n.yaml")
+  conftest=("$CONFTEST" test --all-namespaces -p "$work/policy" -o json "$work/objects-$n.yaml")
+  fc=$("${ferry[@]}" 2>/dev/null | grep -c '"msg"' || true)
+  cc=$("${conftest[@]}" 2>/dev/null | grep -c '"msg"' || true)
+  if [[ "$fc" != "$cc" ]]; then
+    echo "error: ferry reports $fc messages, conftest $cc" >&2
+    exit 1
+  fi
+  c=$(best_of "$RUNS" "${conftest[@]}")
+  f=$(best_of "$RUNS" "${ferry[@]}")
+  printf '%-16s %12s %12s %7.1fx %10s\n' "$n" "$c" "$f" "$(echo "$c / $f" | bc -l)" "$fc"
+done
