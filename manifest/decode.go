@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -82,7 +84,7 @@ func Decode(file string, data []byte) ([]*Object, error) {
 				if err != nil {
 					return nil, &DecodeError{File: file, Line: line, Err: err}
 				}
-				objs = append(objs, obj)
+				objs = append(objs, withFieldLines(obj, itemsNode.Content[i]))
 			}
 			continue
 		}
@@ -90,7 +92,7 @@ func Decode(file string, data []byte) ([]*Object, error) {
 		if err != nil {
 			return nil, &DecodeError{File: file, Line: root.Line, Err: err}
 		}
-		objs = append(objs, obj)
+		objs = append(objs, withFieldLines(obj, root))
 	}
 }
 
@@ -253,3 +255,52 @@ func nodeKindName(n *yaml.Node) string {
 	}
 	return "document"
 }
+
+// withFieldLines records the lines of the fields a person most often has to
+// find — container images and annotations — as field origins.
+func withFieldLines(obj *Object, node *yaml.Node) *Object {
+	fields := map[string]Origin{}
+	for _, c := range obj.Containers() {
+		if n := walkNode(node, c.Field); n != nil {
+			fields[c.Field] = Origin{File: obj.origin.File, Line: n.Line}
+		}
+	}
+	if ann := walkNode(node, "/metadata/annotations"); ann != nil && ann.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(ann.Content); i += 2 {
+			fields[Pointer("metadata", "annotations", ann.Content[i].Value)] = Origin{File: obj.origin.File, Line: ann.Content[i].Line}
+		}
+	}
+	if len(fields) == 0 {
+		return obj
+	}
+	obj.fields = fields
+	return obj
+}
+
+// walkNode follows a JSON pointer through a YAML node and returns the node
+// it leads to, or nil.
+func walkNode(n *yaml.Node, pointer string) *yaml.Node {
+	for _, seg := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
+		seg = pointerUnescaper.Replace(seg)
+		for n != nil && n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		switch {
+		case n == nil:
+			return nil
+		case n.Kind == yaml.MappingNode:
+			n = mappingValue(n, seg)
+		case n.Kind == yaml.SequenceNode:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return nil
+			}
+			n = n.Content[i]
+		default:
+			return nil
+		}
+	}
+	return n
+}
+
+var pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")

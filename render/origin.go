@@ -1,8 +1,6 @@
 package render
 
 import (
-	"bytes"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -22,14 +20,8 @@ type lineFinder struct {
 	fs *repoFS
 
 	mu    sync.Mutex
-	files map[string][]defined              // file -> objects defined in it
+	files map[string][]*manifest.Object     // file -> objects defined in it
 	kusts map[string]map[string][]yamlEntry // kustomization -> field -> entries
-}
-
-// defined is an object as written in a file.
-type defined struct {
-	kind, group, name string
-	node              *yaml.Node
 }
 
 // yamlEntry is a named entry of a kustomization list (a generator, an
@@ -40,7 +32,7 @@ type yamlEntry struct {
 }
 
 func newLineFinder(fsys *repoFS) *lineFinder {
-	return &lineFinder{fs: fsys, files: map[string][]defined{}, kusts: map[string]map[string][]yamlEntry{}}
+	return &lineFinder{fs: fsys, files: map[string][]*manifest.Object{}, kusts: map[string]map[string][]yamlEntry{}}
 }
 
 // locate returns b's object with its origin line, and the origins of its
@@ -66,19 +58,17 @@ func (f *lineFinder) locate(b built) *manifest.Object {
 	if d == nil {
 		return b.obj
 	}
-	origin.Line = d.node.Line
+	origin.Line = d.Origin().Line
 	obj := b.obj.WithOrigin(origin)
-	fields := map[string]manifest.Origin{}
+	// Where the file defines the fields, unless an overlay's images: entry
+	// set the image.
+	fields := d.FieldOrigins()
 	for _, c := range obj.Containers() {
 		if o, ok := f.imageOrigin(b.imageKustomizations, c.Image); ok {
+			if fields == nil {
+				fields = map[string]manifest.Origin{}
+			}
 			fields[c.Field] = o
-		} else if n := walk(d.node, c.Field); n != nil {
-			fields[c.Field] = manifest.Origin{File: origin.File, Line: n.Line}
-		}
-	}
-	if ann := walk(d.node, "/metadata/annotations"); ann != nil && ann.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(ann.Content); i += 2 {
-			fields[manifest.Pointer("metadata", "annotations", ann.Content[i].Value)] = manifest.Origin{File: origin.File, Line: ann.Content[i].Line}
 		}
 	}
 	if len(fields) > 0 {
@@ -123,72 +113,39 @@ func imageName(image string) string {
 
 // object finds the object in file that kustomize rendered as obj. The
 // rendered object may have been renamed (prefix, suffix, hash) or moved to
-// another namespace: match on kind first, then on name.
-func (f *lineFinder) object(file string, obj *manifest.Object) *defined {
+// another namespace: match on kind first, then on name. A file that cannot
+// be parsed yields nothing: kustomize read it, so it is about the line only.
+func (f *lineFinder) object(file string, obj *manifest.Object) *manifest.Object {
 	f.mu.Lock()
 	docs, ok := f.files[file]
 	if !ok {
-		docs = f.parseObjects(file)
+		if data, err := f.fs.readRepoFile(file); err == nil {
+			docs, _ = manifest.Decode(file, data)
+		}
 		f.files[file] = docs
 	}
 	f.mu.Unlock()
 
 	id := obj.ID()
-	var candidates []*defined
-	for i := range docs {
-		if docs[i].kind == id.Kind && docs[i].group == id.Group {
-			candidates = append(candidates, &docs[i])
+	var candidates []*manifest.Object
+	for _, d := range docs {
+		if d.Kind() == id.Kind && d.ID().Group == id.Group {
+			candidates = append(candidates, d)
 		}
 	}
 	if len(candidates) == 1 {
 		return candidates[0]
 	}
-	var best *defined
+	var best *manifest.Object
 	for _, c := range candidates {
 		switch {
-		case c.name == id.Name:
+		case c.Name() == id.Name:
 			return c
-		case strings.Contains(id.Name, c.name) && (best == nil || len(c.name) > len(best.name)):
+		case strings.Contains(id.Name, c.Name()) && (best == nil || len(c.Name()) > len(best.Name())):
 			best = c
 		}
 	}
 	return best
-}
-
-// parseObjects reads the objects defined in a file, expanding lists.
-func (f *lineFinder) parseObjects(file string) []defined {
-	data, err := f.fs.readRepoFile(file)
-	if err != nil {
-		return nil
-	}
-	var out []defined
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for {
-		var doc yaml.Node
-		if err := dec.Decode(&doc); err != nil {
-			return out // io.EOF, or a syntax error kustomize did not mind
-		}
-		if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-			continue
-		}
-		root := doc.Content[0]
-		if items := mapValue(root, "items"); items != nil && items.Kind == yaml.SequenceNode && strings.HasSuffix(scalar(root, "kind"), "List") {
-			for _, item := range items.Content {
-				out = append(out, definedOf(item))
-			}
-			continue
-		}
-		out = append(out, definedOf(root))
-	}
-}
-
-func definedOf(n *yaml.Node) defined {
-	return defined{
-		kind:  scalar(n, "kind"),
-		group: manifest.GroupFromAPIVersion(scalar(n, "apiVersion")),
-		name:  scalar(mapValue(n, "metadata"), "name"),
-		node:  n,
-	}
 }
 
 func scalar(n *yaml.Node, key string) string {
@@ -239,30 +196,4 @@ func (f *lineFinder) entry(file, field, name string, exact bool) *yamlEntry {
 		}
 	}
 	return best
-}
-
-// walk follows a JSON pointer through a YAML node and returns the node it
-// leads to, or nil.
-func walk(n *yaml.Node, pointer string) *yaml.Node {
-	for _, seg := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		seg = strings.NewReplacer("~1", "/", "~0", "~").Replace(seg)
-		for n != nil && n.Kind == yaml.AliasNode {
-			n = n.Alias
-		}
-		switch {
-		case n == nil:
-			return nil
-		case n.Kind == yaml.MappingNode:
-			n = mapValue(n, seg)
-		case n.Kind == yaml.SequenceNode:
-			i, err := strconv.Atoi(seg)
-			if err != nil || i < 0 || i >= len(n.Content) {
-				return nil
-			}
-			n = n.Content[i]
-		default:
-			return nil
-		}
-	}
-	return n
 }
