@@ -135,8 +135,8 @@ spec:
 	}
 	assert.Equal(t, map[string]string{
 		"chart HelmRepository/flux-system/ingress-nginx/ingress-nginx": "4.11.3 /spec/chart/spec/version",
-		"source oci://ghcr.io/stefanprodan/manifests/podinfo":         ">=6.0.0 <7.0.0 /spec/ref/semver",
-		"source https://github.com/acme/platform":                     "v3.2.1 /spec/ref/tag",
+		"source oci://ghcr.io/stefanprodan/manifests/podinfo":          ">=6.0.0 <7.0.0 /spec/ref/semver",
+		"source https://github.com/acme/platform":                      "v3.2.1 /spec/ref/tag",
 	}, got)
 }
 
