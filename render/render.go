@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ferrygitops/ferry/manifest"
@@ -143,6 +144,40 @@ func (r *Renderer) open(dir string) (fs.FS, string, error) {
 	// The os.Root stays open for the life of the returned FS; it holds one
 	// file descriptor, released when it is garbage collected.
 	return osRoot.FS(), filepath.ToSlash(rel), nil
+}
+
+// Inputs lists the repository files that rendering dir reads — its
+// kustomizations and every file they refer to — without building it: a
+// cheap way to learn which files environments share. With Options.FS set,
+// dir is a path inside it.
+func (r *Renderer) Inputs(ctx context.Context, dir string) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	fsys, rel, err := r.open(dir)
+	if err != nil {
+		return nil, err
+	}
+	rfs := newRepoFS(fsys)
+	sc := newScanner(rfs, r.opts.AllowRemoteBases)
+	file, err := sc.findKustomization(rel)
+	if err != nil {
+		return nil, fmt.Errorf("inputs of %s: %w", rel, err)
+	}
+	if file == "" {
+		if file, err = generateKustomization(rfs, rel); err != nil {
+			return nil, fmt.Errorf("inputs of %s: %w", rel, err)
+		}
+	}
+	if _, err := sc.scan(rel, file, 0); err != nil {
+		return nil, fmt.Errorf("inputs of %s: %w", rel, err)
+	}
+	out := make([]string, 0, len(sc.inputs))
+	for p := range sc.inputs {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // FindRoot returns the repository root for dir: the nearest ancestor (dir

@@ -367,3 +367,22 @@ images:
 	require.True(t, ok)
 	assert.Equal(t, "overlays/staging/kustomization.yaml:5", o.String())
 }
+
+func TestInputsMatchTheFilesRead(t *testing.T) {
+	r, err := render.New(render.Options{})
+	require.NoError(t, err)
+	for _, env := range []string{"dev", "staging", "production"} {
+		dir := filepath.Join("..", "examples", "shop", "overlays", env)
+		res, err := r.Render(context.Background(), dir)
+		require.NoError(t, err)
+		inputs, err := r.Inputs(context.Background(), dir)
+		require.NoError(t, err)
+		var read []string
+		for _, f := range res.Files {
+			read = append(read, f.Path)
+		}
+		assert.Equal(t, read, inputs, "listing the inputs finds exactly the files a render reads")
+	}
+	_, err = r.Inputs(context.Background(), filepath.Join("..", "examples", "shop", "overlays", "nope"))
+	assert.ErrorIs(t, err, render.ErrNotFound)
+}

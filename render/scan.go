@@ -48,11 +48,14 @@ type scanner struct {
 	fs          *repoFS
 	allowRemote bool
 	done        map[string]*kustomization
+	// inputs are the repository files the kustomizations refer to,
+	// themselves included.
+	inputs map[string]bool
 	stack       []string
 }
 
 func newScanner(fsys *repoFS, allowRemote bool) *scanner {
-	return &scanner{fs: fsys, allowRemote: allowRemote, done: map[string]*kustomization{}}
+	return &scanner{fs: fsys, allowRemote: allowRemote, done: map[string]*kustomization{}, inputs: map[string]bool{}}
 }
 
 // findKustomization returns the kustomization file in dir, "" when there is
@@ -96,6 +99,9 @@ func (s *scanner) scan(dir, from string, line int) (*kustomization, error) {
 	data, err := s.fs.ReadFile(abs(file))
 	if err != nil {
 		return nil, &Error{File: file, Err: err}
+	}
+	if _, err := fs.Stat(s.fs.fsys, file); err == nil {
+		s.inputs[file] = true // not one ferry generated
 	}
 	root, err := parseKustomization(file, data)
 	if err != nil {
@@ -232,6 +238,7 @@ func (s *scanner) resource(k *kustomization, e *yaml.Node, component bool) error
 			return errorf(k.file, e.Line, ErrInvalid, "component %q is a file; components are directories holding a kustomization.yaml of kind Component", ref)
 		}
 		k.fileResources = append(k.fileResources, p)
+		s.inputs[p] = true
 		return nil
 	}
 	sub, err := s.scan(p, k.file, e.Line)
@@ -336,8 +343,12 @@ func (s *scanner) file(k *kustomization, ref string, line int) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.fs.stat(p); err != nil {
+	info, err := s.fs.stat(p)
+	if err != nil {
 		return s.statError(k, ref, p, line, err)
+	}
+	if !info.IsDir() {
+		s.inputs[p] = true
 	}
 	return nil
 }
