@@ -51,7 +51,7 @@ type scanner struct {
 	// inputs are the repository files the kustomizations refer to,
 	// themselves included.
 	inputs map[string]bool
-	stack       []string
+	stack  []string
 }
 
 func newScanner(fsys *repoFS, allowRemote bool) *scanner {
