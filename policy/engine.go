@@ -176,6 +176,14 @@ func loadModules(opts Options, tests bool) (map[string]*ast.Module, error) {
 	if opts.RegoV0 {
 		version = ast.RegoV0
 	}
+	for _, name := range sortedKeys(opts.Modules) {
+		m, err := ast.ParseModuleWithOpts(name, opts.Modules[name], ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		if err != nil {
+			diags = append(diags, diagnostics(err)...)
+			continue
+		}
+		modules[name] = m
+	}
 	files, err := policyFiles(opts.Policies, tests)
 	if err != nil {
 		return nil, err
@@ -332,7 +340,7 @@ func selectRules(compiler *ast.Compiler, modules map[string]*ast.Module, opts Op
 			vars = append(vars, queryVar{namespace: ns, rule: rule, meta: metaOf(annotations, r, ns, rule, builtin)})
 		}
 	}
-	if len(opts.Policies) > 0 && !opts.AllNamespaces {
+	if len(opts.Policies)+len(opts.Modules) > 0 && !opts.AllNamespaces {
 		matched := false
 		for ns := range userNamespaces {
 			matched = matched || matchAny(patterns, ns)

@@ -38,6 +38,6 @@ spec:
 		fmt.Printf("%s %s %s\n", f.Rule, f.Field, f.Source)
 	}
 	// Output:
-	// allowed-registries /spec/template/spec/containers/1/image apps/web/deployment.yaml:1
-	// no-latest-tag /spec/template/spec/containers/1/image apps/web/deployment.yaml:1
+	// allowed-registries /spec/template/spec/containers/1/image apps/web/deployment.yaml:12
+	// no-latest-tag /spec/template/spec/containers/1/image apps/web/deployment.yaml:12
 }

@@ -14,6 +14,9 @@ type Options struct {
 	// Policies are files or directories of Rego policies (directories are
 	// read recursively; _test.rego files are left out). Default: none.
 	Policies []string
+	// Modules are extra Rego modules, by file name, in Rego v1: policies
+	// that ship inside a program rather than on disk. Default: none.
+	Modules map[string]string
 	// Data are JSON or YAML files loaded under data, as conftest's --data
 	// does: the top-level keys of each file become data.<key>. Default: none.
 	Data []string
