@@ -1,0 +1,171 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ferrygitops/ferry/promote"
+	"github.com/ferrygitops/ferry/report"
+)
+
+func newPlanCommand() *cobra.Command {
+	var (
+		req     promote.Request
+		opts    promote.Options
+		output  string
+		out     string
+		apply   bool
+		regoVer string
+	)
+	cmd := &cobra.Command{
+		Use:   "plan --from ENV --to ENV",
+		Short: "Plan a promotion from one environment to the next, verified before anything is written",
+		Long: `Plan the promotion of the versions the source environment runs into the
+target environment: which images, chart versions and source refs change, the
+smallest edits to the target's own files (an images: entry, a literal in a
+target file, or an override in the target's kustomization when the version is
+pinned only in a base other environments share), the diff, and every check
+run on the target as it would be after the edits.
+
+Environments are the names in ferry.yaml, or directories of the repository.
+Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan.`,
+		Example: `  ferry plan --root examples/shop --from staging --to production
+  ferry plan --from staging --to production -o markdown > comment.md
+  ferry plan --from staging --to production --out plan.json && ferry apply plan.json
+  ferry plan --from production --to staging --rollback --only orders-api`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !contains(report.PlanFormats, output) {
+				return fmt.Errorf("unknown output format %q: use one of %s", output, strings.Join(report.PlanFormats, ", "))
+			}
+			opts.Policy.RegoV0 = regoVer == "v0"
+			planner, err := promote.NewPlanner(opts)
+			if err != nil {
+				return err
+			}
+			plan, err := planner.Plan(cmd.Context(), req)
+			if err != nil {
+				return err
+			}
+			if out != "" {
+				data, err := json.MarshalIndent(plan, "", "  ")
+				if err != nil {
+					return err
+				}
+				if err := os.WriteFile(out, append(data, '\n'), 0o644); err != nil {
+					return err
+				}
+			}
+			if err := report.WritePlan(cmd.OutOrStdout(), output, plan); err != nil {
+				return err
+			}
+			if plan.Verdict.Status == promote.StatusBlocked {
+				return &findingsError{summary: "the promotion is blocked: " + strings.Join(plan.Verdict.Reasons, "; ")}
+			}
+			if apply && plan.Verdict.Status == promote.StatusReady {
+				applied, err := plan.Apply(cmd.Context(), planner.Root())
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "applied: %d files written, %d already up to date\n", len(applied.Written), len(applied.Unchanged))
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&req.From, "from", "", "source environment (name in ferry.yaml, or directory)")
+	f.StringVar(&req.To, "to", "", "target environment (name in ferry.yaml, or directory)")
+	f.StringSliceVar(&req.Selection.Only, "only", nil, "promote only these artifacts (names or globs; the last path segment matches too)")
+	f.StringSliceVar(&req.Selection.Exclude, "exclude", nil, "leave these artifacts out (names or globs)")
+	f.BoolVar(&req.Rollback, "rollback", false, "allow downgrades: this promotion is a rollback")
+	f.StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.PlanFormats, ", "))
+	f.StringVar(&out, "out", "", "also write the plan as JSON to this file, for ferry apply")
+	f.BoolVar(&apply, "apply", false, "apply the plan when it is ready")
+	f.StringVar(&opts.Root, "root", "", "repository root (default: nearest ancestor of the working directory with .git or ferry.yaml)")
+	f.StringSliceVarP(&opts.Policy.Policies, "policy", "p", nil, "policies to run on the target after the edits")
+	f.StringSliceVarP(&opts.Policy.Data, "data", "d", nil, "data files for the policies")
+	f.StringSliceVarP(&opts.Policy.Namespaces, "namespace", "n", nil, "policy namespaces (default main)")
+	f.StringVar(&regoVer, "rego-version", "v1", "Rego version of the policies: v1 or v0")
+	_ = cmd.MarkFlagRequired("from")
+	_ = cmd.MarkFlagRequired("to")
+	return cmd
+}
+
+func newApplyCommand() *cobra.Command {
+	var root string
+	cmd := &cobra.Command{
+		Use:   "apply PLAN.json",
+		Short: "Apply a plan made by ferry plan --out, all files or none",
+		Long: `Apply a plan: write its edits into the repository, all files or none. A file
+that changed since the plan was made is refused (plan again); a file that
+already holds the planned result is left alone, so applying twice is safe.`,
+		Example: `  ferry apply plan.json
+  ferry apply --root examples/shop plan.json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			var plan promote.Plan
+			if err := json.Unmarshal(data, &plan); err != nil {
+				return fmt.Errorf("%s: not a plan: %w", args[0], err)
+			}
+			if plan.APIVersion != promote.PlanAPIVersion || plan.Kind != promote.PlanKind {
+				return fmt.Errorf("%s: want apiVersion %s and kind %s, got %q and %q", args[0], promote.PlanAPIVersion, promote.PlanKind, plan.APIVersion, plan.Kind)
+			}
+			if root == "" {
+				planner, err := promote.NewPlanner(promote.Options{})
+				if err != nil {
+					return err
+				}
+				root = planner.Root()
+			}
+			applied, err := plan.Apply(cmd.Context(), root)
+			if err != nil {
+				return err
+			}
+			for _, f := range applied.Written {
+				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", f)
+			}
+			for _, f := range applied.Unchanged {
+				fmt.Fprintf(cmd.OutOrStdout(), "already up to date: %s\n", f)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&root, "root", "", "repository root (default: nearest ancestor of the working directory with .git or ferry.yaml)")
+	return cmd
+}
+
+func newStatusCommand() *cobra.Command {
+	var (
+		opts   promote.Options
+		output string
+	)
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show which version of every artifact each environment runs",
+		Example: `  ferry status --root examples/shop
+  ferry status -o markdown`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			planner, err := promote.NewPlanner(opts)
+			if err != nil {
+				return err
+			}
+			m, err := planner.Status(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return report.WriteStatus(cmd.OutOrStdout(), output, m)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Root, "root", "", "repository root (default: nearest ancestor of the working directory with .git or ferry.yaml)")
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.StatusFormats, ", "))
+	return cmd
+}

@@ -1,0 +1,437 @@
+package promote
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ferrygitops/ferry/finding"
+)
+
+// kustomizationNames are the file names kustomize reads, in its order.
+var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+
+func isKustomization(file string) bool {
+	return slices.Contains(kustomizationNames, path.Base(file))
+}
+
+// fileEdits are the edits planned for one file, in order.
+type fileEdits struct {
+	path  string
+	edits []Edit
+}
+
+// editPlan collects edits by file, refusing two different values for one
+// node.
+type editPlan struct {
+	files map[string]*fileEdits
+	order []string
+}
+
+func (p *editPlan) add(file string, e Edit) error {
+	fe, ok := p.files[file]
+	if !ok {
+		fe = &fileEdits{path: file}
+		p.files[file] = fe
+		p.order = append(p.order, file)
+	}
+	for _, prev := range fe.edits {
+		if prev.Op == e.Op && prev.Doc == e.Doc && slices.Equal(prev.Keys, e.Keys) {
+			if prev.Op == OpSet && prev.New != e.New {
+				return fmt.Errorf("%s: conflicting edits of %s: %q (%s) and %q (%s)", file, strings.Join(e.Keys, "."), prev.New, prev.Reason, e.New, e.Reason)
+			}
+			if prev.Op == OpAppend && !slices.Equal(prev.Item, e.Item) {
+				return fmt.Errorf("%s: conflicting additions to %s", file, strings.Join(e.Keys, "."))
+			}
+			return nil // the same edit, reached through another use
+		}
+	}
+	fe.edits = append(fe.edits, e)
+	return nil
+}
+
+// planEdits plans, for each change that promotes, the smallest edits to
+// files the target owns: the images: entry that pins an image, the literal
+// that pins it in a target file, or — when it is pinned only in a file that
+// other environments also render — a new images: entry (or patch) in the
+// target's kustomization. Changes that cannot be carried over become
+// blocking findings.
+func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string][]string) ([]fileEdits, []finding.Finding, error) {
+	plan := &editPlan{files: map[string]*fileEdits{}}
+	var blocked []finding.Finding
+	block := func(c Change, format string, args ...any) {
+		f := finding.Finding{Rule: "edit", Severity: finding.SeverityError, Message: fmt.Sprintf(format, args...)}
+		if len(c.Target) > 0 {
+			f.Object, f.Field, f.Source = c.Target[0].Object, c.Target[0].Field, c.Target[0].Source
+		}
+		blocked = append(blocked, f)
+	}
+	for _, c := range changes {
+		if !c.Promotes() {
+			continue
+		}
+		to := *c.To
+		for _, u := range c.Target {
+			file := u.Source.File
+			if u.Source.Repo != "" {
+				block(c, "%s is pinned in a remote base (%s); ferry edits only files of the repository", c.Artifact, u.Source)
+				continue
+			}
+			if others, ok := shared[file]; ok {
+				edits, kfile, err := overrideEdits(fsys, tgt, c, u, others)
+				if err != nil {
+					block(c, "%v", err)
+					continue
+				}
+				for _, e := range edits {
+					if err := plan.add(kfile, e); err != nil {
+						return nil, nil, err
+					}
+				}
+				continue
+			}
+			data, err := fs.ReadFile(fsys, file)
+			if err != nil {
+				return nil, nil, fmt.Errorf("read %s: %w", file, err)
+			}
+			var edits []Edit
+			if isKustomization(file) && c.Kind == KindImage {
+				edits, err = imageEntryEdits(data, file, c, to, fmt.Sprintf("%s's images: entry pins %s", tgt.Name, c.Artifact))
+			} else {
+				edits, err = literalEdits(data, c, u, to)
+			}
+			if err != nil {
+				block(c, "%s: %v", file, err)
+				continue
+			}
+			for _, e := range edits {
+				if err := plan.add(file, e); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+	}
+	out := make([]fileEdits, 0, len(plan.order))
+	for _, f := range plan.order {
+		fe := *plan.files[f]
+		slices.SortStableFunc(fe.edits, func(a, b Edit) int { return a.Line - b.Line })
+		out = append(out, fe)
+	}
+	slices.SortFunc(out, func(a, b fileEdits) int { return strings.Compare(a.path, b.path) })
+	return out, blocked, nil
+}
+
+// imageEntryEdits sets an images: entry of a kustomization to the source's
+// tag and digest: newTag is set, digest set, added or removed, newName kept.
+func imageEntryEdits(data []byte, file string, c Change, to Version, why string) ([]Edit, error) {
+	doc, err := firstDocument(data)
+	if err != nil {
+		return nil, err
+	}
+	images := mapValue(doc, "images")
+	for i, entry := range seqItems(images) {
+		name, newName := scalarOf(entry, "name"), scalarOf(entry, "newName")
+		if newName != c.Artifact && (newName != "" || name != c.Artifact) {
+			continue
+		}
+		idx := strconv.Itoa(i)
+		reason := fmt.Sprintf("%s (%s → %s)", why, c.From, to)
+		var edits []Edit
+		tag, digest := mapValue(entry, "newTag"), mapValue(entry, "digest")
+		switch {
+		case tag != nil:
+			edits = append(edits, Edit{Op: OpSet, Keys: []string{"images", idx, "newTag"}, Line: tag.Line, Old: tag.Value, New: to.Tag, Reason: reason})
+		case to.Tag != "":
+			edits = append(edits, Edit{Op: OpInsert, Keys: []string{"images", idx}, Line: entry.Line, Item: []KV{{Key: "newTag", Value: to.Tag}}, Reason: reason})
+		}
+		switch {
+		case digest != nil && to.Digest != "":
+			edits = append(edits, Edit{Op: OpSet, Keys: []string{"images", idx, "digest"}, Line: digest.Line, Old: digest.Value, New: to.Digest, Reason: reason})
+		case digest != nil:
+			edits = append(edits, Edit{Op: OpDelete, Keys: []string{"images", idx, "digest"}, Line: digest.Line, Old: digest.Value, Reason: reason + "; the source pins no digest"})
+		case to.Digest != "":
+			edits = append(edits, Edit{Op: OpInsert, Keys: []string{"images", idx}, Line: entry.Line, Item: []KV{{Key: "digest", Value: to.Digest}}, Reason: reason})
+		}
+		return edits, nil
+	}
+	return nil, fmt.Errorf("no images: entry names %s", c.Artifact)
+}
+
+// literalEdits sets the scalar that pins the artifact in a file the target
+// owns: an image reference (or, behind a Flux setter, its tag alone), a
+// HelmRelease chart version, a source ref.
+func literalEdits(data []byte, c Change, u Use, to Version) ([]Edit, error) {
+	var want []string // the scalar values that pin the old version, and their replacements
+	var repl []string
+	from := u.Version
+	switch c.Kind {
+	case KindImage:
+		want = []string{imageRef(c.Artifact, from), from.Tag}
+		repl = []string{imageRef(c.Artifact, to), to.Tag}
+	default:
+		want = []string{from.Tag}
+		repl = []string{to.Tag}
+	}
+	doc, keys, node, err := scalarAtLine(data, u.Source.Line, want)
+	if err != nil && c.Kind != KindImage {
+		doc, keys, node, err = scalarAtPointer(data, u.Source.Line, u.Field)
+	}
+	if err != nil {
+		return nil, err
+	}
+	i := slices.Index(want, node.Value)
+	if i < 0 {
+		return nil, fmt.Errorf("line %d holds %q, not %s", node.Line, node.Value, strings.Join(want, " or "))
+	}
+	if repl[i] == "" {
+		return nil, fmt.Errorf("line %d pins the tag of %s alone, but %s pins it by digest only", node.Line, c.Artifact, to)
+	}
+	return []Edit{{
+		Op: OpSet, Doc: doc, Keys: keys, Line: node.Line, Old: node.Value, New: repl[i],
+		Reason: fmt.Sprintf("%s is pinned here (%s → %s)", c.Artifact, from, to),
+	}}, nil
+}
+
+// overrideEdits carries a version pinned only in shared files into the
+// target's own kustomization: an images: entry, or a patch for charts and
+// sources.
+func overrideEdits(fsys fs.FS, tgt Environment, c Change, u Use, others []string) ([]Edit, string, error) {
+	kfile := ""
+	for _, n := range kustomizationNames {
+		if _, err := fs.Stat(fsys, path.Join(tgt.Path, n)); err == nil {
+			kfile = path.Join(tgt.Path, n)
+			break
+		}
+	}
+	why := fmt.Sprintf("%s pins %s only in %s, which %s also render; override it in %s's kustomization", tgt.Name, c.Artifact, u.Source.File, strings.Join(others, " and "), tgt.Name)
+	if kfile == "" {
+		return nil, "", fmt.Errorf("%s is pinned in %s, which %s also render, and %s has no kustomization to override it in", c.Artifact, u.Source.File, strings.Join(others, " and "), tgt.Path)
+	}
+	data, err := fs.ReadFile(fsys, kfile)
+	if err != nil {
+		return nil, "", err
+	}
+	if c.Kind == KindImage {
+		if edits, err := imageEntryEdits(data, kfile, c, *c.To, why); err == nil {
+			return edits, kfile, nil
+		}
+		item := []KV{{Key: "name", Value: c.Artifact}}
+		if c.To.Tag != "" {
+			item = append(item, KV{Key: "newTag", Value: c.To.Tag})
+		}
+		if c.To.Digest != "" {
+			item = append(item, KV{Key: "digest", Value: c.To.Digest})
+		}
+		return []Edit{{Op: OpAppend, Keys: []string{"images"}, Item: item, Reason: fmt.Sprintf("%s (%s → %s)", why, c.From, c.To)}}, kfile, nil
+	}
+	patch, err := versionPatch(u, *c.To)
+	if err != nil {
+		return nil, "", err
+	}
+	return []Edit{{Op: OpAppend, Keys: []string{"patches"}, Item: []KV{{Key: "patch", Value: patch}}, Reason: fmt.Sprintf("%s (%s → %s)", why, c.From, c.To)}}, kfile, nil
+}
+
+// versionPatch is a one-line strategic-merge patch setting a chart version
+// or source ref on the object that uses it.
+func versionPatch(u Use, to Version) (string, error) {
+	keys := strings.Split(strings.TrimPrefix(u.Field, "/"), "/")
+	var value any = to.Tag
+	for i := len(keys) - 1; i >= 0; i-- {
+		value = map[string]any{keys[i]: value}
+	}
+	group := u.Object.Group
+	version := map[string]string{"helm.toolkit.fluxcd.io": "v2", "source.toolkit.fluxcd.io": "v1"}[group]
+	if version == "" {
+		return "", fmt.Errorf("no patch known for %s", u.Object)
+	}
+	meta := map[string]any{"name": u.Object.Name}
+	if u.Object.Namespace != "" {
+		meta["namespace"] = u.Object.Namespace
+	}
+	body := value.(map[string]any)
+	body["apiVersion"] = group + "/" + version
+	body["kind"] = u.Object.Kind
+	body["metadata"] = meta
+	raw, err := json.Marshal(body)
+	return string(raw), err
+}
+
+func imageRef(name string, v Version) string {
+	ref := name
+	if v.Tag != "" {
+		ref += ":" + v.Tag
+	}
+	if v.Digest != "" {
+		ref += "@" + v.Digest
+	}
+	return ref
+}
+
+// scalarAtLine finds the scalar on a line whose value is one of values.
+func scalarAtLine(data []byte, line int, values []string) (int, []string, *yaml.Node, error) {
+	docs, err := documents(data)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	for d, doc := range docs {
+		if keys, n := findScalar(doc, nil, func(n *yaml.Node) bool {
+			return n.Line == line && slices.Contains(values, n.Value)
+		}); n != nil {
+			return d, keys, n, nil
+		}
+	}
+	return 0, nil, nil, fmt.Errorf("line %d does not hold %s", line, strings.Join(values, " or "))
+}
+
+// scalarAtPointer finds the scalar at a JSON pointer inside the document
+// (or list item) that starts on line.
+func scalarAtPointer(data []byte, line int, pointer string) (int, []string, *yaml.Node, error) {
+	docs, err := documents(data)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	segments := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
+	for d, doc := range docs {
+		roots := [][]string{nil}
+		nodes := []*yaml.Node{doc}
+		if items := mapValue(doc, "items"); items != nil {
+			for i, it := range seqItems(items) {
+				roots = append(roots, []string{"items", strconv.Itoa(i)})
+				nodes = append(nodes, it)
+			}
+		}
+		for i, n := range nodes {
+			if n.Line != line {
+				continue
+			}
+			cur := n
+			for _, s := range segments {
+				switch cur.Kind {
+				case yaml.MappingNode:
+					cur = mapValue(cur, s)
+				case yaml.SequenceNode:
+					k, err := strconv.Atoi(s)
+					if err != nil || k >= len(cur.Content) {
+						cur = nil
+					} else {
+						cur = cur.Content[k]
+					}
+				default:
+					cur = nil
+				}
+				if cur == nil {
+					return 0, nil, nil, fmt.Errorf("the object on line %d has no %s", line, pointer)
+				}
+			}
+			if cur.Kind != yaml.ScalarNode {
+				return 0, nil, nil, fmt.Errorf("%s on line %d is not a scalar", pointer, cur.Line)
+			}
+			return d, append(slices.Clone(roots[i]), segments...), cur, nil
+		}
+	}
+	return 0, nil, nil, fmt.Errorf("no object starts on line %d", line)
+}
+
+// findScalar walks n depth-first and returns the path to the first scalar
+// match accepts.
+func findScalar(n *yaml.Node, at []string, match func(*yaml.Node) bool) ([]string, *yaml.Node) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if match(n) {
+			return at, n
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if keys, found := findScalar(n.Content[i+1], append(slices.Clone(at), n.Content[i].Value), match); found != nil {
+				return keys, found
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			if keys, found := findScalar(c, append(slices.Clone(at), strconv.Itoa(i)), match); found != nil {
+				return keys, found
+			}
+		}
+	}
+	return nil, nil
+}
+
+// documents parses every YAML document of a file, root nodes only.
+func documents(data []byte) ([]*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var out []*yaml.Node
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			if err.Error() == "EOF" {
+				return out, nil
+			}
+			return nil, fmt.Errorf("invalid YAML: %w", err)
+		}
+		if len(doc.Content) == 0 {
+			out = append(out, &yaml.Node{Kind: yaml.MappingNode})
+			continue
+		}
+		out = append(out, doc.Content[0])
+	}
+}
+
+func firstDocument(data []byte) (*yaml.Node, error) {
+	docs, err := documents(data)
+	if err != nil {
+		return nil, err
+	}
+	if len(docs) == 0 {
+		return &yaml.Node{Kind: yaml.MappingNode}, nil
+	}
+	return docs[0], nil
+}
+
+func scalarOf(n *yaml.Node, key string) string {
+	if v := mapValue(n, key); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
+	}
+	return ""
+}
+
+// applyInMemory applies each file's edits to its content and records the
+// hashes before and after.
+func applyInMemory(fsys fs.FS, plans []fileEdits) ([]FileEdit, error) {
+	out := make([]FileEdit, 0, len(plans))
+	for _, p := range plans {
+		data, err := fs.ReadFile(fsys, p.path)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p.path, err)
+		}
+		after, edits, err := applyEdits(data, p.edits)
+		if err != nil {
+			return nil, fmt.Errorf("edit %s: %w", p.path, err)
+		}
+		out = append(out, FileEdit{Path: p.path, Before: sha256Hex(data), After: sha256Hex(after), Edits: edits})
+	}
+	return out, nil
+}
+
+// editedContent returns the file's content after the plan's edits.
+func editedContent(fsys fs.FS, f FileEdit) ([]byte, error) {
+	data, err := fs.ReadFile(fsys, f.Path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", f.Path, err)
+	}
+	after, _, err := applyEdits(data, f.Edits)
+	return after, err
+}
+
+func sha256Hex(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}

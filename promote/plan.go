@@ -1,0 +1,131 @@
+package promote
+
+import (
+	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/manifest"
+	"github.com/ferrygitops/ferry/render"
+)
+
+// Plan versions.
+const (
+	PlanAPIVersion = "ferry.dev/v1alpha1"
+	PlanKind       = "Plan"
+)
+
+// Status is the verdict of a plan.
+type Status string
+
+// Verdicts.
+const (
+	// StatusReady: the edits promote every selected change and every check
+	// passes; the plan can be applied.
+	StatusReady Status = "ready"
+	// StatusBlocked: a check failed; Verdict.Reasons say which.
+	StatusBlocked Status = "blocked"
+	// StatusNoop: the target already runs the source's versions.
+	StatusNoop Status = "noop"
+)
+
+// Plan is a promotion, computed and verified before anything is written.
+// It is versioned JSON (apiVersion ferry.dev/v1alpha1, kind Plan); a plan
+// read back from JSON applies exactly as the one computed.
+type Plan struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	// Source and Target are the environments promoted from and into.
+	Source EnvironmentRef `json:"source"`
+	Target EnvironmentRef `json:"target"`
+	// Rollback says the request allowed downgrades.
+	Rollback bool `json:"rollback,omitempty"`
+	// Selection is the request's --only/--exclude.
+	Selection Selection `json:"selection,omitzero"`
+	// Changes compare every selected artifact of the two environments.
+	Changes []Change `json:"changes"`
+	// Files are the target files the plan edits, with their edits.
+	Files []FileEdit `json:"files"`
+	// Diff is a unified diff of the edited files.
+	Diff string `json:"diff,omitempty"`
+	// Rendered summarises how the rendered target changes.
+	Rendered []ObjectChange `json:"rendered,omitempty"`
+	// Findings are the results of every check run on the target as it
+	// would be after the edits, and of the plan-level rules.
+	Findings []finding.Finding `json:"findings,omitempty"`
+	// Verdict says whether the plan can be applied.
+	Verdict Verdict `json:"verdict"`
+	// Inputs are the files the plan read, with their SHA-256.
+	Inputs []render.File `json:"inputs"`
+}
+
+// EnvironmentRef names an environment in a plan.
+type EnvironmentRef struct {
+	Name string `json:"name"`
+	Path string `json:"path"`
+}
+
+// Verdict is a plan's outcome and why.
+type Verdict struct {
+	Status  Status   `json:"status"`
+	Reasons []string `json:"reasons,omitempty"`
+}
+
+// FileEdit is one file the plan changes.
+type FileEdit struct {
+	// Path is relative to the repository root.
+	Path string `json:"path"`
+	// Before and After are the SHA-256 of the file before and after the
+	// edits: Apply refuses a file that is neither.
+	Before string `json:"before"`
+	After  string `json:"after"`
+	// Edits are applied in order.
+	Edits []Edit `json:"edits"`
+}
+
+// EditOp is what an edit does.
+type EditOp string
+
+// Edit operations.
+const (
+	// OpSet sets the scalar at Keys to New.
+	OpSet EditOp = "set"
+	// OpAppend appends Item to the sequence at Keys (creating it).
+	OpAppend EditOp = "append"
+	// OpInsert adds the key New names (Item's one pair) to the mapping at
+	// Keys.
+	OpInsert EditOp = "insert"
+	// OpDelete removes the key that ends Keys from its mapping.
+	OpDelete EditOp = "delete"
+)
+
+// Edit is one change to one file.
+type Edit struct {
+	Op EditOp `json:"op"`
+	// Doc is the index of the YAML document in the file; Keys the path to
+	// the node, map keys and list indexes.
+	Doc  int      `json:"doc,omitempty"`
+	Keys []string `json:"keys"`
+	// Line is the line of the node before the edit (of the new item after
+	// it, for appends).
+	Line int `json:"line"`
+	// Old and New are the scalar's values, for sets.
+	Old string `json:"old,omitempty"`
+	New string `json:"new,omitempty"`
+	// Item is the mapping appended or the key inserted, as ordered pairs.
+	Item []KV `json:"item,omitempty"`
+	// Reason says why the edit is there, in words.
+	Reason string `json:"reason"`
+}
+
+// KV is one key and its value.
+type KV struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// ObjectChange is how one rendered object of the target changes.
+type ObjectChange struct {
+	Object manifest.ID `json:"object"`
+	// Change is "changed", "added" or "removed".
+	Change string `json:"change"`
+	// Fields are the JSON pointers of the changed values.
+	Fields []string `json:"fields,omitempty"`
+}

@@ -1,0 +1,305 @@
+package promote
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/policy"
+	"github.com/ferrygitops/ferry/render"
+)
+
+//go:embed rules/*.rego
+var planRuleFS embed.FS
+
+// Options configure a [Planner]. The zero value plans in the repository that
+// holds the working directory, with the environments of its ferry.yaml (or
+// the conventional layouts), the built-in rules and no policies of its own.
+type Options struct {
+	// Root is the repository root on disk. Default: the nearest ancestor of
+	// the working directory holding .git or ferry.yaml.
+	Root string
+	// FS is the repository as a file system, in place of Root (tests use an
+	// fstest.MapFS). Plans made on it can still be applied to a directory.
+	FS fs.FS
+	// Config lists the environments. Default: the ferry.yaml at the root;
+	// without one, environments are discovered from overlays/<env>,
+	// envs/<env> and clusters/<env>.
+	Config *Config
+	// Policy configures the policies run on the target as it would be after
+	// the edits (policy files, data, namespaces). Its Params are replaced by
+	// the target environment's.
+	Policy policy.Options
+	// Now returns the time against which freeze windows and waivers are
+	// checked. Default: time.Now.
+	Now func() time.Time
+	// Logger receives debug records. Default: none.
+	Logger *slog.Logger
+}
+
+// Request is one promotion to plan.
+type Request struct {
+	// From and To name the source and target environments, or give their
+	// paths relative to the repository root.
+	From, To string
+	// Selection narrows the promotion to some artifacts.
+	Selection Selection
+	// Rollback allows downgrades; the plan records it.
+	Rollback bool
+}
+
+// Planner plans promotions. It is safe for concurrent use.
+type Planner struct {
+	opts     Options
+	fsys     fs.FS
+	cfg      *Config
+	renderer *render.Renderer
+	log      *slog.Logger
+}
+
+// NewPlanner returns a Planner for the repository opts describe.
+func NewPlanner(opts Options) (*Planner, error) {
+	fsys := opts.FS
+	if fsys == nil {
+		if opts.Root == "" {
+			wd, err := os.Getwd()
+			if err != nil {
+				return nil, fmt.Errorf("new planner: %w", err)
+			}
+			opts.Root = render.FindRoot(wd)
+		}
+		root, err := os.OpenRoot(opts.Root)
+		if err != nil {
+			return nil, fmt.Errorf("new planner: repository root: %w", err)
+		}
+		fsys = root.FS()
+	}
+	cfg := opts.Config
+	if cfg == nil {
+		data, err := fs.ReadFile(fsys, ConfigFile)
+		switch {
+		case err == nil:
+			if cfg, err = ParseConfig(ConfigFile, data); err != nil {
+				return nil, err
+			}
+		case errors.Is(err, fs.ErrNotExist):
+			cfg = discover(fsys)
+		default:
+			return nil, fmt.Errorf("new planner: %w", err)
+		}
+	}
+	r, err := render.New(render.Options{FS: fsys})
+	if err != nil {
+		return nil, err
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Planner{opts: opts, fsys: fsys, cfg: cfg, renderer: r, log: log}, nil
+}
+
+// Root returns the repository root on disk ("" for a planner on Options.FS).
+func (p *Planner) Root() string { return p.opts.Root }
+
+// Config returns the environments the planner knows.
+func (p *Planner) Config() *Config { return p.cfg }
+
+// discover finds environments in the conventional layouts: every directory
+// under overlays/, envs/ and clusters/ is an environment named after it
+// (clusters/<env> as "clusters/<env>" when overlays/<env> exists too).
+func discover(fsys fs.FS) *Config {
+	cfg := &Config{APIVersion: ConfigAPIVersion, Kind: ConfigKind}
+	seen := map[string]bool{}
+	for _, parent := range []string{"overlays", "envs", "clusters"} {
+		entries, err := fs.ReadDir(fsys, parent)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			name := e.Name()
+			if seen[name] {
+				name = parent + "/" + name
+			}
+			seen[name] = true
+			cfg.Environments = append(cfg.Environments, Environment{Name: name, Path: parent + "/" + e.Name()})
+		}
+	}
+	return cfg
+}
+
+// environment resolves a request's From or To: an environment name, or a
+// path inside the repository.
+func (p *Planner) environment(ref string) (Environment, error) {
+	if e, ok := p.cfg.Environment(ref); ok {
+		return e, nil
+	}
+	clean := path.Clean(filepath.ToSlash(ref))
+	for _, e := range p.cfg.Environments {
+		if path.Clean(e.Path) == clean {
+			return e, nil
+		}
+	}
+	if info, err := fs.Stat(p.fsys, clean); err == nil && info.IsDir() && !strings.HasPrefix(clean, "..") {
+		return Environment{Name: clean, Path: clean}, nil
+	}
+	names := make([]string, len(p.cfg.Environments))
+	for i, e := range p.cfg.Environments {
+		names[i] = e.Name
+	}
+	return Environment{}, fmt.Errorf("no environment %q: name one of %s, or give a directory of the repository", ref, strings.Join(names, ", "))
+}
+
+func (p *Planner) now() time.Time {
+	if p.opts.Now != nil {
+		return p.opts.Now()
+	}
+	return time.Now()
+}
+
+// Plan computes the promotion req asks for: it renders both environments,
+// compares their artifacts, plans the edits to the target's own files,
+// applies them in memory, renders the target again and runs every check on
+// it. Nothing is written; see [Plan.Apply].
+func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
+	src, err := p.environment(req.From)
+	if err != nil {
+		return nil, fmt.Errorf("plan: from: %w", err)
+	}
+	tgt, err := p.environment(req.To)
+	if err != nil {
+		return nil, fmt.Errorf("plan: to: %w", err)
+	}
+	if src.Path == tgt.Path {
+		return nil, fmt.Errorf("plan: %s and %s are the same environment", req.From, req.To)
+	}
+	op := fmt.Sprintf("plan %s -> %s", src.Name, tgt.Name)
+	srcRes, err := p.renderer.Render(ctx, src.Path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	tgtRes, err := p.renderer.Render(ctx, tgt.Path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	plan := &Plan{
+		APIVersion: PlanAPIVersion, Kind: PlanKind,
+		Source:    EnvironmentRef{Name: src.Name, Path: src.Path},
+		Target:    EnvironmentRef{Name: tgt.Name, Path: tgt.Path},
+		Rollback:  req.Rollback,
+		Selection: req.Selection,
+		Changes:   Diff(Artifacts(srcRes.Objects), Artifacts(tgtRes.Objects), req.Selection),
+		Inputs:    mergeInputs(srcRes.Files, tgtRes.Files),
+	}
+	shared, err := p.sharedFiles(ctx, tgt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	edits, blocked, err := planEdits(p.fsys, tgt, plan.Changes, shared)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	plan.Findings = append(plan.Findings, blocked...)
+	if plan.Files, err = applyInMemory(p.fsys, edits); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	plan.Diff = unifiedDiff(p.fsys, plan.Files)
+
+	promoting := 0
+	for _, c := range plan.Changes {
+		if c.Promotes() {
+			promoting++
+		}
+	}
+	if promoting == 0 {
+		plan.Verdict = Verdict{Status: StatusNoop, Reasons: []string{fmt.Sprintf("%s already runs %s's versions", tgt.Name, src.Name)}}
+		return plan, nil
+	}
+	if err := p.verify(ctx, plan, tgt, tgtRes.Objects); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	plan.Verdict = verdict(plan)
+	return plan, nil
+}
+
+// sharedFiles maps every file the target reads that another environment
+// also reads to those environments.
+func (p *Planner) sharedFiles(ctx context.Context, tgt Environment) (map[string][]string, error) {
+	mine, err := p.renderer.Inputs(ctx, tgt.Path)
+	if err != nil {
+		return nil, err
+	}
+	shared := map[string][]string{}
+	for _, e := range p.cfg.Environments {
+		if e.Path == tgt.Path {
+			continue
+		}
+		theirs, err := p.renderer.Inputs(ctx, e.Path)
+		if err != nil {
+			p.log.Debug("cannot list the inputs of an environment; treating nothing as shared with it", "env", e.Name, "err", err)
+			continue
+		}
+		for _, f := range theirs {
+			if _, ok := slices.BinarySearch(mine, f); ok {
+				shared[f] = append(shared[f], e.Name)
+			}
+		}
+	}
+	return shared, nil
+}
+
+// verdict decides from the findings: any error that is not waived blocks.
+func verdict(plan *Plan) Verdict {
+	var reasons []string
+	for _, f := range plan.Findings {
+		if f.Severity == finding.SeverityError && f.Waiver == nil {
+			reasons = append(reasons, fmt.Sprintf("[%s] %s", f.Rule, f.Message))
+		}
+	}
+	if len(reasons) > 0 {
+		slices.Sort(reasons)
+		return Verdict{Status: StatusBlocked, Reasons: slices.Compact(reasons)}
+	}
+	return Verdict{Status: StatusReady}
+}
+
+func mergeInputs(lists ...[]render.File) []render.File {
+	seen := map[string]render.File{}
+	for _, l := range lists {
+		for _, f := range l {
+			seen[f.Path] = f
+		}
+	}
+	out := make([]render.File, 0, len(seen))
+	for _, f := range seen {
+		out = append(out, f)
+	}
+	slices.SortFunc(out, func(a, b render.File) int { return strings.Compare(a.Path, b.Path) })
+	return out
+}
+
+// planRules are the plan-level Rego rules, by file name.
+func planRules() map[string]string {
+	out := map[string]string{}
+	entries, _ := planRuleFS.ReadDir("rules")
+	for _, e := range entries {
+		data, err := planRuleFS.ReadFile("rules/" + e.Name())
+		if err == nil {
+			out["promote:rules/"+e.Name()] = string(data)
+		}
+	}
+	return out
+}

@@ -1,0 +1,264 @@
+package promote
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing/fstest"
+	"time"
+
+	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/manifest"
+	"github.com/ferrygitops/ferry/policy"
+	"github.com/ferrygitops/ferry/render"
+)
+
+// verify applies the plan's edits to an in-memory copy of the repository,
+// renders the target again and checks it: every promoted artifact now has
+// the source's version, nothing else changed, the target's policies pass,
+// and so do the plan-level rules. Its findings go into the plan.
+func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, before []*manifest.Object) error {
+	edited := overlay{base: p.fsys, files: fstest.MapFS{}}
+	for _, f := range plan.Files {
+		data, err := editedContent(p.fsys, f)
+		if err != nil {
+			return err
+		}
+		edited.files[f.Path] = &fstest.MapFile{Data: data}
+	}
+	r, err := render.New(render.Options{FS: edited})
+	if err != nil {
+		return err
+	}
+	after, err := r.Render(ctx, tgt.Path)
+	if err != nil {
+		return fmt.Errorf("render %s after the edits: %w", tgt.Name, err)
+	}
+
+	// (a) every promoted artifact now has the source's version.
+	now := map[string]Artifact{}
+	for _, a := range Artifacts(after.Objects) {
+		now[string(a.Kind)+" "+a.Name] = a
+	}
+	allowed := map[string]bool{} // object + field the promotion may change
+	for _, c := range plan.Changes {
+		if !c.Promotes() {
+			continue
+		}
+		for _, u := range c.Target {
+			allowed[u.Object.String()+" "+u.Field] = true
+		}
+		a, ok := now[string(c.Kind)+" "+c.Artifact]
+		vs := a.Versions()
+		if ok && len(vs) == 1 && c.To != nil && vs[0] == *c.To {
+			continue
+		}
+		plan.Findings = append(plan.Findings, finding.Finding{
+			Rule: "promotion-incomplete", Severity: finding.SeverityError,
+			Message: fmt.Sprintf("after the edits %s still renders %s at %s, not %s: the version is set somewhere ferry did not edit (a patch?)", plan.Target.Name, c.Artifact, versionsString(vs), c.To),
+		})
+	}
+
+	// (b) nothing else changed.
+	plan.Rendered = renderedChanges(before, after.Objects)
+	var extra []string
+	for _, oc := range plan.Rendered {
+		if oc.Change != "changed" {
+			extra = append(extra, fmt.Sprintf("%s (%s)", oc.Object, oc.Change))
+			continue
+		}
+		for _, f := range oc.Fields {
+			if !allowed[oc.Object.String()+" "+f] {
+				extra = append(extra, oc.Object.String()+" "+f)
+			}
+		}
+	}
+
+	// The target's own checks, on the target as it would be.
+	opts := p.opts.Policy
+	opts.Params = tgt.Policy
+	opts.Now = p.opts.Now
+	engine, err := policy.Load(ctx, opts)
+	if err != nil {
+		return err
+	}
+	fs, err := engine.Check(ctx, after.Objects)
+	if err != nil {
+		return err
+	}
+	plan.Findings = append(plan.Findings, fs...)
+
+	// The plan-level rules, on the plan.
+	rules, err := policy.Load(ctx, policy.Options{
+		NoBuiltins: true, Modules: planRules(), Namespaces: []string{"ferry.plan.*"},
+		Params: tgt.Policy, Now: p.opts.Now,
+	})
+	if err != nil {
+		return fmt.Errorf("plan rules: %w", err)
+	}
+	input, err := planInput(plan, tgt, extra, p.now())
+	if err != nil {
+		return err
+	}
+	pfs, err := rules.Eval(ctx, input)
+	if err != nil {
+		return err
+	}
+	for i := range pfs {
+		locatePlanFinding(&pfs[i], plan)
+	}
+	plan.Findings = append(plan.Findings, pfs...)
+	finding.Sort(plan.Findings)
+	return nil
+}
+
+func versionsString(vs []Version) string {
+	if len(vs) == 0 {
+		return "no version"
+	}
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = v.String()
+	}
+	return strings.Join(s, ", ")
+}
+
+// planInput is the document the plan-level rules see.
+func planInput(plan *Plan, tgt Environment, extra []string, now time.Time) (any, error) {
+	type change struct {
+		Change
+		Promotes   bool   `json:"promotes"`
+		Prerelease string `json:"prerelease"`
+	}
+	changes := make([]change, 0, len(plan.Changes))
+	for _, c := range plan.Changes {
+		ch := change{Change: c, Promotes: c.Promotes()}
+		ch.Target = nil
+		if c.To != nil {
+			if v, ok := ParseSemver(c.To.Tag); ok && len(v.Pre) > 0 {
+				pre := make([]string, len(v.Pre))
+				for i, p := range v.Pre {
+					pre[i] = p.String()
+				}
+				ch.Prerelease = strings.Join(pre, ".")
+			}
+		}
+		if ch.Promotes || c.Relation == RelationSame {
+			changes = append(changes, ch)
+		}
+	}
+	target := map[string]any{"name": tgt.Name, "path": tgt.Path, "frozen": nil}
+	if w, frozen := tgt.Frozen(now); frozen {
+		target["frozen"] = map[string]any{"start": w.Start.Format(time.RFC3339), "end": w.End.Format(time.RFC3339), "reason": w.Reason}
+	}
+	doc := map[string]any{
+		"source":           plan.Source,
+		"target":           target,
+		"rollback":         plan.Rollback,
+		"params":           tgt.Policy,
+		"changes":          changes,
+		"extraDifferences": extra,
+	}
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	return out, json.Unmarshal(raw, &out)
+}
+
+// locatePlanFinding points a plan-level finding about an artifact at the
+// edit that promotes it.
+func locatePlanFinding(f *finding.Finding, plan *Plan) {
+	artifact, _ := f.Metadata["artifact"].(string)
+	for _, c := range plan.Changes {
+		if c.Artifact != artifact || len(c.Target) == 0 {
+			continue
+		}
+		f.Object = c.Target[0].Object
+		f.Field = c.Target[0].Field
+		f.Source = c.Target[0].Source
+		return
+	}
+}
+
+// renderedChanges compares the target's objects before and after.
+func renderedChanges(before, after []*manifest.Object) []ObjectChange {
+	old := manifest.Index(before)
+	cur := manifest.Index(after)
+	var out []ObjectChange
+	for _, id := range manifest.SortedIDs(old) {
+		n, ok := cur[id]
+		if !ok {
+			out = append(out, ObjectChange{Object: id, Change: "removed"})
+			continue
+		}
+		var fields []string
+		diffValues(old[id].Content(), n.Content(), "", &fields)
+		if len(fields) > 0 {
+			slices.Sort(fields)
+			out = append(out, ObjectChange{Object: id, Change: "changed", Fields: fields})
+		}
+	}
+	for _, id := range manifest.SortedIDs(cur) {
+		if _, ok := old[id]; !ok {
+			out = append(out, ObjectChange{Object: id, Change: "added"})
+		}
+	}
+	return out
+}
+
+// diffValues lists the JSON pointers where a and b differ.
+func diffValues(a, b any, at string, out *[]string) {
+	switch av := a.(type) {
+	case map[string]any:
+		bv, ok := b.(map[string]any)
+		if !ok {
+			*out = append(*out, at)
+			return
+		}
+		for k, x := range av {
+			diffValues(x, bv[k], at+"/"+escapePointer(k), out)
+		}
+		for k, y := range bv {
+			if _, seen := av[k]; !seen {
+				diffValues(nil, y, at+"/"+escapePointer(k), out)
+			}
+		}
+	case []any:
+		bv, ok := b.([]any)
+		if !ok || len(av) != len(bv) {
+			*out = append(*out, at)
+			return
+		}
+		for i := range av {
+			diffValues(av[i], bv[i], at+"/"+strconv.Itoa(i), out)
+		}
+	default:
+		if !reflect.DeepEqual(a, b) {
+			*out = append(*out, at)
+		}
+	}
+}
+
+func escapePointer(s string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+}
+
+// overlay is a repository with some files replaced in memory.
+type overlay struct {
+	base  fs.FS
+	files fstest.MapFS
+}
+
+func (o overlay) Open(name string) (fs.File, error) {
+	if _, ok := o.files[name]; ok {
+		return o.files.Open(name)
+	}
+	return o.base.Open(name)
+}
