@@ -100,6 +100,9 @@ type built struct {
 	// imageKustomizations are the kustomization files whose images: entries
 	// changed the object, in the order kustomize applied them.
 	imageKustomizations []string
+	// patchKustomizations are the kustomization files whose patches changed
+	// the object, in the order kustomize applied them.
+	patchKustomizations []string
 }
 
 // asked records which build metadata a kustomization asked for itself: those
@@ -174,8 +177,14 @@ func kustomize(fsys *repoFS, dir string, user asked, customSchema, shared bool) 
 				return nil, fmt.Errorf("read transformations of %s: %w", r.CurId(), err)
 			}
 			for _, t := range ts {
-				if t.ConfiguredBy.Kind == "ImageTagTransformer" && t.ConfiguredIn != "" {
+				if t.ConfiguredIn == "" {
+					continue
+				}
+				switch t.ConfiguredBy.Kind {
+				case "ImageTagTransformer":
 					b.imageKustomizations = append(b.imageKustomizations, path.Join(dir, t.ConfiguredIn))
+				case "PatchTransformer", "PatchStrategicMergeTransformer", "PatchJson6902Transformer":
+					b.patchKustomizations = append(b.patchKustomizations, path.Join(dir, t.ConfiguredIn))
 				}
 			}
 		}

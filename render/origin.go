@@ -1,6 +1,8 @@
 package render
 
 import (
+	"bytes"
+	"path"
 	"strings"
 	"sync"
 
@@ -19,9 +21,10 @@ import (
 type lineFinder struct {
 	fs *repoFS
 
-	mu    sync.Mutex
-	files map[string][]*manifest.Object     // file -> objects defined in it
-	kusts map[string]map[string][]yamlEntry // kustomization -> field -> entries
+	mu      sync.Mutex
+	files   map[string][]*manifest.Object     // file -> objects defined in it
+	patches map[string][]*yaml.Node           // patch file -> its documents
+	kusts   map[string]map[string][]yamlEntry // kustomization -> field -> entries
 }
 
 // yamlEntry is a named entry of a kustomization list (a generator, an
@@ -32,7 +35,7 @@ type yamlEntry struct {
 }
 
 func newLineFinder(fsys *repoFS) *lineFinder {
-	return &lineFinder{fs: fsys, files: map[string][]*manifest.Object{}, kusts: map[string]map[string][]yamlEntry{}}
+	return &lineFinder{fs: fsys, files: map[string][]*manifest.Object{}, patches: map[string][]*yaml.Node{}, kusts: map[string]map[string][]yamlEntry{}}
 }
 
 // locate returns b's object with its origin line, and the origins of its
@@ -64,7 +67,11 @@ func (f *lineFinder) locate(b built) *manifest.Object {
 	// set the image.
 	fields := d.FieldOrigins()
 	for _, c := range obj.Containers() {
-		if o, ok := f.imageOrigin(b.imageKustomizations, c.Image); ok {
+		o, ok := f.imageOrigin(b.imageKustomizations, c.Image)
+		if !ok {
+			o, ok = f.patchOrigin(b.patchKustomizations, c.Image)
+		}
+		if ok {
 			if fields == nil {
 				fields = map[string]manifest.Origin{}
 			}
@@ -98,6 +105,56 @@ func (f *lineFinder) imageOrigin(kustomizations []string, image string) (manifes
 		return manifest.Origin{File: kustomizations[i], Line: line}, true
 	}
 	return manifest.Origin{}, false
+}
+
+// patchOrigin finds the patch file, among those of the kustomizations whose
+// patches changed the object (the last applied first), that writes value
+// literally, and the line it writes it on.
+func (f *lineFinder) patchOrigin(kustomizations []string, value string) (manifest.Origin, bool) {
+	for i := len(kustomizations) - 1; i >= 0; i-- {
+		for _, p := range f.patchFiles(kustomizations[i]) {
+			f.mu.Lock()
+			docs, ok := f.patches[p]
+			if !ok {
+				if data, err := f.fs.readRepoFile(p); err == nil {
+					docs = yamlDocuments(data)
+				}
+				f.patches[p] = docs
+			}
+			f.mu.Unlock()
+			for _, d := range docs {
+				if n := findValue(d, value); n != nil {
+					return manifest.Origin{File: p, Line: n.Line}, true
+				}
+			}
+		}
+	}
+	return manifest.Origin{}, false
+}
+
+// patchFiles lists the patch files a kustomization names.
+func (f *lineFinder) patchFiles(kustomization string) []string {
+	data, err := f.fs.readRepoFile(kustomization)
+	if err != nil {
+		return nil
+	}
+	root, err := parseKustomization(kustomization, data)
+	if err != nil {
+		return nil
+	}
+	dir := path.Dir(kustomization)
+	var out []string
+	for _, e := range seqNodes(mapValue(root, "patches")) {
+		if p := mapScalar(e, "path"); p != nil {
+			out = append(out, path.Join(dir, p.Value))
+		}
+	}
+	for _, e := range seqScalars(mapValue(root, "patchesStrategicMerge")) {
+		if !strings.Contains(e.Value, "\n") {
+			out = append(out, path.Join(dir, e.Value))
+		}
+	}
+	return out
 }
 
 // imageName strips the tag and digest of an image reference.
@@ -196,4 +253,37 @@ func (f *lineFinder) entry(file, field, name string, exact bool) *yamlEntry {
 		}
 	}
 	return best
+}
+
+// yamlDocuments parses the documents of a file; a syntax error ends the list.
+func yamlDocuments(data []byte) []*yaml.Node {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var out []*yaml.Node
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			return out
+		}
+		out = append(out, &doc)
+	}
+}
+
+// findValue returns the first scalar below n whose value is value.
+func findValue(n *yaml.Node, value string) *yaml.Node {
+	if n.Kind == yaml.ScalarNode && n.Value == value {
+		return n
+	}
+	for _, c := range n.Content {
+		if found := findValue(c, value); found != nil {
+			return found
+		}
+	}
+	return nil
+}
+
+func seqNodes(n *yaml.Node) []*yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
 }

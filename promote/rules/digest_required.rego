@@ -17,6 +17,6 @@ deny contains {"msg": msg, "artifact": c.artifact} if {
 	some c in input.changes
 	c.kind == "image"
 	c.promotes
-	c.to.digest == ""
+	object.get(c.to, "digest", "") == ""
 	msg := sprintf("%s requires image digests, but %s pins %s:%s without one; pin the digest in %s first", [input.target.name, input.source.name, c.artifact, c.to.tag, input.source.name])
 }

@@ -1,0 +1,308 @@
+package promote_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ferrygitops/ferry/promote"
+	"github.com/ferrygitops/ferry/render"
+)
+
+// copyShop copies the shop example into a temporary repository.
+func copyShop(t *testing.T) string {
+	t.Helper()
+	dst := t.TempDir()
+	require.NoError(t, os.CopyFS(dst, os.DirFS(filepath.Join("..", "examples", "shop"))))
+	return dst
+}
+
+func replaceIn(t *testing.T, file, old, new string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.Contains(t, string(data), old, file)
+	require.NoError(t, os.WriteFile(file, []byte(strings.Replace(string(data), old, new, 1)), 0o644))
+}
+
+func snapshot(t *testing.T, root string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	require.NoError(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		files[filepath.ToSlash(rel)] = string(data)
+		return err
+	}))
+	return files
+}
+
+func planner(t *testing.T, root string, now time.Time) *promote.Planner {
+	t.Helper()
+	p, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return now }})
+	require.NoError(t, err)
+	return p
+}
+
+var ordinaryDay = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+func renderImages(t *testing.T, root, env string) map[string]string {
+	t.Helper()
+	r, err := render.New(render.Options{Root: root})
+	require.NoError(t, err)
+	res, err := r.Render(context.Background(), filepath.Join(root, "overlays", env))
+	require.NoError(t, err)
+	out := map[string]string{}
+	for _, a := range promote.Artifacts(res.Objects) {
+		out[a.Name] = a.Versions()[0].String()
+	}
+	return out
+}
+
+// TestPromoteStagingToProduction is the end-to-end path: plan, apply to a
+// copy, and production then runs staging's versions, with only the planned
+// bytes changed; a second plan has nothing to do.
+func TestPromoteStagingToProduction(t *testing.T) {
+	root := copyShop(t)
+	before := snapshot(t, root)
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	require.Len(t, plan.Files, 1)
+	f := plan.Files[0]
+	assert.Equal(t, "overlays/production/kustomization.yaml", f.Path)
+	var edits []string
+	for _, e := range f.Edits {
+		edits = append(edits, e.Old+" -> "+e.New+" @"+strings.Join(e.Keys, "."))
+	}
+	assert.Equal(t, []string{"2.3.0 -> 2.4.1 @images.0.newTag", "1.7.2 -> 1.8.0 @images.1.newTag"}, edits)
+	assert.Contains(t, plan.Diff, "-    newTag: 2.3.0\n+    newTag: 2.4.1\n")
+	assert.NotEmpty(t, plan.Inputs)
+	assert.Empty(t, plan.Findings)
+
+	applied, err := plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"overlays/production/kustomization.yaml"}, applied.Written)
+
+	after := snapshot(t, root)
+	for path, content := range before {
+		if path == f.Path {
+			continue
+		}
+		assert.Equal(t, content, after[path], "%s must not change", path)
+	}
+	assert.Equal(t, strings.NewReplacer("newTag: 2.3.0", "newTag: 2.4.1", "newTag: 1.7.2", "newTag: 1.8.0").Replace(before[f.Path]), after[f.Path],
+		"only the two tags changed, comments and layout kept")
+
+	staging, production := renderImages(t, root, "staging"), renderImages(t, root, "production")
+	assert.Equal(t, staging, production, "production runs staging's versions")
+
+	again, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusNoop, again.Verdict.Status)
+	assert.Empty(t, again.Files)
+
+	// Applying the same plan twice is a no-op.
+	applied, err = plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	assert.Empty(t, applied.Written)
+	assert.Equal(t, []string{f.Path}, applied.Unchanged)
+}
+
+// TestSharedBaseIsOverridden: an image pinned only in a base every
+// environment renders is promoted by an images: entry in the target's
+// kustomization, never by editing the base.
+func TestSharedBaseIsOverridden(t *testing.T) {
+	root := copyShop(t)
+	replaceIn(t, filepath.Join(root, "overlays", "staging", "kustomization.yaml"),
+		"  - name: ghcr.io/acme-shop/invoice-worker\n", "  - name: docker.io/library/busybox\n    newTag: 1.37.0\n  - name: ghcr.io/acme-shop/invoice-worker\n")
+	base := filepath.Join(root, "apps", "base", "invoice-worker", "cronjob.yaml")
+	baseBefore, err := os.ReadFile(base)
+	require.NoError(t, err)
+
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Only: []string{"busybox"}}})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	require.Len(t, plan.Files, 1)
+	assert.Equal(t, "overlays/production/kustomization.yaml", plan.Files[0].Path)
+	e := plan.Files[0].Edits[0]
+	assert.Equal(t, promote.OpAppend, e.Op)
+	assert.Contains(t, e.Reason, "pins docker.io/library/busybox only in apps/base/invoice-worker/cronjob.yaml, which dev and staging also render")
+	assert.Contains(t, plan.Diff, "+  - name: docker.io/library/busybox\n+    newTag: 1.37.0\n")
+
+	_, err = plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	baseAfter, err := os.ReadFile(base)
+	require.NoError(t, err)
+	assert.Equal(t, string(baseBefore), string(baseAfter), "the shared base is untouched")
+	assert.Equal(t, "1.37.0", renderImages(t, root, "production")["docker.io/library/busybox"])
+	assert.Equal(t, "1.36.1", renderImages(t, root, "dev")["docker.io/library/busybox"], "dev keeps its version")
+}
+
+func TestDowngradeNeedsRollback(t *testing.T) {
+	root := copyShop(t)
+	p := planner(t, root, ordinaryDay)
+	plan, err := p.Plan(context.Background(), promote.Request{From: "production", To: "staging"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+	require.NotEmpty(t, plan.Verdict.Reasons)
+	assert.Contains(t, plan.Verdict.Reasons[0], "[no-downgrade]")
+	_, err = plan.Apply(context.Background(), root)
+	assert.ErrorContains(t, err, "the plan is blocked")
+
+	plan, err = p.Plan(context.Background(), promote.Request{From: "production", To: "staging", Rollback: true})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	assert.True(t, plan.Rollback, "the plan records the rollback")
+}
+
+func TestStalePlanRefusesToApply(t *testing.T) {
+	root := copyShop(t)
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	kust := filepath.Join(root, "overlays", "production", "kustomization.yaml")
+	replaceIn(t, kust, "DB_POOL_SIZE=40", "DB_POOL_SIZE=60")
+	before, err := os.ReadFile(kust)
+	require.NoError(t, err)
+
+	_, err = plan.Apply(context.Background(), root)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, promote.ErrStale)
+	var ae *promote.ApplyError
+	require.True(t, errors.As(err, &ae))
+	assert.Equal(t, "overlays/production/kustomization.yaml", ae.File)
+	after, err := os.ReadFile(kust)
+	require.NoError(t, err)
+	assert.Equal(t, string(before), string(after), "nothing written")
+}
+
+func TestPlanRoundTripsThroughJSON(t *testing.T) {
+	root := copyShop(t)
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	raw, err := json.Marshal(plan)
+	require.NoError(t, err)
+	var back promote.Plan
+	require.NoError(t, json.Unmarshal(raw, &back))
+	again, err := json.Marshal(&back)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(raw), string(again))
+
+	applied, err := back.Apply(context.Background(), root)
+	require.NoError(t, err)
+	assert.Len(t, applied.Written, 1)
+	assert.Equal(t, renderImages(t, root, "staging"), renderImages(t, root, "production"))
+}
+
+func TestFreezeWindowBlocks(t *testing.T) {
+	root := copyShop(t)
+	plan, err := planner(t, root, time.Date(2026, 12, 24, 9, 0, 0, 0, time.UTC)).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+	assert.Contains(t, strings.Join(plan.Verdict.Reasons, "\n"), "[freeze-window] production is frozen from 2026-12-21T00:00:00Z until 2027-01-04T00:00:00Z: year-end change freeze")
+}
+
+func TestDigestsFollowTheSource(t *testing.T) {
+	root := copyShop(t)
+	digest := "sha256:" + strings.Repeat("ab", 32)
+	replaceIn(t, filepath.Join(root, "overlays", "staging", "kustomization.yaml"),
+		"  - name: ghcr.io/acme-shop/orders-api\n    newTag: 1.8.0\n", "  - name: ghcr.io/acme-shop/orders-api\n    newTag: 1.8.0\n    digest: "+digest+"\n")
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Only: []string{"orders-api"}}})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	assert.Contains(t, plan.Diff, "-    newTag: 1.7.2\n+    newTag: 1.8.0\n+    digest: "+digest+"\n")
+	_, err = plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	assert.Equal(t, "1.8.0@"+digest, renderImages(t, root, "production")["ghcr.io/acme-shop/orders-api"])
+
+	// Back the other way: the source has no digest, so the target's goes.
+	plan, err = planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "dev", To: "production", Selection: promote.Selection{Only: []string{"orders-api"}}})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	assert.Contains(t, plan.Diff, "-    digest: "+digest+"\n")
+}
+
+func TestRequiredDigestBlocks(t *testing.T) {
+	root := copyShop(t)
+	replaceIn(t, filepath.Join(root, "ferry.yaml"), "    kubernetesVersion: \"1.33\"\n", "    kubernetesVersion: \"1.33\"\n    policy:\n      requireDigest: true\n")
+	replaceIn(t, filepath.Join(root, "ferry.yaml"), "    policy:\n      allowedRegistries: [ghcr.io/acme-shop, docker.io/library]\n    freeze:", "    freeze:")
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+	assert.Contains(t, strings.Join(plan.Verdict.Reasons, "\n"), "[digest-required] production requires image digests, but staging pins ghcr.io/acme-shop/orders-api:1.8.0 without one")
+}
+
+func TestLiteralInATargetFile(t *testing.T) {
+	root := copyShop(t)
+	// production pins the worker's image in a patch of its own.
+	require.NoError(t, os.WriteFile(filepath.Join(root, "overlays", "production", "worker-image.yaml"), []byte(`# production runs the worker image it was certified with
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: invoice-worker
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+            - name: invoice-worker
+              image: "ghcr.io/acme-shop/invoice-worker:0.9.3" # certified 2026-10-01
+`), 0o644))
+	replaceIn(t, filepath.Join(root, "overlays", "production", "kustomization.yaml"), "  - name: ghcr.io/acme-shop/invoice-worker\n    newTag: 0.9.4\n", "")
+	replaceIn(t, filepath.Join(root, "overlays", "production", "kustomization.yaml"), "  - path: orders-api-hpa.yaml\n", "  - path: worker-image.yaml\n  - path: orders-api-hpa.yaml\n")
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Only: []string{"invoice-worker"}}})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	require.Len(t, plan.Files, 1)
+	assert.Equal(t, "overlays/production/worker-image.yaml", plan.Files[0].Path)
+	assert.Contains(t, plan.Diff, `-              image: "ghcr.io/acme-shop/invoice-worker:0.9.3" # certified 2026-10-01`+"\n"+`+              image: "ghcr.io/acme-shop/invoice-worker:0.9.4" # certified 2026-10-01`)
+}
+
+func TestPlanErrors(t *testing.T) {
+	p := planner(t, copyShop(t), ordinaryDay)
+	_, err := p.Plan(context.Background(), promote.Request{From: "qa", To: "production"})
+	assert.ErrorContains(t, err, `no environment "qa": name one of dev, staging, production`)
+	_, err = p.Plan(context.Background(), promote.Request{From: "staging", To: "overlays/staging"})
+	assert.ErrorContains(t, err, "are the same environment")
+}
+
+func TestStatusMatrix(t *testing.T) {
+	m, err := planner(t, copyShop(t), ordinaryDay).Status(context.Background())
+	require.NoError(t, err)
+	require.Len(t, m.Environments, 3)
+	rows := map[string][]promote.Cell{}
+	for _, r := range m.Rows {
+		rows[r.Artifact] = r.Cells
+	}
+	assert.Equal(t, []promote.Cell{{Version: "2.5.0-rc.1"}, {Version: "2.4.1", Behind: true}, {Version: "2.3.0", Behind: true}}, rows["ghcr.io/acme-shop/storefront"])
+	assert.Equal(t, []promote.Cell{{Version: "0.9.4"}, {Version: "0.9.4"}, {Version: "0.9.4"}}, rows["ghcr.io/acme-shop/invoice-worker"])
+}
+
+func TestDiscoveredEnvironments(t *testing.T) {
+	root := copyShop(t)
+	require.NoError(t, os.Remove(filepath.Join(root, "ferry.yaml")))
+	require.NoError(t, os.Mkdir(filepath.Join(root, ".git"), 0o755))
+	p := planner(t, root, ordinaryDay)
+	var names []string
+	for _, e := range p.Config().Environments {
+		names = append(names, e.Name+"="+e.Path)
+	}
+	assert.Equal(t, []string{"dev=overlays/dev", "production=overlays/production", "staging=overlays/staging",
+		"clusters/dev=clusters/dev", "clusters/production=clusters/production", "clusters/staging=clusters/staging"}, names)
+	plan, err := p.Plan(context.Background(), promote.Request{From: "staging", To: "overlays/production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+}
