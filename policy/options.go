@@ -67,6 +67,9 @@ type Params struct {
 	// ("registry.example.com:5000") or registry path prefixes
 	// ("ghcr.io/acme").
 	AllowedRegistries []string `json:"allowedRegistries" yaml:"allowedRegistries,omitempty"`
+	// DenyMajorBump makes promotions to a new major version an error
+	// rather than a warning (plan-level rule major-bump).
+	DenyMajorBump bool `json:"denyMajorBump" yaml:"denyMajorBump,omitempty"`
 }
 
 // Print is the output of one print() call in a policy.
