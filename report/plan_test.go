@@ -1,0 +1,80 @@
+package report_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/manifest"
+	"github.com/ferrygitops/ferry/promote"
+	"github.com/ferrygitops/ferry/report"
+)
+
+func samplePlan(diff string) *promote.Plan {
+	from, to := promote.Version{Tag: "1.7.2"}, promote.Version{Tag: "1.8.0"}
+	return &promote.Plan{
+		APIVersion: promote.PlanAPIVersion, Kind: promote.PlanKind,
+		Source: promote.EnvironmentRef{Name: "staging", Path: "overlays/staging"},
+		Target: promote.EnvironmentRef{Name: "production", Path: "overlays/production"},
+		Changes: []promote.Change{
+			{Kind: promote.KindImage, Artifact: "ghcr.io/acme/api", From: &from, To: &to, Relation: promote.RelationUpgrade, Bump: promote.BumpMinor},
+			{Kind: promote.KindImage, Artifact: "ghcr.io/acme/web", From: &to, To: &to, Relation: promote.RelationSame},
+		},
+		Files: []promote.FileEdit{{Path: "overlays/production/kustomization.yaml", Edits: []promote.Edit{
+			{Op: promote.OpSet, Keys: []string{"images", "0", "newTag"}, Line: 7, Old: "1.7.2", New: "1.8.0", Reason: "production's images: entry pins ghcr.io/acme/api"},
+		}}},
+		Diff: diff,
+		Findings: []finding.Finding{{Rule: "major-bump", Severity: finding.SeverityWarning, Message: "a | pipe <b>",
+			Source: manifest.Origin{File: "overlays/production/kustomization.yaml", Line: 7}}},
+		Verdict: promote.Verdict{Status: promote.StatusReady},
+	}
+}
+
+func TestWritePlanText(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, report.WritePlan(&b, "text", samplePlan("--- a/x\n+++ b/x\n")))
+	out := b.String()
+	assert.Contains(t, out, "Promotion staging (overlays/staging) -> production (overlays/production): READY")
+	assert.Contains(t, out, "ghcr.io/acme/api  1.7.2 -> 1.8.0  upgrade (minor)")
+	assert.NotContains(t, out, "ghcr.io/acme/web", "unchanged artifacts are left out")
+	assert.Contains(t, out, "overlays/production/kustomization.yaml:7 set images.0.newTag: 1.7.2 -> 1.8.0")
+}
+
+func TestWritePlanMarkdownFitsAComment(t *testing.T) {
+	huge := "--- a/x\n+++ b/x\n" + strings.Repeat("+    newTag: 1.8.0 # a long line of diff\n", 5000)
+	var b bytes.Buffer
+	require.NoError(t, report.WritePlan(&b, "markdown", samplePlan(huge)))
+	out := b.String()
+	assert.LessOrEqual(t, len(out), report.MarkdownLimit)
+	assert.Contains(t, out, "the diff is truncated to fit a comment")
+	assert.Contains(t, out, "## ✅ Promotion `staging` → `production`: **ready**")
+	assert.Contains(t, out, "| image | `ghcr.io/acme/api` | `1.7.2` | `1.8.0` | upgrade (minor) |")
+	assert.Contains(t, out, `a \| pipe &lt;b&gt;`, "findings are escaped for Markdown")
+	assert.True(t, strings.HasSuffix(out, "</details>\n"), "the findings survive truncation")
+
+	b.Reset()
+	require.NoError(t, report.WritePlan(&b, "markdown", samplePlan("--- a/x\n+++ b/x\n")))
+	assert.NotContains(t, b.String(), "truncated")
+}
+
+func TestWritePlanUnknownFormat(t *testing.T) {
+	assert.ErrorContains(t, report.WritePlan(&bytes.Buffer{}, "yaml", samplePlan("")), `unknown plan format "yaml"`)
+}
+
+func TestWriteStatus(t *testing.T) {
+	m := &promote.Matrix{
+		Environments: []promote.EnvironmentRef{{Name: "staging"}, {Name: "production"}},
+		Rows: []promote.MatrixRow{{Kind: promote.KindImage, Artifact: "ghcr.io/acme/api", Cells: []promote.Cell{{Version: "1.8.0"}, {Version: "1.7.2", Behind: true}}}},
+	}
+	var b bytes.Buffer
+	require.NoError(t, report.WriteStatus(&b, "markdown", m))
+	assert.Contains(t, b.String(), "| `ghcr.io/acme/api` | 1.8.0 | 1.7.2 * |")
+	b.Reset()
+	require.NoError(t, report.WriteStatus(&b, "text", m))
+	assert.Contains(t, b.String(), "image  ghcr.io/acme/api  1.8.0    1.7.2 *")
+	assert.Error(t, report.WriteStatus(&b, "xml", m))
+}
