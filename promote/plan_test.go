@@ -208,10 +208,10 @@ func TestPlanRoundTripsThroughJSON(t *testing.T) {
 
 func TestFreezeWindowBlocks(t *testing.T) {
 	root := copyShop(t)
-	plan, err := planner(t, root, time.Date(2026, 12, 24, 9, 0, 0, 0, time.UTC)).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	plan, err := planner(t, root, time.Date(2027, 12, 24, 9, 0, 0, 0, time.UTC)).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
 	require.NoError(t, err)
 	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
-	assert.Contains(t, strings.Join(plan.Verdict.Reasons, "\n"), "[freeze-window] production is frozen from 2026-12-21T00:00:00Z until 2027-01-04T00:00:00Z: year-end change freeze")
+	assert.Contains(t, strings.Join(plan.Verdict.Reasons, "\n"), "[freeze-window] production is frozen from 2027-12-20T00:00:00Z until 2028-01-03T00:00:00Z: year-end change freeze")
 }
 
 func TestDigestsFollowTheSource(t *testing.T) {

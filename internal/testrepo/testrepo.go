@@ -19,7 +19,18 @@ var Envs = []string{"dev", "staging", "production"}
 // slash-separated path to content.
 func Files(apps int) map[string]string {
 	files := map[string]string{
-		"ferry.yaml": "apiVersion: ferry.dev/v1alpha1\nkind: Config\n",
+		"ferry.yaml": `apiVersion: ferry.dev/v1alpha1
+kind: Config
+environments:
+  - name: dev
+    path: apps/dev
+  - name: staging
+    path: apps/staging
+    from: dev
+  - name: production
+    path: apps/production
+    from: staging
+`,
 	}
 	for i := range apps {
 		name := fmt.Sprintf("app-%04d", i)
