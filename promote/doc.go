@@ -1,8 +1,24 @@
-// Package promote plans promotions between GitOps environments. This first
-// part reads the environments: a ferry.yaml at the repository root lists
-// them, with the environment each one is promoted from, the Kubernetes
-// version of its cluster, its policy parameters and its freeze windows.
+// Package promote plans and applies promotions between GitOps environments:
+// carrying the versions one environment runs into the next, as minimal,
+// verified edits to the next environment's own files.
 //
-// LoadConfig reads one file; a Config is immutable once loaded and safe for
-// concurrent use.
+// Environments come from a ferry.yaml at the repository root ([LoadConfig]),
+// or are discovered in the conventional layouts (overlays/<env>,
+// envs/<env>, clusters/<env>). A [Planner] renders the source and target,
+// finds the [Artifact]s each pins (container images, Flux HelmRelease chart
+// versions, Flux OCIRepository and GitRepository refs), compares them
+// ([Diff]), plans [Edit]s to the files only the target renders — an overlay's
+// images: entry, a literal in a target file, or, when a version is pinned
+// only in a base other environments share, an override in the target's
+// kustomization — applies them in memory, renders the target again and
+// checks it: only the promoted versions changed, the target's policies pass,
+// and so do the plan-level rules (no-downgrade, major-bump, no-prerelease,
+// freeze-window, only-versions-change, digest-required). The result is a
+// [Plan]: versioned JSON with the changes, edits, diffs, findings, verdict
+// and the hashes of every input. [Plan.Apply] writes it, all files or none,
+// and refuses files that changed since. [Planner.Status] is the version
+// matrix of all environments.
+//
+// A Planner reads the repository (never the network) and writes nothing; it
+// is safe for concurrent use. Plan.Apply is the only function that writes.
 package promote
