@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Times `ferry plan` against the chain of peer tools a CI runs today for the
+# same promotion, on the same generated repositories, and prints the ratio.
+#
+# The chain: `kustomize build` of the source and of the target, `kubeconform
+# -strict` on the rendered target (with ferry's embedded Kubernetes schemas
+# exported in kubeconform's layout: no network), and `conftest test` with
+# ferry's built-in rules as plain Rego. It does less than ferry plan (no
+# edits, no re-render after them, no plan-level rules), so the ratio is
+# conservative. Repositories: internal/testrepo, staging -> production, with
+# 10, 100 and 1,000 apps (override with APPS="10 100"). Peak memory of ferry
+# plan is printed from /usr/bin/time when it is installed.
+#
+# Usage (from the repository root):
+#   hack/bench-plan.sh
+#   KUSTOMIZE=… KUBECONFORM=… CONFTEST=… APPS="10 100" hack/bench-plan.sh
+set -euo pipefail
+
+APPS="${APPS:-10 100 1000}"
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+install() { # install NAME MODULE@VERSION -> prints the binary
+  local name=$1 module=$2
+  echo "installing $module" >&2
+  GOBIN="$work/bin" go install "$module"
+  echo "$work/bin/$name"
+}
+KUSTOMIZE="${KUSTOMIZE:-$(install kustomize sigs.k8s.io/kustomize/kustomize/v5@v5.8.2)}"
+KUBECONFORM="${KUBECONFORM:-$(install kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0)}"
+CONFTEST="${CONFTEST:-$(install conftest github.com/open-policy-agent/conftest@v0.71.1)}"
+go build -o "$work/ferry" ./cmd/ferry
+go test ./validate -run '^TestExportSchemas$' -count=1 -args -export-schemas "$work/schemas" > /dev/null
+location="$work/schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json"
+mkdir -p "$work/policy/lib"
+cp policy/rules/*.rego "$work/policy/"
+cp policy/rules/lib/*.rego "$work/policy/lib/"
+rm -f "$work"/policy/*_test.rego "$work"/policy/lib/*_test.rego
+
+chain() { # chain REPO
+  "$KUSTOMIZE" build "$1/apps/staging" > "$work/source.yaml"
+  "$KUSTOMIZE" build "$1/apps/production" > "$work/target.yaml"
+  "$KUBECONFORM" -strict -schema-location "$location" "$work/target.yaml" > /dev/null
+  "$CONFTEST" test --all-namespaces -p "$work/policy" "$work/target.yaml" > /dev/null || true
+}
+
+seconds() { # seconds CMD... : wall time of one run
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" > /dev/null
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc -l
+}
+
+printf '%-10s %10s %10s %8s %12s\n' "apps" "chain s" "ferry s" "ratio" "ferry MiB"
+for apps in $APPS; do
+  go run ./hack/genrepo -apps "$apps" -out "$work/repo-$apps"
+  c=$(seconds chain "$work/repo-$apps")
+  f=$(seconds "$work/ferry" plan --root "$work/repo-$apps" --from staging --to production)
+  mem="-"
+  if [[ -x /usr/bin/time ]]; then
+    mem=$( { /usr/bin/time -f '%M' "$work/ferry" plan --root "$work/repo-$apps" --from staging --to production > /dev/null; } 2>&1 | tail -1)
+    mem=$((mem / 1024))
+  fi
+  printf '%-10s %10.3f %10.3f %7.1fx %12s\n' "$apps" "$c" "$f" "$(echo "$c / $f" | bc -l)" "$mem"
+done
