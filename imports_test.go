@@ -26,7 +26,7 @@ var allowed = map[string][]string{
 	"render":       {"manifest", "internal/yamlerr"},
 	"validate":     {"manifest", "finding"},
 	"policy":       {"manifest", "finding"},
-	"promote":      {"manifest", "finding", "render", "validate", "policy"},
+	"promote":      {"manifest", "finding", "render", "validate", "policy", "internal/yamlerr", "internal/yamledit"},
 	"report":       {"manifest", "finding", "policy", "promote"},
 	"cmd/ferry":    {"*"},
 	"hack/genrepo": {"internal/testrepo"},

@@ -40,7 +40,17 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // documents are skipped; a List (kind List or *List with items) is expanded
 // into its items, each keeping its own line. A document that is not a
 // Kubernetes object is a [*DecodeError] naming file and line.
+//
+// Decode is safe for concurrent use; large streams are decoded in parallel.
 func Decode(file string, data []byte) ([]*Object, error) {
+	if len(data) >= parallelSize {
+		return decodeParallel(file, data)
+	}
+	return decodeStream(file, data)
+}
+
+// decodeStream decodes a stream in one piece.
+func decodeStream(file string, data []byte) ([]*Object, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var objs []*Object
 	for {

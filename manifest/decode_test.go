@@ -169,3 +169,30 @@ func TestDecodeEmpty(t *testing.T) {
 		assert.Empty(t, objs, "%q", in)
 	}
 }
+
+// TestDecodeLargeStreamsInParallel checks that a stream large enough to be
+// decoded in parts gives the same objects and lines as one piece, and the
+// same error when a part is broken.
+func TestDecodeLargeStreamsInParallel(t *testing.T) {
+	var b strings.Builder
+	for i := 0; b.Len() < 600<<10; i++ {
+		b.WriteString("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p" + itoa(i) + "\n  annotations:\n    a: b\nspec:\n  containers:\n  - name: c\n    image: busybox:1.36\n")
+	}
+	data := []byte(b.String())
+	objs, err := manifest.Decode("big.yaml", data)
+	require.NoError(t, err)
+	require.Greater(t, len(objs), 1000)
+	for i, o := range objs {
+		line := 2 + i*11
+		require.Equal(t, line, o.Origin().Line, o.ID().String())
+		img, ok := o.FieldOrigin("/spec/containers/0/image")
+		require.True(t, ok)
+		require.Equal(t, line+9, img.Line)
+	}
+	broken := strings.Replace(b.String(), "  name: p900\n", "  name: p900\n   bad: indent\n", 1)
+	_, err = manifest.Decode("big.yaml", []byte(broken))
+	require.Error(t, err)
+	var de *manifest.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, 900*11+6, de.Line, "the line in the whole stream")
+}

@@ -306,3 +306,33 @@ func TestDiscoveredEnvironments(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
 }
+
+// TestTargetIsValidatedForItsKubernetesVersion: the target is validated
+// against its cluster's version (ferry.yaml: production runs 1.33), so an
+// API removed there blocks the promotion.
+func TestTargetIsValidatedForItsKubernetesVersion(t *testing.T) {
+	root := copyShop(t)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "overlays", "production", "pdb.yaml"), []byte(`apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata:
+  name: storefront
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: storefront
+`), 0o644))
+	replaceIn(t, filepath.Join(root, "overlays", "production", "kustomization.yaml"), "  - namespace.yaml\n", "  - namespace.yaml\n  - pdb.yaml\n")
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+	found := false
+	for _, f := range plan.Findings {
+		if f.Rule == "removed-api" {
+			found = true
+			assert.Equal(t, "overlays/production/pdb.yaml", f.Source.File)
+			assert.Contains(t, f.Message, "policy/v1")
+		}
+	}
+	assert.True(t, found, "a removed-api finding: %v", plan.Findings)
+}

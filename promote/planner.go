@@ -17,6 +17,7 @@ import (
 	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/policy"
 	"github.com/ferrygitops/ferry/render"
+	"github.com/ferrygitops/ferry/validate"
 )
 
 //go:embed rules/*.rego
@@ -40,6 +41,11 @@ type Options struct {
 	// the edits (policy files, data, namespaces). Its Params are replaced by
 	// the target environment's.
 	Policy policy.Options
+	// Validate configures the schema validation of the target as it would
+	// be after the edits (CRDs, extra schema locations, kinds to skip). Its
+	// KubernetesVersion is replaced by the target environment's, when set;
+	// Sources by the repository.
+	Validate validate.Options
 	// Now returns the time against which freeze windows and waivers are
 	// checked. Default: time.Now.
 	Now func() time.Time

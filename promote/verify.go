@@ -16,6 +16,7 @@ import (
 	"github.com/ferrygitops/ferry/manifest"
 	"github.com/ferrygitops/ferry/policy"
 	"github.com/ferrygitops/ferry/render"
+	"github.com/ferrygitops/ferry/validate"
 )
 
 // verify applies the plan's edits to an in-memory copy of the repository,
@@ -79,7 +80,22 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 		}
 	}
 
-	// The target's own checks, on the target as it would be.
+	// The target's own checks, on the target as it would be: schemas for
+	// its cluster's Kubernetes version, then its policies.
+	vopts := p.opts.Validate
+	if tgt.KubernetesVersion != "" {
+		vopts.KubernetesVersion = tgt.KubernetesVersion
+	}
+	vopts.Sources = edited
+	validator, err := validate.New(vopts)
+	if err != nil {
+		return fmt.Errorf("validate %s: %w", tgt.Name, err)
+	}
+	vfs, err := validator.Validate(ctx, after.Objects)
+	if err != nil {
+		return err
+	}
+	plan.Findings = append(plan.Findings, vfs...)
 	opts := p.opts.Policy
 	opts.Params = tgt.Policy
 	opts.Now = p.opts.Now

@@ -68,7 +68,7 @@ func TestWritePlanUnknownFormat(t *testing.T) {
 func TestWriteStatus(t *testing.T) {
 	m := &promote.Matrix{
 		Environments: []promote.EnvironmentRef{{Name: "staging"}, {Name: "production"}},
-		Rows: []promote.MatrixRow{{Kind: promote.KindImage, Artifact: "ghcr.io/acme/api", Cells: []promote.Cell{{Version: "1.8.0"}, {Version: "1.7.2", Behind: true}}}},
+		Rows:         []promote.MatrixRow{{Kind: promote.KindImage, Artifact: "ghcr.io/acme/api", Cells: []promote.Cell{{Version: "1.8.0"}, {Version: "1.7.2", Behind: true}}}},
 	}
 	var b bytes.Buffer
 	require.NoError(t, report.WriteStatus(&b, "markdown", m))

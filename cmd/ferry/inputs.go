@@ -4,64 +4,144 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
+	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/manifest"
 	"github.com/ferrygitops/ferry/render"
 )
 
-// inputs reads the objects named by args: a directory is rendered (a
-// kustomization, or its YAML files as Flux does), a file is decoded as YAML
-// or JSON, and "-" reads standard input.
+// inputs reads the objects that commands take as arguments: a directory is
+// rendered (a kustomization, or its YAML files as Flux does), a file is
+// decoded as YAML or JSON, and "-" reads standard input.
 type inputs struct {
 	root        string
 	allowRemote bool
 	stdin       io.Reader
+	// decodeFinding, when set, turns input that does not decode into a
+	// finding instead of an error (ferry validate reports malformed YAML
+	// as kubeconform does).
+	decodeFinding func(error) (finding.Finding, bool)
 }
 
+// load returns every object the arguments name.
 func (in inputs) load(ctx context.Context, args []string) ([]*manifest.Object, error) {
-	var r *render.Renderer
+	groups, _, err := in.groups(ctx, args)
+	if err != nil {
+		return nil, err
+	}
 	var objs []*manifest.Object
+	for _, g := range groups {
+		objs = append(objs, g.objs...)
+	}
+	return objs, nil
+}
+
+// group is a set of objects validated together, with the repository root
+// their origins are relative to ("" when there is none to read) or, for
+// files named on the command line, those files.
+type group struct {
+	root  string
+	files argFiles
+	objs  []*manifest.Object
+}
+
+// argFiles lets the validator read back the files named on the command
+// line, and nothing else, to find the lines of offending fields.
+type argFiles map[string]bool
+
+func (a argFiles) Open(name string) (fs.File, error) {
+	if !a[name] {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return os.Open(filepath.FromSlash(name))
+}
+
+// groups reads the arguments: each directory is rendered into a group of
+// its own (one environment); files and standard input form one group whose
+// origins are relative to the working directory. Input that does not decode
+// is an error, or a finding when decodeFinding turns it into one.
+func (in inputs) groups(ctx context.Context, args []string) ([]group, []finding.Finding, error) {
+	var (
+		groups   []group
+		files    = group{files: argFiles{}}
+		findings []finding.Finding
+		r        *render.Renderer
+	)
+	decode := func(name string, data []byte) error {
+		objs, err := manifest.Decode(name, data)
+		if in.decodeFinding != nil {
+			if f, ok := in.decodeFinding(err); ok {
+				findings = append(findings, f)
+				return nil
+			}
+		}
+		if err != nil {
+			return err
+		}
+		files.objs = append(files.objs, objs...)
+		return nil
+	}
 	for _, arg := range args {
 		if arg == "-" {
 			data, err := io.ReadAll(in.stdin)
 			if err != nil {
-				return nil, fmt.Errorf("read standard input: %w", err)
+				return nil, nil, fmt.Errorf("read standard input: %w", err)
 			}
-			decoded, err := manifest.Decode("-", data)
-			if err != nil {
-				return nil, err
+			if err := decode("-", data); err != nil {
+				return nil, nil, err
 			}
-			objs = append(objs, decoded...)
 			continue
 		}
 		info, err := os.Stat(arg)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", arg, err)
+			return nil, nil, err // "stat ARG: …" names the argument
 		}
 		if !info.IsDir() {
 			data, err := os.ReadFile(arg)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			decoded, err := manifest.Decode(filepath.ToSlash(arg), data)
-			if err != nil {
-				return nil, err
+			name := filepath.ToSlash(arg)
+			files.files[name] = true
+			if err := decode(name, data); err != nil {
+				return nil, nil, err
 			}
-			objs = append(objs, decoded...)
 			continue
 		}
 		if r == nil {
 			if r, err = render.New(render.Options{Root: in.root, AllowRemoteBases: in.allowRemote}); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		res, err := r.Render(ctx, arg)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		objs = append(objs, res.Objects...)
+		groups = append(groups, group{root: repoRoot(arg, in.root, res.Dir), objs: res.Objects})
 	}
-	return objs, nil
+	if len(files.objs) > 0 {
+		groups = append(groups, files)
+	}
+	return groups, findings, nil
+}
+
+// repoRoot returns the directory the origins of a rendered directory are
+// relative to: --root, or the root render found from dir. res.Dir, the
+// rendered directory relative to that root, confirms it; "" when it does
+// not (findings then keep the objects' lines).
+func repoRoot(dir, root, rel string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	if root == "" {
+		root = render.FindRoot(abs)
+	}
+	if r, err := filepath.Abs(root); err != nil || filepath.Join(r, filepath.FromSlash(rel)) != abs {
+		return ""
+	}
+	return root
 }

@@ -64,6 +64,6 @@ Exit codes: 0 success, 1 findings, 2 could not run.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newRenderCommand(), newCheckCommand(), newPolicyCommand(), newVersionCommand())
+	root.AddCommand(newRenderCommand(), newValidateCommand(), newCheckCommand(), newPolicyCommand(), newPlanCommand(), newApplyCommand(), newStatusCommand(), newVersionCommand())
 	return root
 }

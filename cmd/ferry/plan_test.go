@@ -1,0 +1,77 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestPlanCommand is the README's first command.
+func TestPlanCommand(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "plan", "--root", example, "--from", "staging", "--to", "production")
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "Promotion staging (overlays/staging) -> production (overlays/production): READY")
+	assert.Contains(t, stdout, "+    newTag: 2.4.1")
+}
+
+func TestPlanOutApplyAndStatus(t *testing.T) {
+	repo := copyExample(t)
+	planFile := filepath.Join(t.TempDir(), "plan.json")
+	code, stdout, stderr := runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production", "-o", "markdown", "--out", planFile)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "## ✅ Promotion `staging` → `production`: **ready**")
+	var plan struct {
+		Kind    string `json:"kind"`
+		Verdict struct {
+			Status string `json:"status"`
+		} `json:"verdict"`
+	}
+	raw, err := os.ReadFile(planFile)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &plan))
+	assert.Equal(t, "Plan", plan.Kind)
+	assert.Equal(t, "ready", plan.Verdict.Status)
+
+	code, stdout, stderr = runCLI(t, "apply", "--root", repo, planFile)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, "wrote overlays/production/kustomization.yaml\n", stdout)
+	code, stdout, _ = runCLI(t, "apply", "--root", repo, planFile)
+	require.Equal(t, exitOK, code)
+	assert.Equal(t, "already up to date: overlays/production/kustomization.yaml\n", stdout)
+
+	code, stdout, _ = runCLI(t, "status", "--root", repo)
+	require.Equal(t, exitOK, code)
+	assert.Regexp(t, `ghcr.io/acme-shop/storefront\s+2.5.0-rc.1\s+2.4.1 \*\s+2.4.1\n`, stdout)
+
+	code, _, _ = runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production")
+	assert.Equal(t, exitOK, code, "noop")
+}
+
+func TestPlanBlockedAndErrors(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "plan", "--root", example, "--from", "production", "--to", "staging")
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, stdout, "BLOCKED")
+	assert.Contains(t, stderr, "[no-downgrade]")
+
+	code, _, stderr = runCLI(t, "plan", "--root", example, "--from", "production", "--to", "staging", "--rollback")
+	assert.Equal(t, exitOK, code, stderr)
+
+	code, _, stderr = runCLI(t, "plan", "--root", example, "--from", "qa", "--to", "staging")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, `no environment "qa"`)
+
+	code, _, stderr = runCLI(t, "plan", "--root", example, "--to", "staging")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, `required flag(s) "from" not set`)
+
+	bad := filepath.Join(t.TempDir(), "plan.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"apiVersion": "v1", "kind": "ConfigMap"}`), 0o644))
+	code, _, stderr = runCLI(t, "apply", "--root", example, bad)
+	assert.Equal(t, exitError, code)
+	assert.True(t, strings.Contains(stderr, "want apiVersion ferry.dev/v1alpha1 and kind Plan"), stderr)
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/report"
+	"github.com/ferrygitops/ferry/validate"
+)
+
+func newValidateCommand() *cobra.Command {
+	var (
+		opts        validate.Options
+		strict      bool
+		crdPaths    []string
+		output      string
+		summary     bool
+		failOnWarn  bool
+		root        string
+		allowRemote bool
+	)
+	cmd := &cobra.Command{
+		Use:   "validate [DIR|FILE|-]...",
+		Short: "Validate manifests against Kubernetes schemas, offline, as kubeconform -strict",
+		Long: `Validate rendered manifests against the JSON schemas of the target Kubernetes
+version, offline, as kubeconform -strict does, and check what kubeconform
+does not: apiVersions removed in or deprecated by that version (with their
+replacement), object names, labels and annotations as the API server checks
+them, and objects defined twice.
+
+Directories are rendered first (a kustomization, or their YAML files as Flux
+does) and each is validated as one environment; files are read as YAML or
+JSON and validated together; "-", or no argument, reads standard input.
+Findings point at the repository file and line to edit.
+
+Schemas of the built-in kinds of Kubernetes ` + versionRange() + ` are embedded.
+Custom resources are checked against the CustomResourceDefinitions among the
+manifests and those given with --crd. Nothing is fetched from the network
+unless --allow-network lets a --schema-location be an http(s) URL.
+
+Exit codes: 0 valid (warnings, such as deprecations, included unless
+--fail-on-warn), 1 invalid, 2 could not run.`,
+		Example: `  ferry validate examples/shop/overlays/production
+  ferry validate --kubernetes-version 1.29 -o github overlays/production
+  ferry validate --crd crds/ clusters/production
+  kustomize build overlays/prod | ferry validate -o json -`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !slices.Contains(report.Formats(), output) {
+				return fmt.Errorf("unknown output format %q: use one of %s", output, strings.Join(report.Formats(), ", "))
+			}
+			ctx := cmd.Context()
+			opts.Lax = !strict
+			if len(crdPaths) > 0 {
+				crds, err := validate.LoadCRDs(ctx, crdPaths...)
+				if err != nil {
+					return err
+				}
+				opts.CRDs = crds
+			}
+			if len(args) == 0 {
+				args = []string{"-"}
+			}
+			groups, findings, err := inputs{root: root, allowRemote: allowRemote, stdin: cmd.InOrStdin(), decodeFinding: validate.DecodeFinding}.groups(ctx, args)
+			if err != nil {
+				return err
+			}
+			validators := map[string]*validate.Validator{}
+			checked := 0
+			for _, g := range groups {
+				key := g.root
+				if g.files != nil {
+					key = "\x00files named on the command line"
+				}
+				v, ok := validators[key]
+				if !ok {
+					o := opts
+					switch {
+					case g.files != nil:
+						o.Sources = g.files
+					case g.root != "":
+						o.Sources = os.DirFS(g.root)
+					}
+					if v, err = validate.New(o); err != nil {
+						return err
+					}
+					validators[key] = v
+				}
+				fs, err := v.Validate(ctx, g.objs)
+				if err != nil {
+					return err
+				}
+				findings = append(findings, fs...)
+				checked += len(g.objs)
+			}
+			r := report.Report{Tool: "ferry validate", Checked: checked, Findings: findings}
+			if err := report.Write(cmd.OutOrStdout(), output, r); err != nil {
+				return err
+			}
+			return validateOutcome(cmd.ErrOrStderr(), r, summary && output != "text", failOnWarn)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.KubernetesVersion, "kubernetes-version", "", "Kubernetes version to validate for, such as 1.33 (default: the newest embedded, "+lastVersion()+")")
+	f.BoolVar(&strict, "strict", true, "reject fields the schemas do not declare (--strict=false accepts them)")
+	f.StringSliceVar(&opts.SchemaLocations, "schema-location", nil, "extra schemas: a directory or a kubeconform path template (repeatable)")
+	f.BoolVar(&opts.AllowNetwork, "allow-network", false, "allow http(s) schema locations")
+	f.StringSliceVar(&crdPaths, "crd", nil, "CustomResourceDefinition files or directories whose schemas apply (repeatable)")
+	f.StringSliceVar(&opts.SkipKinds, "skip", nil, "kinds to skip, as Kind or apiVersion/Kind (comma-separated)")
+	f.StringSliceVar(&opts.RejectKinds, "reject", nil, "kinds to reject, as Kind or apiVersion/Kind (comma-separated)")
+	f.BoolVar(&opts.IgnoreMissingSchemas, "ignore-missing-schemas", false, "skip objects no schema is known for")
+	f.BoolVar(&summary, "summary", false, "also print the summary line to standard error (the text output always ends with it)")
+	f.BoolVar(&failOnWarn, "fail-on-warn", false, "exit 1 on warnings too")
+	f.StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	f.StringVar(&root, "root", "", "repository root for rendering (default: nearest ancestor with .git or ferry.yaml)")
+	f.BoolVar(&allowRemote, "allow-remote-bases", false, "let kustomizations fetch remote bases and files")
+	return cmd
+}
+
+func lastVersion() string {
+	v := validate.SupportedVersions()
+	if len(v) == 0 {
+		return ""
+	}
+	return v[len(v)-1]
+}
+
+func versionRange() string {
+	v := validate.SupportedVersions()
+	if len(v) == 0 {
+		return ""
+	}
+	return v[0] + " to " + v[len(v)-1]
+}
+
+// validateOutcome maps the findings to the exit code: findings with errors,
+// or with warnings under --fail-on-warn, exit 1.
+func validateOutcome(stderr io.Writer, r report.Report, printSummary, failOnWarn bool) error {
+	c := finding.Count(r.Findings)
+	line := fmt.Sprintf("%d %s checked: %d %s, %d %s", r.Checked, plural(r.Checked, "object"), c.Errors, plural(c.Errors, "error"), c.Warnings, plural(c.Warnings, "warning"))
+	if c.Errors > 0 || (failOnWarn && c.Warnings > 0) {
+		return &findingsError{summary: line, code: exitFindings}
+	}
+	if printSummary {
+		fmt.Fprintln(stderr, line)
+	}
+	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}

@@ -1,0 +1,128 @@
+package validate
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ferrygitops/ferry/manifest"
+)
+
+// exportSchemas makes TestExportSchemas write the schemas this package
+// checks with, in the layout kubeconform reads, so that kubeconform can be
+// run on the same schemas (hack/update-validate-parity.sh and
+// hack/bench-validate.sh use it):
+//
+//	go test ./validate -run '^TestExportSchemas$' -export-schemas DIR [-export-crds PATH,...] [-export-version 1.37]
+var (
+	exportSchemas = flag.String("export-schemas", "", "write the embedded schemas (and those of -export-crds) to this directory in kubeconform's layout")
+	exportCRDs    = flag.String("export-crds", "", "comma-separated files or directories of CRDs whose schemas to export too")
+	exportVersion = flag.String("export-version", "", "Kubernetes version to export (default: the newest)")
+)
+
+func TestExportSchemas(t *testing.T) {
+	if *exportSchemas == "" {
+		t.Skip("no -export-schemas directory given")
+	}
+	n, err := writeKubeconformSchemas(context.Background(), *exportSchemas, *exportVersion, splitList(*exportCRDs))
+	require.NoError(t, err)
+	t.Logf("wrote %d schemas to %s", n, *exportSchemas)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// kubeconformFile names a schema file as kubeconform's template
+// "{{ .ResourceKind }}{{ .KindSuffix }}.json" does.
+func kubeconformFile(apiVersion, kind string) string {
+	group, ver, found := strings.Cut(apiVersion, "/")
+	suffix := "-" + strings.ToLower(strings.Split(group, ".")[0])
+	if found {
+		suffix += "-" + strings.ToLower(ver)
+	}
+	return strings.ToLower(kind) + suffix + ".json"
+}
+
+// writeKubeconformSchemas writes the strict schemas of every built-in kind of
+// version, and of the custom resources of the CRDs at crdPaths, as
+// standalone documents named as kubeconform expects.
+func addDoc(docs map[string]any, name string, doc any) error {
+	if _, dup := docs[name]; dup {
+		return fmt.Errorf("two schemas map to kubeconform's file name %s", name)
+	}
+	docs[name] = doc
+	return nil
+}
+
+func writeKubeconformSchemas(ctx context.Context, dir, version string, crdPaths []string) (int, error) {
+	var crds []*manifest.Object
+	if len(crdPaths) > 0 {
+		var err error
+		if crds, err = LoadCRDs(ctx, crdPaths...); err != nil {
+			return 0, err
+		}
+	}
+	v, err := New(Options{KubernetesVersion: version})
+	if err != nil {
+		return 0, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	docs := map[string]any{}
+	for _, key := range sortedKeys(v.apis.kinds) {
+		apiVersion, kind, _ := cutLast(key, "/")
+		doc, err := v.schemas.standaloneKind(v.apis.kinds[key], true)
+		if err != nil {
+			return 0, err
+		}
+		if err := addDoc(docs, kubeconformFile(apiVersion, kind), doc); err != nil {
+			return 0, err
+		}
+	}
+	set, err := v.newCRDSet(crds)
+	if err != nil {
+		return 0, err
+	}
+	for _, key := range sortedKeys(set.byKey) {
+		s := set.byKey[key]
+		data, err := json.Marshal(s.doc)
+		if err != nil {
+			return 0, err
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(data, &doc); err != nil {
+			return 0, err
+		}
+		if doc, err = v.schemas.standalone(doc, true); err != nil {
+			return 0, err
+		}
+		if err := addDoc(docs, kubeconformFile(s.apiVersion, s.kind), doc); err != nil {
+			return 0, err
+		}
+	}
+	for name, doc := range docs {
+		data, err := json.MarshalIndent(doc, "", "  ")
+		if err != nil {
+			return 0, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return 0, err
+		}
+	}
+	return len(docs), nil
+}
