@@ -14,6 +14,12 @@ import (
 	"github.com/ferrygitops/ferry/manifest"
 )
 
+// minAggregateParts is the number of parts from which building an aggregate
+// part by part pays: each build has a fixed cost of a few milliseconds, and
+// kustomize's quadratic merge overtakes it around a hundred parts (measured
+// with BenchmarkRender and hack/bench-render.sh on 2 cores).
+const minAggregateParts = 64
+
 // aggregateOf reports whether k is a pure aggregate — a kustomization that
 // only lists other kustomization directories and transforms nothing, the
 // usual Flux apps/<env> layout — and returns those directories.

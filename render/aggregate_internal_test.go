@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"path"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -32,15 +33,44 @@ func renderWhole(t *testing.T, fsys fstest.MapFS, dir string) string {
 	return sb.String()
 }
 
-func renderFast(t *testing.T, fsys fstest.MapFS, dir string) (string, *Result) {
+// renderFast renders dir part by part, as Render does for aggregates of at
+// least minAggregateParts parts, whatever their number.
+func renderFast(t *testing.T, fsys fstest.MapFS, dir string) (string, []*manifest.Object) {
 	t.Helper()
-	r, err := New(Options{FS: fsys})
-	require.NoError(t, err)
-	res, err := r.Render(context.Background(), dir)
+	objs, err := renderParts(fsys, dir)
 	require.NoError(t, err)
 	var sb strings.Builder
-	require.NoError(t, res.WriteYAML(&sb))
-	return sb.String(), res
+	require.NoError(t, manifest.EncodeYAML(&sb, objs))
+	return sb.String(), objs
+}
+
+func renderParts(fsys fstest.MapFS, dir string) ([]*manifest.Object, error) {
+	rfs := newRepoFS(fsys)
+	sc := newScanner(rfs, false)
+	top, err := sc.scan(dir, path.Join(dir, "kustomization.yaml"), 0)
+	if err != nil {
+		return nil, err
+	}
+	subs, ok := aggregateOf(top, sc)
+	var built []built
+	if ok {
+		r, err := New(Options{FS: fsys})
+		if err != nil {
+			return nil, err
+		}
+		built, err = r.renderAggregate(context.Background(), rfs, top, subs)
+		if err != nil {
+			return nil, err
+		}
+	} else if built, err = build(context.Background(), rfs, top, asked{}, false); err != nil {
+		return nil, err
+	}
+	lines := newLineFinder(rfs)
+	out := make([]*manifest.Object, len(built))
+	for i, b := range built {
+		out[i] = lines.locate(b)
+	}
+	return out, nil
 }
 
 func TestAggregateMatchesWholeBuild(t *testing.T) {
@@ -53,9 +83,9 @@ func TestAggregateMatchesWholeBuild(t *testing.T) {
 	require.True(t, ok, "the generated apps/<env> layout is a pure aggregate")
 	require.Len(t, subs, 12)
 
-	got, res := renderFast(t, fsys, "apps/staging")
+	got, objs := renderFast(t, fsys, "apps/staging")
 	assert.Equal(t, renderWhole(t, fsys, "apps/staging"), got)
-	for _, o := range res.Objects {
+	for _, o := range objs {
 		assert.True(t, strings.HasPrefix(o.Origin().File, "apps/base/"), "%s: %s", o.ID(), o.Origin())
 		assert.Positive(t, o.Origin().Line, "%s", o.ID())
 	}
@@ -101,9 +131,7 @@ func TestAggregateDuplicateAcrossParts(t *testing.T) {
 		"agg/b/kustomization.yaml": {Data: []byte("resources:\n- cm.yaml\n")},
 		"agg/b/cm.yaml":            {Data: cm},
 	}
-	r, err := New(Options{FS: fsys})
-	require.NoError(t, err)
-	_, err = r.Render(context.Background(), "agg")
+	_, err := renderParts(fsys, "agg")
 	require.ErrorIs(t, err, ErrInvalid)
 	assert.Contains(t, err.Error(), "agg/kustomization.yaml: may not add resource with an already registered id")
 	assert.Contains(t, err.Error(), "defined in agg/a/cm.yaml and in agg/b/cm.yaml")

@@ -229,7 +229,7 @@ func (r *Renderer) render(ctx context.Context, fsys *repoFS, dir string) (*Resul
 		return nil, err
 	}
 	var objs []built
-	if subs, ok := aggregateOf(top, sc); ok && user == (asked{}) {
+	if subs, ok := aggregateOf(top, sc); ok && len(subs) >= minAggregateParts && user == (asked{}) {
 		r.log.Debug("rendering aggregate kustomization one sub-kustomization at a time", "dir", dir, "subs", len(subs))
 		objs, err = r.renderAggregate(ctx, fsys, top, subs)
 	} else {

@@ -274,11 +274,17 @@ func TestObjectsAreManifestObjects(t *testing.T) {
 // parallel) and one that sets its own (openapi field), which must run alone.
 // Run with -race.
 func TestRenderConcurrentMixed(t *testing.T) {
-	fsys := testrepo.MapFS(6)
-	fsys["custom/kustomization.yaml"] = file("openapi:\n  version: v1.21.2\nresources:\n- ../apps/base/app-0001\n")
-	r, err := render.New(render.Options{FS: fsys})
+	// 64 apps: enough parts for apps/<env> to be built part by part.
+	root := t.TempDir()
+	require.NoError(t, testrepo.Write(root, 64))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "custom"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "custom", "kustomization.yaml"), []byte("openapi:\n  version: v1.21.2\nresources:\n- ../apps/base/app-0001\n"), 0o644))
+	r, err := render.New(render.Options{Root: root})
 	require.NoError(t, err)
 	dirs := []string{"apps/dev", "apps/production", "custom", "apps/staging/app-0002"}
+	for i, d := range dirs {
+		dirs[i] = filepath.Join(root, d)
+	}
 	want := map[string]string{}
 	for _, d := range dirs {
 		res, err := r.Render(context.Background(), d)
@@ -286,7 +292,7 @@ func TestRenderConcurrentMixed(t *testing.T) {
 		want[d] = yamlOf(t, res)
 	}
 	var wg sync.WaitGroup
-	got := make([]string, 16)
+	got := make([]string, 8)
 	for i := range got {
 		wg.Go(func() {
 			res, err := r.Render(context.Background(), dirs[i%len(dirs)])
