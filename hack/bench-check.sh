@@ -34,18 +34,8 @@ cp policy/rules/lib/*.rego "$work/policy/lib/"
 rm -f "$work"/policy/*_test.rego "$work"/policy/lib/*_test.rego
 cp examples/shop/policies/deployment.rego "$work/policy/"
 
-best_of() {
-  local runs=$1 best="" t0 t1 d
-  shift
-  for ((i = 0; i < runs; i++)); do
-    t0=$(date +%s.%N)
-    "$@" > /dev/null 2>&1 || true
-    t1=$(date +%s.%N)
-    d=$(echo "$t1 - $t0" | bc -l)
-    if [[ -z "$best" ]] || (( $(echo "$d < $best" | bc -l) )); then best=$d; fi
-  done
-  printf '%.3f' "$best"
-}
+# shellcheck source=hack/lib.sh
+. hack/lib.sh
 
 printf '%-16s %12s %12s %8s %10s\n' "objects" "conftest s" "ferry s" "ratio" "failures"
 for n in $SIZES; do

@@ -27,19 +27,8 @@ if [[ -z "${KUSTOMIZE:-}" ]]; then
 fi
 go build -o "$work/ferry" ./cmd/ferry
 
-# best_of RUNS CMD...: prints the fastest wall time in seconds.
-best_of() {
-  local runs=$1 best="" t0 t1 d
-  shift
-  for ((i = 0; i < runs; i++)); do
-    t0=$(date +%s.%N)
-    "$@" > /dev/null
-    t1=$(date +%s.%N)
-    d=$(echo "$t1 - $t0" | bc -l)
-    if [[ -z "$best" ]] || (( $(echo "$d < $best" | bc -l) )); then best=$d; fi
-  done
-  printf '%.3f' "$best"
-}
+# shellcheck source=hack/lib.sh
+. hack/lib.sh
 
 printf '%-28s %12s %12s %8s\n' "input" "kustomize s" "ferry s" "ratio"
 bench() {

@@ -31,19 +31,8 @@ go build -o "$work/ferry" ./cmd/ferry
 go test ./validate -run '^TestExportSchemas$' -count=1 -args -export-schemas "$work/schemas" > /dev/null
 location="$work/schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json"
 
-# best_of RUNS CMD...: prints the fastest wall time in seconds.
-best_of() {
-  local runs=$1 best="" t0 t1 d
-  shift
-  for ((i = 0; i < runs; i++)); do
-    t0=$(date +%s.%N)
-    "$@" > /dev/null
-    t1=$(date +%s.%N)
-    d=$(echo "$t1 - $t0" | bc -l)
-    if [[ -z "$best" ]] || (( $(echo "$d < $best" | bc -l) )); then best=$d; fi
-  done
-  printf '%.3f' "$best"
-}
+# shellcheck source=hack/lib.sh
+. hack/lib.sh
 
 printf '%-24s %8s %14s %10s %10s\n' "input" "objects" "kubeconform s" "ferry s" "ratio"
 bench() {
