@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -15,6 +16,11 @@ import (
 //
 //	semver-tag: vendor image uses date tags; until 2027-01-31
 const WaiveAnnotation = "ferry.dev/waive"
+
+// untilSuffix is a waiver's end date: "; until YYYY-MM-DD" at the end of
+// the line, the colon and case optional. An "until" inside the reason
+// ("pinned until upstream ships semver") is part of the reason.
+var untilSuffix = regexp.MustCompile(`(?i);\s*until:?\s*(\S+)\s*$`)
 
 // waiverRule is the rule of findings about waivers themselves.
 const waiverRule = "waiver"
@@ -55,9 +61,9 @@ func applyWaivers(fs []finding.Finding, obj *manifest.Object, now time.Time) []f
 			continue
 		}
 		reason, until := rest, ""
-		if i := strings.LastIndex(rest, "until "); i >= 0 {
-			reason = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest[:i]), ";"))
-			until = strings.TrimSpace(rest[i+len("until "):])
+		if m := untilSuffix.FindStringSubmatchIndex(rest); m != nil {
+			reason = strings.TrimSpace(rest[:m[0]])
+			until = rest[m[2]:m[3]]
 			if _, err := time.Parse(time.DateOnly, until); err != nil {
 				fs = append(fs, problem("waiver of %s has an invalid end date %q: use YYYY-MM-DD", rule, until))
 				continue

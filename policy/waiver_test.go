@@ -45,6 +45,16 @@ spec:
 			want:  []string{"error semver-tag: waived (vendor image uses date tags, until )"},
 		},
 		{
+			name:  "Until with a colon",
+			waive: `"semver-tag: vendor; Until: 2027-01-31"`,
+			want:  []string{"error semver-tag: waived (vendor, until 2027-01-31)"},
+		},
+		{
+			name:  "until inside the reason",
+			waive: `"semver-tag: pinned until upstream ships semver"`,
+			want:  []string{"error semver-tag: waived (pinned until upstream ships semver, until )"},
+		},
+		{
 			name:  "last day still holds",
 			waive: `"semver-tag: vendor; until 2026-11-27"`,
 			want:  []string{"error semver-tag: waived (vendor, until 2026-11-27)"},
@@ -67,9 +77,9 @@ spec:
 		},
 		{
 			name:  "bad date",
-			waive: `"semver-tag: vendor image; until next year"`,
+			waive: `"semver-tag: vendor image; until next-year"`,
 			want: []string{
-				"error waiver: waiver of semver-tag has an invalid end date \"next year\": use YYYY-MM-DD",
+				"error waiver: waiver of semver-tag has an invalid end date \"next-year\": use YYYY-MM-DD",
 				"error semver-tag: not waived",
 			},
 		},

@@ -49,7 +49,7 @@ func (p *editPlan) add(file string, e Edit) error {
 			if prev.Op == OpSet && prev.New != e.New {
 				return fmt.Errorf("%s: conflicting edits of %s: %q (%s) and %q (%s)", file, strings.Join(e.Keys, "."), prev.New, prev.Reason, e.New, e.Reason)
 			}
-			if prev.Op == OpAppend && !slices.Equal(prev.Item, e.Item) {
+			if (prev.Op == OpAppend || prev.Op == OpInsert) && !slices.Equal(prev.Item, e.Item) {
 				return fmt.Errorf("%s: conflicting additions to %s", file, strings.Join(e.Keys, "."))
 			}
 			return nil // the same edit, reached through another use
@@ -146,12 +146,13 @@ func imageEntryEdits(data []byte, file string, c Change, to Version, why string)
 		idx := strconv.Itoa(i)
 		reason := fmt.Sprintf("%s (%s → %s)", why, c.From, to)
 		var edits []Edit
+		var insert []KV // keys the entry lacks, added in one edit
 		tag, digest := mapValue(entry, "newTag"), mapValue(entry, "digest")
 		switch {
 		case tag != nil:
 			edits = append(edits, Edit{Op: OpSet, Keys: []string{"images", idx, "newTag"}, Line: tag.Line, Old: tag.Value, New: to.Tag, Reason: reason})
 		case to.Tag != "":
-			edits = append(edits, Edit{Op: OpInsert, Keys: []string{"images", idx}, Line: entry.Line, Item: []KV{{Key: "newTag", Value: to.Tag}}, Reason: reason})
+			insert = append(insert, KV{Key: "newTag", Value: to.Tag})
 		}
 		switch {
 		case digest != nil && to.Digest != "":
@@ -159,7 +160,10 @@ func imageEntryEdits(data []byte, file string, c Change, to Version, why string)
 		case digest != nil:
 			edits = append(edits, Edit{Op: OpDelete, Keys: []string{"images", idx, "digest"}, Line: digest.Line, Old: digest.Value, Reason: reason + "; the source pins no digest"})
 		case to.Digest != "":
-			edits = append(edits, Edit{Op: OpInsert, Keys: []string{"images", idx}, Line: entry.Line, Item: []KV{{Key: "digest", Value: to.Digest}}, Reason: reason})
+			insert = append(insert, KV{Key: "digest", Value: to.Digest})
+		}
+		if len(insert) > 0 {
+			edits = append(edits, Edit{Op: OpInsert, Keys: []string{"images", idx}, Line: entry.Line, Item: insert, Reason: reason})
 		}
 		return edits, nil
 	}
@@ -243,7 +247,12 @@ func overrideEdits(fsys fs.FS, tgt Environment, c Change, u Use, others []string
 // versionPatch is a one-line strategic-merge patch setting a chart version
 // or source ref on the object that uses it.
 func versionPatch(u Use, to Version) (string, error) {
-	keys := strings.Split(strings.TrimPrefix(u.Field, "/"), "/")
+	keys := finding.SplitPointer(u.Field)
+	for _, k := range keys {
+		if _, err := strconv.Atoi(k); err == nil {
+			return "", fmt.Errorf("%s %s goes through a list, which a strategic-merge patch cannot address; pin the version in a file only the target renders", u.Object, u.Field)
+		}
+	}
 	var value any = to.Tag
 	for i := len(keys) - 1; i >= 0; i-- {
 		value = map[string]any{keys[i]: value}

@@ -336,3 +336,52 @@ spec:
 	}
 	assert.True(t, found, "a removed-api finding: %v", plan.Findings)
 }
+
+// TestApplyRefusesChangedInputs: a plan rests on every file it read, not
+// only those it edits.
+func TestApplyRefusesChangedInputs(t *testing.T) {
+	root := copyShop(t)
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	replaceIn(t, filepath.Join(root, "apps", "base", "invoice-worker", "cronjob.yaml"), "busybox:1.36.1", "busybox:latest")
+	_, err = plan.Apply(context.Background(), root)
+	require.ErrorIs(t, err, promote.ErrStale)
+	assert.ErrorContains(t, err, "apps/base/invoice-worker/cronjob.yaml")
+}
+
+// TestApplyKeepsModesAndRefusesSymlinks checks what Apply writes over.
+func TestApplyKeepsModesAndRefusesSymlinks(t *testing.T) {
+	root := copyShop(t)
+	kust := filepath.Join(root, "overlays", "production", "kustomization.yaml")
+	require.NoError(t, os.Chmod(kust, 0o664))
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	_, err = plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	info, err := os.Stat(kust)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o664), info.Mode().Perm())
+	leftovers, _ := filepath.Glob(filepath.Join(root, "overlays", "production", ".*tmp"))
+	assert.Empty(t, leftovers)
+
+	root = copyShop(t)
+	plan, err = planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	kust = filepath.Join(root, "overlays", "production", "kustomization.yaml")
+	real := filepath.Join(root, "overlays", "production", "real.yaml")
+	require.NoError(t, os.Rename(kust, real))
+	require.NoError(t, os.Symlink("real.yaml", kust))
+	_, err = plan.Apply(context.Background(), root)
+	assert.ErrorContains(t, err, "is a symlink")
+}
+
+// TestUnreadableEnvironmentStopsThePlan: without another environment's
+// files, ferry cannot know what the target shares with it.
+func TestUnreadableEnvironmentStopsThePlan(t *testing.T) {
+	root := copyShop(t)
+	replaceIn(t, filepath.Join(root, "overlays", "dev", "kustomization.yaml"), "resources:\n", "resources:\n  - https://github.com/acme/monitoring//base?ref=v1\n")
+	_, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "list the files of environment dev")
+	assert.ErrorContains(t, err, "is remote")
+}

@@ -260,8 +260,9 @@ func (p *Planner) sharedFiles(ctx context.Context, tgt Environment) (map[string]
 		}
 		theirs, err := p.renderer.Inputs(ctx, e.Path)
 		if err != nil {
-			p.log.Debug("cannot list the inputs of an environment; treating nothing as shared with it", "env", e.Name, "err", err)
-			continue
+			// Without its inputs, ferry cannot tell which files the target
+			// shares with it, and could edit one of them.
+			return nil, fmt.Errorf("list the files of environment %s, to tell which files %s shares with it: %w", e.Name, tgt.Name, err)
 		}
 		for _, f := range theirs {
 			if _, ok := slices.BinarySearch(mine, f); ok {

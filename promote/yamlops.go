@@ -3,6 +3,8 @@ package promote
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -33,9 +35,17 @@ func applyEdits(data []byte, edits []Edit) ([]byte, []Edit, error) {
 			}
 			data, e.Line, err = yamledit.AppendListItem(data, path, item)
 		case OpInsert:
-			data, e.Line, err = insertKeys(data, e.Doc, e.Keys, e.Item)
+			var out []byte
+			if out, e.Line, err = insertKeys(data, e.Doc, e.Keys, e.Item); err == nil {
+				err = checkKeys(data, out, e.Doc, e.Keys, e.Item, nil)
+				data = out
+			}
 		case OpDelete:
-			data, e.Line, err = deleteKey(data, e.Doc, e.Keys)
+			var out []byte
+			if out, e.Line, err = deleteKey(data, e.Doc, e.Keys); err == nil {
+				err = checkKeys(data, out, e.Doc, e.Keys[:len(e.Keys)-1], nil, e.Keys[len(e.Keys)-1:])
+				data = out
+			}
 		default:
 			err = fmt.Errorf("unknown edit %q", e.Op)
 		}
@@ -47,7 +57,69 @@ func applyEdits(data []byte, edits []Edit) ([]byte, []Edit, error) {
 	return data, out, nil
 }
 
-// lines splits data into lines that keep their endings.
+// checkKeys proves a line-level insert or delete did exactly that: the
+// document decodes to the one before with the keys added to (or removed
+// from) the mapping at keys, and nothing else changed.
+func checkKeys(before, after []byte, doc int, keys []string, added []KV, removed []string) error {
+	want, err := decodeDocs(before)
+	if err != nil {
+		return err
+	}
+	got, err := decodeDocs(after)
+	if err != nil {
+		return fmt.Errorf("the edit broke the YAML (%v); edit the file by hand", err)
+	}
+	if doc >= len(want) {
+		return fmt.Errorf("no document %d", doc)
+	}
+	m := want[doc]
+	for _, k := range keys {
+		switch v := m.(type) {
+		case map[string]any:
+			m = v[k]
+		case []any:
+			i, _ := strconv.Atoi(k)
+			if i < 0 || i >= len(v) {
+				return fmt.Errorf("no item %s", k)
+			}
+			m = v[i]
+		}
+	}
+	target, ok := m.(map[string]any)
+	if !ok {
+		return fmt.Errorf("%s is not a mapping", pathString(keys))
+	}
+	for _, kv := range added {
+		target[kv.Key] = kv.Value
+	}
+	for _, k := range removed {
+		delete(target, k)
+	}
+	if !reflect.DeepEqual(want, got) {
+		return fmt.Errorf("the edit changed more than %s; edit the file by hand", pathString(keys))
+	}
+	return nil
+}
+
+// decodeDocs decodes every document of a file, scalars as YAML reads them.
+func decodeDocs(data []byte) ([]any, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var out []any
+	for {
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			if err == io.EOF {
+				return out, nil
+			}
+			return nil, err
+		}
+		out = append(out, v)
+	}
+}
+
+// lines splits data into lines that keep their endings. Line-level edits
+// refuse files whose line breaks are not \n or \r\n (a lone CR, NEL, LS or
+// PS), which yaml.v3 counts differently.
 func lines(data []byte) [][]byte {
 	return bytes.SplitAfter(data, []byte("\n"))
 }
@@ -127,9 +199,18 @@ func insertAfterLine(data []byte, ls [][]byte, line int, text, nl string) []byte
 	return append(out, data[off:]...)
 }
 
+// oddBreaks reports line breaks other than \n and \r\n.
+func oddBreaks(data []byte) bool {
+	s := string(data)
+	return strings.Contains(strings.ReplaceAll(s, "\r\n", ""), "\r") || strings.ContainsAny(s, "\u0085\u2028\u2029")
+}
+
 // insertKeys adds keys to the block mapping at keys, after its last line,
 // aligned with its keys.
 func insertKeys(data []byte, doc int, keys []string, item []KV) ([]byte, int, error) {
+	if oddBreaks(data) {
+		return nil, 0, fmt.Errorf("the file has line breaks other than \\n and \\r\\n; edit it by hand")
+	}
 	m, err := nodeAt(data, doc, keys)
 	if err != nil {
 		return nil, 0, err
@@ -154,6 +235,9 @@ func insertKeys(data []byte, doc int, keys []string, item []KV) ([]byte, int, er
 
 // deleteKey removes a key whose value is a one-line scalar, with its line.
 func deleteKey(data []byte, doc int, keys []string) ([]byte, int, error) {
+	if oddBreaks(data) {
+		return nil, 0, fmt.Errorf("the file has line breaks other than \\n and \\r\\n; edit it by hand")
+	}
 	if len(keys) == 0 {
 		return nil, 0, fmt.Errorf("no key to delete")
 	}

@@ -41,3 +41,24 @@ func TestApplyEditsKeepsQuotingAndComments(t *testing.T) {
 	_, _, err = applyEdits([]byte(in), []Edit{{Op: "rename"}})
 	assert.ErrorContains(t, err, `unknown edit "rename"`)
 }
+
+func TestLineEditsRefuseOddLineBreaks(t *testing.T) {
+	for _, in := range []string{
+		"images:\r- name: a\r  newTag: 1\r",
+		"# a\u2028comment\nimages:\n- name: a\n  newTag: 1\n  digest: sha256:aa\n",
+	} {
+		_, _, err := insertKeys([]byte(in), 0, []string{"images", "0"}, []KV{{Key: "digest", Value: "sha256:bb"}})
+		assert.ErrorContains(t, err, "line breaks other than")
+		_, _, err = deleteKey([]byte(in), 0, []string{"images", "0", "digest"})
+		assert.ErrorContains(t, err, "line breaks other than")
+	}
+}
+
+func TestCheckKeysCatchesCollateralChanges(t *testing.T) {
+	before := []byte("images:\n- name: a\n  newTag: \"1\"\n")
+	after := []byte("images:\n- name: a\n  newTag: \"2\"\n  digest: sha256:bb\n")
+	err := checkKeys(before, after, 0, []string{"images", "0"}, []KV{{Key: "digest", Value: "sha256:bb"}}, nil)
+	assert.ErrorContains(t, err, "the edit changed more than images.0")
+	after = []byte("images:\n- name: a\n  newTag: \"1\"\n  digest: sha256:bb\n")
+	assert.NoError(t, checkKeys(before, after, 0, []string{"images", "0"}, []KV{{Key: "digest", Value: "sha256:bb"}}, nil))
+}

@@ -254,6 +254,38 @@ patches:
 			contains: "KRM function",
 		},
 		{
+			name: "built-in transformer fetching a URL",
+			files: fstest.MapFS{"app/kustomization.yaml": file(`resources:
+- deployment.yaml
+transformers:
+- |
+  apiVersion: builtin
+  kind: PatchTransformer
+  metadata:
+    name: p
+  path: https://example.com/p.yaml
+  target:
+    kind: Deployment
+`), "app/deployment.yaml": file(deployment)},
+			dir:      "app",
+			sentinel: render.ErrRemoteBase,
+			file:     "app/kustomization.yaml",
+			line:     9,
+			contains: `"https://example.com/p.yaml" is remote`,
+		},
+		{
+			name: "built-in generator file outside the repository",
+			files: fstest.MapFS{
+				"app/kustomization.yaml": file("generators:\n- gen.yaml\n"),
+				"app/gen.yaml":           file("apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata:\n  name: cfg\nfiles:\n- ../../../etc/passwd\n"),
+			},
+			dir:      "app",
+			sentinel: render.ErrOutsideRoot,
+			file:     "app/gen.yaml",
+			line:     6,
+			contains: "leads outside the repository root",
+		},
+		{
 			name: "several kustomization files",
 			files: fstest.MapFS{
 				"app/kustomization.yaml": file("resources: []\n"),

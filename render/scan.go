@@ -259,7 +259,7 @@ func (s *scanner) resource(k *kustomization, e *yaml.Node, component bool) error
 // directory producing them.
 func (s *scanner) plugin(k *kustomization, field string, e *yaml.Node) error {
 	if e.Kind == yaml.MappingNode {
-		return s.pluginConfig(k.file, e.Line, field, e)
+		return s.pluginConfig(k, k.file, e.Line, 0, field, e)
 	}
 	if e.Kind != yaml.ScalarNode {
 		return errorf(k.file, e.Line, ErrInvalid, "%s entries must be paths or inline configurations", field)
@@ -269,7 +269,7 @@ func (s *scanner) plugin(k *kustomization, field string, e *yaml.Node) error {
 		if err := yaml.Unmarshal([]byte(e.Value), &doc); err != nil || len(doc.Content) == 0 {
 			return errorf(k.file, e.Line, ErrInvalid, "inline %s configuration is not valid YAML", field)
 		}
-		return s.pluginConfig(k.file, e.Line, field, doc.Content[0])
+		return s.pluginConfig(k, k.file, e.Line, e.Line, field, doc.Content[0]) // its lines count from the one after "- |"
 	}
 	if isURL(e.Value) || looksLikeGitRepo(e.Value) {
 		return s.remote(k, e.Value, e.Line)
@@ -301,7 +301,7 @@ func (s *scanner) plugin(k *kustomization, field string, e *yaml.Node) error {
 			return errorf(p, yamlerr.Line(err), ErrInvalid, "invalid YAML: %s", yamlerr.Message(err))
 		}
 		if len(doc.Content) > 0 {
-			if err := s.pluginConfig(p, doc.Content[0].Line, field, doc.Content[0]); err != nil {
+			if err := s.pluginConfig(k, p, doc.Content[0].Line, 0, field, doc.Content[0]); err != nil {
 				return err
 			}
 		}
@@ -310,7 +310,15 @@ func (s *scanner) plugin(k *kustomization, field string, e *yaml.Node) error {
 
 // pluginConfig refuses plugin configurations that are not kustomize
 // built-ins: exec plugins, Go plugins and KRM functions all run code.
-func (s *scanner) pluginConfig(file string, line int, field string, cfg *yaml.Node) error {
+//
+// Built-in configurations name files kustomize reads through the
+// kustomization's loader (which fetches http(s) URLs): path
+// (PatchTransformer, PatchJson6902Transformer, ReplacementTransformer),
+// targetFilePath (ValueAddTransformer), and a generator's files, envs and
+// env. Those go through the same checks as the kustomization's own files.
+// file and line locate the configuration, offset shifts the lines of an
+// inline one.
+func (s *scanner) pluginConfig(k *kustomization, file string, line, offset int, field string, cfg *yaml.Node) error {
 	apiVersion := ""
 	if v := mapScalar(cfg, "apiVersion"); v != nil {
 		apiVersion = v.Value
@@ -330,6 +338,25 @@ func (s *scanner) pluginConfig(file string, line int, field string, cfg *yaml.No
 	}
 	if apiVersion != "builtin" && apiVersion != "" {
 		return errorf(file, line, ErrPlugin, "%s: %s %s is an external plugin; ferry runs only kustomize's built-in plugins (apiVersion: builtin): run it beforehand and commit its output", field, apiVersion, kind)
+	}
+	refs := []*yaml.Node{mapScalar(cfg, "path"), mapScalar(cfg, "targetFilePath"), mapScalar(cfg, "env")}
+	refs = append(refs, seqScalars(mapValue(cfg, "files"))...)
+	refs = append(refs, seqScalars(mapValue(cfg, "envs"))...)
+	for _, r := range refs {
+		if r == nil {
+			continue
+		}
+		ref := r.Value
+		if _, after, found := strings.Cut(ref, "="); found && !isURL(ref) {
+			ref = after // files entries may be written key=path
+		}
+		// Paths resolve against the kustomization; errors name the file
+		// that holds the configuration.
+		at := *k
+		at.file = file
+		if err := s.file(&at, ref, offset+r.Line); err != nil {
+			return err
+		}
 	}
 	return nil
 }
