@@ -21,12 +21,12 @@ const module = "github.com/ferrygitops/ferry"
 // import (the package boundaries of the design). A package missing from the
 // table may import nothing of ferry's but internal helpers.
 var allowed = map[string][]string{
-	"manifest":     {"internal/yamlerr"},
+	"manifest":     {"internal/yamlerr", "internal/yamlnode"},
 	"finding":      {"manifest"},
-	"render":       {"manifest", "internal/yamlerr"},
-	"validate":     {"manifest", "finding"},
+	"render":       {"manifest", "internal/yamlerr", "internal/yamlnode"},
+	"validate":     {"manifest", "finding", "internal/yamlnode"},
 	"policy":       {"manifest", "finding"},
-	"promote":      {"manifest", "finding", "render", "validate", "policy", "internal/yamlerr", "internal/yamledit"},
+	"promote":      {"manifest", "finding", "render", "validate", "policy", "internal/yamlerr", "internal/yamledit", "internal/yamlnode"},
 	"report":       {"manifest", "finding", "policy", "promote"},
 	"cmd/ferry":    {"*"},
 	"hack/genrepo": {"internal/testrepo"},

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferrygitops/ferry/internal/yamlerr"
+	"github.com/ferrygitops/ferry/internal/yamlnode"
 )
 
 // maxNodes bounds the YAML nodes one document may expand to, aliases
@@ -80,7 +81,7 @@ func decodeStream(file string, data []byte) ([]*Object, error) {
 		}
 		if isList(m) {
 			items, _ := m["items"].([]any)
-			itemsNode := mappingValue(root, "items")
+			itemsNode := yamlnode.Value(root, "items")
 			for i, item := range items {
 				line := root.Line
 				if itemsNode != nil && i < len(itemsNode.Content) {
@@ -115,18 +116,6 @@ func isList(m map[string]any) bool {
 		return true
 	}
 	return hasItems && len(kind) > len("List") && kind[len(kind)-len("List"):] == "List"
-}
-
-func mappingValue(n *yaml.Node, key string) *yaml.Node {
-	if n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
 }
 
 // converter turns YAML nodes into JSON-compatible values.
@@ -299,7 +288,7 @@ func walkNode(n *yaml.Node, pointer string) *yaml.Node {
 		case n == nil:
 			return nil
 		case n.Kind == yaml.MappingNode:
-			n = mappingValue(n, seg)
+			n = yamlnode.Value(n, seg)
 		case n.Kind == yaml.SequenceNode:
 			i, err := strconv.Atoi(seg)
 			if err != nil || i < 0 || i >= len(n.Content) {

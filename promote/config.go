@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferrygitops/ferry/internal/yamlerr"
+	"github.com/ferrygitops/ferry/internal/yamlnode"
 	"github.com/ferrygitops/ferry/policy"
 )
 
@@ -109,7 +110,7 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 	if cfg.APIVersion != ConfigAPIVersion || cfg.Kind != ConfigKind {
 		return nil, fail(root.Line, "want apiVersion %s and kind %s, got %q and %q", ConfigAPIVersion, ConfigKind, cfg.APIVersion, cfg.Kind)
 	}
-	envNodes := seqItems(mapValue(root, "environments"))
+	envNodes := yamlnode.Items(yamlnode.Value(root, "environments"))
 	lineOf := func(i int, key string) int {
 		if i >= len(envNodes) {
 			return 0
@@ -179,23 +180,4 @@ func (e Environment) Frozen(t time.Time) (Window, bool) {
 		}
 	}
 	return Window{}, false
-}
-
-func mapValue(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
-func seqItems(n *yaml.Node) []*yaml.Node {
-	if n == nil || n.Kind != yaml.SequenceNode {
-		return nil
-	}
-	return n.Content
 }

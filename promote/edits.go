@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/internal/yamlnode"
 )
 
 // kustomizationNames are the file names kustomize reads, in its order.
@@ -137,8 +138,8 @@ func imageEntryEdits(data []byte, file string, c Change, to Version, why string)
 	if err != nil {
 		return nil, err
 	}
-	images := mapValue(doc, "images")
-	for i, entry := range seqItems(images) {
+	images := yamlnode.Value(doc, "images")
+	for i, entry := range yamlnode.Items(images) {
 		name, newName := scalarOf(entry, "name"), scalarOf(entry, "newName")
 		if newName != c.Artifact && (newName != "" || name != c.Artifact) {
 			continue
@@ -147,7 +148,7 @@ func imageEntryEdits(data []byte, file string, c Change, to Version, why string)
 		reason := fmt.Sprintf("%s (%s → %s)", why, c.From, to)
 		var edits []Edit
 		var insert []KV // keys the entry lacks, added in one edit
-		tag, digest := mapValue(entry, "newTag"), mapValue(entry, "digest")
+		tag, digest := yamlnode.Value(entry, "newTag"), yamlnode.Value(entry, "digest")
 		switch {
 		case tag != nil:
 			edits = append(edits, Edit{Op: OpSet, Keys: []string{"images", idx, "newTag"}, Line: tag.Line, Old: tag.Value, New: to.Tag, Reason: reason})
@@ -312,8 +313,8 @@ func scalarAtPointer(data []byte, line int, pointer string) (int, []string, *yam
 	for d, doc := range docs {
 		roots := [][]string{nil}
 		nodes := []*yaml.Node{doc}
-		if items := mapValue(doc, "items"); items != nil {
-			for i, it := range seqItems(items) {
+		if items := yamlnode.Value(doc, "items"); items != nil {
+			for i, it := range yamlnode.Items(items) {
 				roots = append(roots, []string{"items", strconv.Itoa(i)})
 				nodes = append(nodes, it)
 			}
@@ -326,7 +327,7 @@ func scalarAtPointer(data []byte, line int, pointer string) (int, []string, *yam
 			for _, s := range segments {
 				switch cur.Kind {
 				case yaml.MappingNode:
-					cur = mapValue(cur, s)
+					cur = yamlnode.Value(cur, s)
 				case yaml.SequenceNode:
 					k, err := strconv.Atoi(s)
 					if err != nil || k >= len(cur.Content) {
@@ -406,7 +407,7 @@ func firstDocument(data []byte) (*yaml.Node, error) {
 }
 
 func scalarOf(n *yaml.Node, key string) string {
-	if v := mapValue(n, key); v != nil && v.Kind == yaml.ScalarNode {
+	if v := yamlnode.Value(n, key); v != nil && v.Kind == yaml.ScalarNode {
 		return v.Value
 	}
 	return ""

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferrygitops/ferry/internal/yamledit"
+	"github.com/ferrygitops/ferry/internal/yamlnode"
 )
 
 // applyEdits applies edits to a file's bytes, in order, changing nothing
@@ -148,7 +149,7 @@ func nodeAt(data []byte, doc int, keys []string) (*yaml.Node, error) {
 		}
 		switch n.Kind {
 		case yaml.MappingNode:
-			next := mapValue(n, k)
+			next := yamlnode.Value(n, k)
 			if next == nil {
 				return nil, fmt.Errorf("no key %q under %s (line %d)", k, pathString(keys[:i]), n.Line)
 			}

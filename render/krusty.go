@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 
+	"github.com/ferrygitops/ferry/internal/yamlnode"
 	"github.com/ferrygitops/ferry/manifest"
 )
 
@@ -227,7 +228,7 @@ func withBuildMetadata(file string, data []byte) ([]byte, asked, error) {
 		return nil, asked{}, err
 	}
 	var user asked
-	bm := mapValue(root, "buildMetadata")
+	bm := yamlnode.Value(root, "buildMetadata")
 	if bm != nil {
 		for _, e := range bm.Content {
 			user.origins = user.origins || e.Value == "originAnnotations"

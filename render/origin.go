@@ -8,6 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ferrygitops/ferry/internal/yamlnode"
 	"github.com/ferrygitops/ferry/manifest"
 )
 
@@ -97,7 +98,7 @@ func (f *lineFinder) imageOrigin(kustomizations []string, image string) (manifes
 		}
 		line := e.node.Line
 		for _, key := range []string{"newTag", "digest", "newName"} {
-			if v := mapValue(e.node, key); v != nil {
+			if v := yamlnode.Value(e.node, key); v != nil {
 				line = v.Line
 				break
 			}
@@ -144,12 +145,12 @@ func (f *lineFinder) patchFiles(kustomization string) []string {
 	}
 	dir := path.Dir(kustomization)
 	var out []string
-	for _, e := range seqNodes(mapValue(root, "patches")) {
-		if p := mapScalar(e, "path"); p != nil {
+	for _, e := range yamlnode.Items(yamlnode.Value(root, "patches")) {
+		if p := yamlnode.Scalar(e, "path"); p != nil {
 			out = append(out, path.Join(dir, p.Value))
 		}
 	}
-	for _, e := range seqScalars(mapValue(root, "patchesStrategicMerge")) {
+	for _, e := range yamlnode.Scalars(yamlnode.Value(root, "patchesStrategicMerge")) {
 		if !strings.Contains(e.Value, "\n") {
 			out = append(out, path.Join(dir, e.Value))
 		}
@@ -206,7 +207,7 @@ func (f *lineFinder) object(file string, obj *manifest.Object) *manifest.Object 
 }
 
 func scalar(n *yaml.Node, key string) string {
-	if v := mapScalar(n, key); v != nil {
+	if v := yamlnode.Scalar(n, key); v != nil {
 		return v.Value
 	}
 	return ""
@@ -226,7 +227,7 @@ func (f *lineFinder) entry(file, field, name string, exact bool) *yamlEntry {
 		if data, err := f.fs.readRepoFile(file); err == nil {
 			if root, err := parseKustomization(file, data); err == nil {
 				for _, fl := range []string{"configMapGenerator", "secretGenerator", "images"} {
-					list := mapValue(root, fl)
+					list := yamlnode.Value(root, fl)
 					if list == nil {
 						continue
 					}
@@ -279,11 +280,4 @@ func findValue(n *yaml.Node, value string) *yaml.Node {
 		}
 	}
 	return nil
-}
-
-func seqNodes(n *yaml.Node) []*yaml.Node {
-	if n == nil || n.Kind != yaml.SequenceNode {
-		return nil
-	}
-	return n.Content
 }

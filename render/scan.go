@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferrygitops/ferry/internal/yamlerr"
+	"github.com/ferrygitops/ferry/internal/yamlnode"
 	"github.com/ferrygitops/ferry/manifest"
 )
 
@@ -142,13 +143,13 @@ func parseKustomization(file string, data []byte) (*yaml.Node, error) {
 func (s *scanner) field(k *kustomization, key, val *yaml.Node) error {
 	switch key.Value {
 	case "resources", "bases":
-		for _, e := range seqScalars(val) {
+		for _, e := range yamlnode.Scalars(val) {
 			if err := s.resource(k, e, false); err != nil {
 				return err
 			}
 		}
 	case "components":
-		for _, e := range seqScalars(val) {
+		for _, e := range yamlnode.Scalars(val) {
 			if err := s.resource(k, e, true); err != nil {
 				return err
 			}
@@ -163,7 +164,7 @@ func (s *scanner) field(k *kustomization, key, val *yaml.Node) error {
 			}
 		}
 	case "crds", "configurations", "patchesStrategicMerge":
-		for _, e := range seqScalars(val) {
+		for _, e := range yamlnode.Scalars(val) {
 			if strings.Contains(e.Value, "\n") {
 				continue // an inline patch
 			}
@@ -173,7 +174,7 @@ func (s *scanner) field(k *kustomization, key, val *yaml.Node) error {
 		}
 	case "patches", "patchesJson6902", "replacements":
 		for _, e := range val.Content {
-			if p := mapScalar(e, "path"); p != nil {
+			if p := yamlnode.Scalar(e, "path"); p != nil {
 				if err := s.file(k, p.Value, p.Line); err != nil {
 					return err
 				}
@@ -181,19 +182,19 @@ func (s *scanner) field(k *kustomization, key, val *yaml.Node) error {
 		}
 	case "openapi":
 		k.customSchema = true
-		if p := mapScalar(val, "path"); p != nil {
+		if p := yamlnode.Scalar(val, "path"); p != nil {
 			return s.file(k, p.Value, p.Line)
 		}
 	case "configMapGenerator", "secretGenerator":
 		for _, gen := range val.Content {
 			var refs []*yaml.Node
-			if f := mapValue(gen, "files"); f != nil {
-				refs = append(refs, seqScalars(f)...)
+			if f := yamlnode.Value(gen, "files"); f != nil {
+				refs = append(refs, yamlnode.Scalars(f)...)
 			}
-			if f := mapValue(gen, "envs"); f != nil {
-				refs = append(refs, seqScalars(f)...)
+			if f := yamlnode.Value(gen, "envs"); f != nil {
+				refs = append(refs, yamlnode.Scalars(f)...)
 			}
-			if f := mapScalar(gen, "env"); f != nil {
+			if f := yamlnode.Scalar(gen, "env"); f != nil {
 				refs = append(refs, f)
 			}
 			for _, r := range refs {
@@ -320,17 +321,17 @@ func (s *scanner) plugin(k *kustomization, field string, e *yaml.Node) error {
 // inline one.
 func (s *scanner) pluginConfig(k *kustomization, file string, line, offset int, field string, cfg *yaml.Node) error {
 	apiVersion := ""
-	if v := mapScalar(cfg, "apiVersion"); v != nil {
+	if v := yamlnode.Scalar(cfg, "apiVersion"); v != nil {
 		apiVersion = v.Value
 	}
 	kind := ""
-	if v := mapScalar(cfg, "kind"); v != nil {
+	if v := yamlnode.Scalar(cfg, "kind"); v != nil {
 		kind = v.Value
 	}
 	fn := false
-	if meta := mapValue(cfg, "metadata"); meta != nil {
-		if ann := mapValue(meta, "annotations"); ann != nil {
-			fn = mapValue(ann, "config.kubernetes.io/function") != nil || mapValue(ann, "config.k8s.io/function") != nil
+	if meta := yamlnode.Value(cfg, "metadata"); meta != nil {
+		if ann := yamlnode.Value(meta, "annotations"); ann != nil {
+			fn = yamlnode.Value(ann, "config.kubernetes.io/function") != nil || yamlnode.Value(ann, "config.k8s.io/function") != nil
 		}
 	}
 	if fn {
@@ -339,9 +340,9 @@ func (s *scanner) pluginConfig(k *kustomization, file string, line, offset int, 
 	if apiVersion != "builtin" && apiVersion != "" {
 		return errorf(file, line, ErrPlugin, "%s: %s %s is an external plugin; ferry runs only kustomize's built-in plugins (apiVersion: builtin): run it beforehand and commit its output", field, apiVersion, kind)
 	}
-	refs := []*yaml.Node{mapScalar(cfg, "path"), mapScalar(cfg, "targetFilePath"), mapScalar(cfg, "env")}
-	refs = append(refs, seqScalars(mapValue(cfg, "files"))...)
-	refs = append(refs, seqScalars(mapValue(cfg, "envs"))...)
+	refs := []*yaml.Node{yamlnode.Scalar(cfg, "path"), yamlnode.Scalar(cfg, "targetFilePath"), yamlnode.Scalar(cfg, "env")}
+	refs = append(refs, yamlnode.Scalars(yamlnode.Value(cfg, "files"))...)
+	refs = append(refs, yamlnode.Scalars(yamlnode.Value(cfg, "envs"))...)
 	for _, r := range refs {
 		if r == nil {
 			continue
@@ -431,39 +432,6 @@ func looksLikeGitRepo(ref string) bool {
 func looksLikeRemoteHost(ref string) bool {
 	first, _, found := strings.Cut(ref, "/")
 	return found && strings.Contains(first, ".") && first != "." && first != ".." && !strings.HasPrefix(first, ".")
-}
-
-func seqScalars(n *yaml.Node) []*yaml.Node {
-	if n == nil || n.Kind != yaml.SequenceNode {
-		return nil
-	}
-	out := make([]*yaml.Node, 0, len(n.Content))
-	for _, e := range n.Content {
-		if e.Kind == yaml.ScalarNode {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-func mapValue(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
-func mapScalar(n *yaml.Node, key string) *yaml.Node {
-	v := mapValue(n, key)
-	if v == nil || v.Kind != yaml.ScalarNode {
-		return nil
-	}
-	return v
 }
 
 // diagnose looks for the input behind a failed build that kustomize reports

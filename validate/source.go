@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/internal/yamlnode"
 	"github.com/ferrygitops/ferry/manifest"
 )
 
@@ -103,7 +104,7 @@ func findObjectNode(docs []*yaml.Node, line int, kind string) *yaml.Node {
 			return
 		}
 		if n.Kind == yaml.MappingNode && n.Line == line {
-			if k := mappingValue(n, "kind"); k != nil && k.Value == kind {
+			if k := yamlnode.Value(n, "kind"); k != nil && k.Value == kind {
 				found = n
 				return
 			}
@@ -181,9 +182,4 @@ func mappingEntry(n *yaml.Node, key string) (k, v *yaml.Node) {
 		}
 	}
 	return nil, nil
-}
-
-func mappingValue(n *yaml.Node, key string) *yaml.Node {
-	_, v := mappingEntry(n, key)
-	return v
 }

@@ -1,0 +1,47 @@
+// Package yamlnode reads go.yaml.in/yaml/v3 node trees: the few lookups
+// every package that needs line numbers repeats.
+package yamlnode
+
+import "go.yaml.in/yaml/v3"
+
+// Value returns the value of key in the mapping n, or nil when n is not a
+// mapping or has no such key.
+func Value(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// Scalar returns the value of key in the mapping n when it is a scalar, or
+// nil.
+func Scalar(n *yaml.Node, key string) *yaml.Node {
+	if v := Value(n, key); v != nil && v.Kind == yaml.ScalarNode {
+		return v
+	}
+	return nil
+}
+
+// Items returns the items of the sequence n, or nil when n is not one.
+func Items(n *yaml.Node) []*yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
+}
+
+// Scalars returns the scalar items of the sequence n.
+func Scalars(n *yaml.Node) []*yaml.Node {
+	var out []*yaml.Node
+	for _, e := range Items(n) {
+		if e.Kind == yaml.ScalarNode {
+			out = append(out, e)
+		}
+	}
+	return out
+}
