@@ -167,6 +167,9 @@ func (p *Planner) environment(ref string) (Environment, error) {
 	if info, err := fs.Stat(p.fsys, clean); err == nil && info.IsDir() && !strings.HasPrefix(clean, "..") {
 		return Environment{Name: clean, Path: clean}, nil
 	}
+	if len(p.cfg.Environments) == 0 {
+		return Environment{}, fmt.Errorf("no environment %q: the repository defines none (%s lists none, and there is no overlays/, envs/ or clusters/ folder); give a directory of the repository", ref, ConfigFile)
+	}
 	names := make([]string, len(p.cfg.Environments))
 	for i, e := range p.cfg.Environments {
 		names[i] = e.Name
@@ -202,7 +205,14 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	tgtRes, err := p.renderer.Render(ctx, tgt.Path)
+	// The target is rendered twice, before and after the edits: a cache
+	// shared by both renders builds again only what the edits touch.
+	cache := render.NewCache()
+	traced, err := render.New(render.Options{FS: p.fsys, Cache: cache})
+	if err != nil {
+		return nil, err
+	}
+	tgtRes, err := traced.Render(ctx, tgt.Path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -239,7 +249,7 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		plan.Verdict = Verdict{Status: StatusNoop, Reasons: []string{fmt.Sprintf("%s already runs %s's versions", tgt.Name, src.Name)}}
 		return plan, nil
 	}
-	if err := p.verify(ctx, plan, tgt, tgtRes.Objects); err != nil {
+	if err := p.verify(ctx, plan, tgt, tgtRes.Objects, cache); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	plan.Verdict = verdict(plan)

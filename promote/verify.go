@@ -23,7 +23,7 @@ import (
 // renders the target again and checks it: every promoted artifact now has
 // the source's version, nothing else changed, the target's policies pass,
 // and so do the plan-level rules. Its findings go into the plan.
-func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, before []*manifest.Object) error {
+func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, before []*manifest.Object, cache *render.Cache) error {
 	edited := overlay{base: p.fsys, files: fstest.MapFS{}}
 	for _, f := range plan.Files {
 		data, err := editedContent(p.fsys, f)
@@ -32,7 +32,7 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 		}
 		edited.files[f.Path] = &fstest.MapFile{Data: data}
 	}
-	r, err := render.New(render.Options{FS: edited}) // traces origins: findings point at lines
+	r, err := render.New(render.Options{FS: edited, Cache: cache}) // traces origins: findings point at lines
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, top *kusto
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, sub := range subs {
 		g.Go(func() error {
-			objs, err := build(gctx, fsys, sub, asked{}, true)
+			objs, err := r.cachedBuild(gctx, fsys, sub, asked{}, true)
 			parts[i] = objs
 			return err
 		})

@@ -38,6 +38,9 @@ type Options struct {
 	// third cheaper, for callers that need only the content (a planner
 	// comparing versions). Default false: origins are traced.
 	SkipOrigins bool
+	// Cache, when set, keeps builds across renders (see [Cache]). Default:
+	// none, every render builds.
+	Cache *Cache
 	// Logger receives debug records about rendering decisions. Default: none.
 	Logger *slog.Logger
 }
@@ -238,7 +241,7 @@ func (r *Renderer) render(ctx context.Context, fsys *repoFS, dir string) (*Resul
 		r.log.Debug("rendering aggregate kustomization one sub-kustomization at a time", "dir", dir, "subs", len(subs))
 		objs, err = r.renderAggregate(ctx, fsys, top, subs)
 	} else {
-		objs, err = build(ctx, fsys, top, user, false)
+		objs, err = r.cachedBuild(ctx, fsys, top, user, false)
 	}
 	if err != nil {
 		if errors.Is(err, ErrInvalid) {

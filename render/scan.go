@@ -38,6 +38,9 @@ type kustomization struct {
 	// renames is true when this kustomization or one it includes sets a
 	// name prefix or suffix.
 	renames bool
+	// inputs are the repository files building it reads: its own, and
+	// those of the kustomizations it includes.
+	inputs map[string]bool
 }
 
 // scanner walks the graph of kustomizations reachable from a directory
@@ -57,6 +60,12 @@ type scanner struct {
 
 func newScanner(fsys *repoFS, allowRemote bool) *scanner {
 	return &scanner{fs: fsys, allowRemote: allowRemote, done: map[string]*kustomization{}, inputs: map[string]bool{}}
+}
+
+// use records that building k reads the repository file p.
+func (s *scanner) use(k *kustomization, p string) {
+	s.inputs[p] = true
+	k.inputs[p] = true
 }
 
 // findKustomization returns the kustomization file in dir, "" when there is
@@ -101,14 +110,14 @@ func (s *scanner) scan(dir, from string, line int) (*kustomization, error) {
 	if err != nil {
 		return nil, &Error{File: file, Err: err}
 	}
+	k := &kustomization{dir: dir, file: file, fields: map[string]bool{}, inputs: map[string]bool{}}
 	if _, err := fs.Stat(s.fs.fsys, file); err == nil {
-		s.inputs[file] = true // not one ferry generated
+		s.use(k, file) // not one ferry generated
 	}
 	root, err := parseKustomization(file, data)
 	if err != nil {
 		return nil, err
 	}
-	k := &kustomization{dir: dir, file: file, fields: map[string]bool{}}
 	s.stack = append(s.stack, dir)
 	defer func() { s.stack = s.stack[:len(s.stack)-1] }()
 
@@ -239,12 +248,15 @@ func (s *scanner) resource(k *kustomization, e *yaml.Node, component bool) error
 			return errorf(k.file, e.Line, ErrInvalid, "component %q is a file; components are directories holding a kustomization.yaml of kind Component", ref)
 		}
 		k.fileResources = append(k.fileResources, p)
-		s.inputs[p] = true
+		s.use(k, p)
 		return nil
 	}
 	sub, err := s.scan(p, k.file, e.Line)
 	if err != nil {
 		return err
+	}
+	for f := range sub.inputs {
+		k.inputs[f] = true
 	}
 	k.usesVars = k.usesVars || sub.usesVars
 	k.renames = k.renames || sub.renames
@@ -284,13 +296,20 @@ func (s *scanner) plugin(k *kustomization, field string, e *yaml.Node) error {
 		return s.statError(k, e.Value, p, e.Line, err)
 	}
 	if info.IsDir() {
-		_, err := s.scan(p, k.file, e.Line)
-		return err
+		sub, err := s.scan(p, k.file, e.Line)
+		if err != nil {
+			return err
+		}
+		for f := range sub.inputs {
+			k.inputs[f] = true
+		}
+		return nil
 	}
 	data, err := s.fs.ReadFile(abs(p))
 	if err != nil {
 		return &Error{File: p, Err: err}
 	}
+	s.use(k, p)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
@@ -376,7 +395,7 @@ func (s *scanner) file(k *kustomization, ref string, line int) error {
 		return s.statError(k, ref, p, line, err)
 	}
 	if !info.IsDir() {
-		s.inputs[p] = true
+		s.use(k, p)
 	}
 	return nil
 }

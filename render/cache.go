@@ -1,0 +1,80 @@
+package render
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Cache keeps kustomize builds across renders: a kustomization whose input
+// files hold the same bytes as when it was built is not built again. Share
+// one between Renderers (Options.Cache) that render the same repository,
+// or versions of it, such as a planner rendering a target before and after
+// its edits. A Cache is safe for concurrent use. It holds every build it
+// has seen: make one per task, not one per process.
+type Cache struct {
+	mu     sync.Mutex
+	builds map[string][]built
+}
+
+// NewCache returns an empty cache.
+func NewCache() *Cache {
+	return &Cache{builds: map[string][]built{}}
+}
+
+// cacheKey identifies a build by its directory, the build metadata it was
+// made with, and the content of every input file, which it reads (and so
+// records among the files of the render).
+func cacheKey(fsys *repoFS, k *kustomization, user asked, origins bool) (string, bool) {
+	files := make([]string, 0, len(k.inputs))
+	for f := range k.inputs {
+		files = append(files, f)
+	}
+	slices.Sort(files)
+	var b strings.Builder
+	b.WriteString(k.dir)
+	if origins {
+		b.WriteString("\x00origins")
+	}
+	if user.origins {
+		b.WriteString("\x00user-origins")
+	}
+	if user.transformers {
+		b.WriteString("\x00user-transformers")
+	}
+	for _, f := range files {
+		if _, err := fsys.readRepoFile(f); err != nil {
+			return "", false
+		}
+		fsys.mu.Lock()
+		sum := fsys.reads[f]
+		fsys.mu.Unlock()
+		b.WriteString("\x00" + f + "=" + sum)
+	}
+	return b.String(), true
+}
+
+// cachedBuild is build with the renderer's cache in front of it.
+func (r *Renderer) cachedBuild(ctx context.Context, fsys *repoFS, k *kustomization, user asked, shared bool) ([]built, error) {
+	c := r.opts.Cache
+	if c == nil {
+		return build(ctx, fsys, k, user, shared)
+	}
+	key, ok := cacheKey(fsys, k, user, !r.opts.SkipOrigins)
+	if ok {
+		c.mu.Lock()
+		objs, hit := c.builds[key]
+		c.mu.Unlock()
+		if hit {
+			return slices.Clone(objs), nil
+		}
+	}
+	objs, err := build(ctx, fsys, k, user, shared)
+	if err == nil && ok {
+		c.mu.Lock()
+		c.builds[key] = slices.Clone(objs)
+		c.mu.Unlock()
+	}
+	return objs, err
+}
