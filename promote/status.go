@@ -45,7 +45,7 @@ func (p *Planner) Status(ctx context.Context) (*Matrix, error) {
 	rows := map[string]MatrixRow{}
 	for i, e := range envs {
 		m.Environments = append(m.Environments, EnvironmentRef{Name: e.Name, Path: e.Path})
-		res, err := p.renderer.Render(ctx, e.Path)
+		res, err := p.versions.Render(ctx, e.Path) // versions only: no origins needed
 		if err != nil {
 			return nil, fmt.Errorf("status: %w", err)
 		}
