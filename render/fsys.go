@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -255,10 +254,9 @@ type memFile struct {
 	info memInfo
 }
 
-func (f *memFile) Write([]byte) (int, error)         { return 0, errReadOnly }
-func (f *memFile) Close() error                      { return nil }
-func (f *memFile) Stat() (os.FileInfo, error)        { return f.info, nil }
-func (f *memFile) ReadFrom(io.Reader) (int64, error) { return 0, errReadOnly }
+func (f *memFile) Write([]byte) (int, error)  { return 0, errReadOnly }
+func (f *memFile) Close() error               { return nil }
+func (f *memFile) Stat() (os.FileInfo, error) { return f.info, nil }
 
 type memInfo struct {
 	name string

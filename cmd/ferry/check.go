@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -53,7 +54,7 @@ exit 2.`,
   kustomize build overlays/prod | ferry check --no-builtins -p policy -`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !contains(checkOutputs, output) {
+			if !slices.Contains(checkOutputs, output) {
 				return fmt.Errorf("unknown output format %q: use one of %s", output, strings.Join(checkOutputs, ", "))
 			}
 			switch regoVersion {
@@ -183,13 +184,4 @@ func checkOutcome(c finding.Counts, failOnWarn, noFail bool) error {
 		return &findingsError{summary: summary, code: 1}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -39,7 +40,7 @@ Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan.`,
   ferry plan --from production --to staging --rollback --only orders-api`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !contains(report.PlanFormats, output) {
+			if !slices.Contains(report.PlanFormats, output) {
 				return fmt.Errorf("unknown output format %q: use one of %s", output, strings.Join(report.PlanFormats, ", "))
 			}
 			opts.Policy.RegoV0 = regoVer == "v0"
