@@ -56,11 +56,15 @@ func newRootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "ferry",
 		Short: "Policy-checked GitOps promotions",
-		Long: `ferry renders GitOps environments (Kustomize overlays, Flux cluster folders)
-in-process and offline, and traces every object back to the file and line
-that defines it.
+		Long: `ferry promotes versions between GitOps environments (Kustomize overlays, Flux
+cluster folders), checked before anything is written: it renders them
+in-process and offline, validates them against Kubernetes schemas, runs Rego
+policies, and plans the minimal edits to the target's own files. Every
+finding points at the repository file and line to edit.
 
-Exit codes: 0 success, 1 findings, 2 could not run.`,
+Start with:  ferry plan --from staging --to production
+
+Exit codes: 0 success, 1 findings (or a blocked plan), 2 could not run.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

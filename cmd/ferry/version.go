@@ -34,6 +34,8 @@ func versionText() string {
 	out := fmt.Sprintf("ferry %s\n", version)
 	for _, m := range []struct{ name, path string }{
 		{"kustomize/api", "sigs.k8s.io/kustomize/api"},
+		{"opa", "github.com/open-policy-agent/opa"},
+		{"kubeconform", "github.com/yannh/kubeconform"},
 	} {
 		if v, ok := deps[m.path]; ok {
 			out += fmt.Sprintf("  %s %s\n", m.name, v)
