@@ -75,3 +75,17 @@ func Pointer(segments ...string) string {
 }
 
 var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// SplitImage splits an image reference into its name (registry and
+// repository, as written), tag and digest: "ghcr.io/a/b:1.0@sha256:…" is
+// ("ghcr.io/a/b", "1.0", "sha256:…"). A port in the registry is not a tag.
+func SplitImage(ref string) (name, tag, digest string) {
+	name = ref
+	if i := strings.Index(name, "@"); i >= 0 {
+		name, digest = name[:i], name[i+1:]
+	}
+	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
+		name, tag = name[:i], name[i+1:]
+	}
+	return name, tag, digest
+}

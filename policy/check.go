@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -247,7 +248,7 @@ func (e *Engine) eval(ctx context.Context, input ast.Value, object string) (Resu
 	// conftest counts every definition of a rule, and the rules without
 	// results once each: the definitions beyond those results are successes.
 	i := 0
-	for _, ns := range sortedKeys(tally) {
+	for _, ns := range slices.Sorted(maps.Keys(tally)) {
 		t := tally[ns]
 		counted := t.Successes + len(t.Exceptions) + reported[ns]
 		if d := e.definitions[ns] - counted; d > 0 {

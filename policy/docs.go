@@ -3,6 +3,8 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -25,7 +27,7 @@ func RulesMarkdown(rules []Rule) string {
 		fmt.Fprintf(&b, "\n## %s\n\n**%s.** %s\n\n", r.ID, r.Title, strings.ReplaceAll(r.Description, "\n", " "))
 		fmt.Fprintf(&b, "- Severity: %s\n- Package: `%s`\n", r.Severity, r.Package)
 		if len(r.Parameters) > 0 {
-			keys := sortedKeys(r.Parameters)
+			keys := slices.Sorted(maps.Keys(r.Parameters))
 			for _, k := range keys {
 				v, _ := json.Marshal(r.Parameters[k])
 				fmt.Fprintf(&b, "- Parameter `%s`, e.g. `%s`\n", k, v)

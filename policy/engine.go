@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -176,7 +177,7 @@ func loadModules(opts Options, tests bool) (map[string]*ast.Module, error) {
 	if opts.RegoV0 {
 		version = ast.RegoV0
 	}
-	for _, name := range sortedKeys(opts.Modules) {
+	for _, name := range slices.Sorted(maps.Keys(opts.Modules)) {
 		m, err := ast.ParseModuleWithOpts(name, opts.Modules[name], ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
 		if err != nil {
 			diags = append(diags, diagnostics(err)...)
@@ -286,7 +287,7 @@ func compileError(errs ast.Errors, allowNetwork bool) error {
 // rule, which conftest silently never reports. The fix is a set of messages.
 func checkBooleanRules(modules map[string]*ast.Module) error {
 	var diags []Diagnostic
-	for _, name := range sortedKeys(modules) {
+	for _, name := range slices.Sorted(maps.Keys(modules)) {
 		for _, r := range modules[name].Rules {
 			rule := ruleName(r)
 			if !ruleFamily.MatchString(rule) || r.Head.RuleKind() != ast.SingleValue {
@@ -318,7 +319,7 @@ func selectRules(compiler *ast.Compiler, modules map[string]*ast.Module, opts Op
 	var vars []queryVar
 	userNamespaces := map[string]bool{}
 	annotations := compiler.GetAnnotationSet()
-	for _, name := range sortedKeys(modules) {
+	for _, name := range slices.Sorted(maps.Keys(modules)) {
 		m := modules[name]
 		ns := strings.TrimPrefix(m.Package.Path.String(), "data.")
 		builtin := strings.HasPrefix(name, "builtin:")
@@ -347,7 +348,7 @@ func selectRules(compiler *ast.Compiler, modules map[string]*ast.Module, opts Op
 		}
 		if !matched {
 			return nil, fmt.Errorf("load policies: no policy is in namespace %s (found %s): name the namespace with --namespace, or use --all-namespaces",
-				strings.Join(patterns, ", "), strings.Join(sortedKeys(userNamespaces), ", "))
+				strings.Join(patterns, ", "), strings.Join(slices.Sorted(maps.Keys(userNamespaces)), ", "))
 		}
 	}
 	slices.SortStableFunc(vars, func(a, b queryVar) int {
@@ -423,15 +424,6 @@ func matchAny(patterns []string, ns string) bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // Rule returns the package and the rule name behind a finding's rule id:

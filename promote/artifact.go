@@ -159,12 +159,6 @@ func chartName(o *manifest.Object, chart string) string {
 // ParseImage splits an image reference into its name (registry and
 // repository, as written) and its tag and digest.
 func ParseImage(ref string) (name string, v Version) {
-	name = ref
-	if i := strings.Index(name, "@"); i >= 0 {
-		name, v.Digest = name[:i], name[i+1:]
-	}
-	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
-		name, v.Tag = name[:i], name[i+1:]
-	}
+	name, v.Tag, v.Digest = manifest.SplitImage(ref)
 	return name, v
 }

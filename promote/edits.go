@@ -142,7 +142,7 @@ func imageEntryEdits(data []byte, file string, c Change, to Version, why string)
 	}
 	images := yamlnode.Value(doc, "images")
 	for i, entry := range yamlnode.Items(images) {
-		name, newName := scalarOf(entry, "name"), scalarOf(entry, "newName")
+		name, newName := yamlnode.String(entry, "name"), yamlnode.String(entry, "newName")
 		if newName != c.Artifact && (newName != "" || name != c.Artifact) {
 			continue
 		}
@@ -408,39 +408,25 @@ func firstDocument(data []byte) (*yaml.Node, error) {
 	return docs[0], nil
 }
 
-func scalarOf(n *yaml.Node, key string) string {
-	if v := yamlnode.Value(n, key); v != nil && v.Kind == yaml.ScalarNode {
-		return v.Value
-	}
-	return ""
-}
-
 // applyInMemory applies each file's edits to its content and records the
-// hashes before and after.
-func applyInMemory(fsys fs.FS, plans []fileEdits) ([]FileEdit, error) {
+// hashes before and after; it returns the contents before and after, by
+// path, for the diff and the verification.
+func applyInMemory(fsys fs.FS, plans []fileEdits) ([]FileEdit, map[string][2][]byte, error) {
 	out := make([]FileEdit, 0, len(plans))
+	contents := make(map[string][2][]byte, len(plans))
 	for _, p := range plans {
 		data, err := fs.ReadFile(fsys, p.path)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", p.path, err)
+			return nil, nil, fmt.Errorf("read %s: %w", p.path, err)
 		}
 		after, edits, err := applyEdits(data, p.edits)
 		if err != nil {
-			return nil, fmt.Errorf("edit %s: %w", p.path, err)
+			return nil, nil, fmt.Errorf("edit %s: %w", p.path, err)
 		}
 		out = append(out, FileEdit{Path: p.path, Before: sha256Hex(data), After: sha256Hex(after), Edits: edits})
+		contents[p.path] = [2][]byte{data, after}
 	}
-	return out, nil
-}
-
-// editedContent returns the file's content after the plan's edits.
-func editedContent(fsys fs.FS, f FileEdit) ([]byte, error) {
-	data, err := fs.ReadFile(fsys, f.Path)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", f.Path, err)
-	}
-	after, _, err := applyEdits(data, f.Edits)
-	return after, err
+	return out, contents, nil
 }
 
 func sha256Hex(data []byte) string {

@@ -234,10 +234,11 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	plan.Findings = append(plan.Findings, blocked...)
-	if plan.Files, err = applyInMemory(p.fsys, edits); err != nil {
+	var contents map[string][2][]byte
+	if plan.Files, contents, err = applyInMemory(p.fsys, edits); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	plan.Diff = unifiedDiff(p.fsys, plan.Files)
+	plan.Diff = unifiedDiff(plan.Files, contents)
 
 	promoting := 0
 	for _, c := range plan.Changes {
@@ -249,7 +250,11 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		plan.Verdict = Verdict{Status: StatusNoop, Reasons: []string{fmt.Sprintf("%s already runs %s's versions", tgt.Name, src.Name)}}
 		return plan, nil
 	}
-	if err := p.verify(ctx, plan, tgt, tgtRes.Objects, cache); err != nil {
+	after := make(map[string][]byte, len(contents))
+	for path, c := range contents {
+		after[path] = c[1]
+	}
+	if err := p.verify(ctx, plan, tgt, tgtRes.Objects, after, cache); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	plan.Verdict = verdict(plan)

@@ -23,14 +23,10 @@ import (
 // renders the target again and checks it: every promoted artifact now has
 // the source's version, nothing else changed, the target's policies pass,
 // and so do the plan-level rules. Its findings go into the plan.
-func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, before []*manifest.Object, cache *render.Cache) error {
+func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, before []*manifest.Object, contents map[string][]byte, cache *render.Cache) error {
 	edited := overlay{base: p.fsys, files: fstest.MapFS{}}
-	for _, f := range plan.Files {
-		data, err := editedContent(p.fsys, f)
-		if err != nil {
-			return err
-		}
-		edited.files[f.Path] = &fstest.MapFile{Data: data}
+	for path, data := range contents {
+		edited.files[path] = &fstest.MapFile{Data: data}
 	}
 	r, err := render.New(render.Options{FS: edited, Cache: cache}) // traces origins: findings point at lines
 	if err != nil {
@@ -239,11 +235,11 @@ func diffValues(a, b any, at string, out *[]string) {
 			return
 		}
 		for k, x := range av {
-			diffValues(x, bv[k], at+"/"+escapePointer(k), out)
+			diffValues(x, bv[k], at+manifest.Pointer(k), out)
 		}
 		for k, y := range bv {
 			if _, seen := av[k]; !seen {
-				diffValues(nil, y, at+"/"+escapePointer(k), out)
+				diffValues(nil, y, at+manifest.Pointer(k), out)
 			}
 		}
 	case []any:
@@ -260,10 +256,6 @@ func diffValues(a, b any, at string, out *[]string) {
 			*out = append(*out, at)
 		}
 	}
-}
-
-func escapePointer(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
 }
 
 // overlay is a repository with some files replaced in memory.

@@ -90,7 +90,7 @@ func (f *lineFinder) locate(b built) *manifest.Object {
 // kustomizations first). The line is that of newTag, digest or newName,
 // whichever the entry sets, in that order.
 func (f *lineFinder) imageOrigin(kustomizations []string, image string) (manifest.Origin, bool) {
-	name := imageName(image)
+	name, _, _ := manifest.SplitImage(image)
 	for i := len(kustomizations) - 1; i >= 0; i-- {
 		e := f.entry(kustomizations[i], "images", name, true)
 		if e == nil {
@@ -158,17 +158,6 @@ func (f *lineFinder) patchFiles(kustomization string) []string {
 	return out
 }
 
-// imageName strips the tag and digest of an image reference.
-func imageName(image string) string {
-	if i := strings.Index(image, "@"); i >= 0 {
-		image = image[:i]
-	}
-	if i := strings.LastIndex(image, ":"); i > strings.LastIndex(image, "/") {
-		image = image[:i]
-	}
-	return image
-}
-
 // object finds the object in file that kustomize rendered as obj. The
 // rendered object may have been renamed (prefix, suffix, hash) or moved to
 // another namespace: match on kind first, then on name. A file that cannot
@@ -206,13 +195,6 @@ func (f *lineFinder) object(file string, obj *manifest.Object) *manifest.Object 
 	return best
 }
 
-func scalar(n *yaml.Node, key string) string {
-	if v := yamlnode.Scalar(n, key); v != nil {
-		return v.Value
-	}
-	return ""
-}
-
 // entry finds the entry of a kustomization list field (configMapGenerator,
 // images, …) for name. For generators the longest entry name contained in
 // the object's name wins (the name may carry prefixes, suffixes and a hash);
@@ -232,7 +214,7 @@ func (f *lineFinder) entry(file, field, name string, exact bool) *yamlEntry {
 						continue
 					}
 					for _, e := range list.Content {
-						fields[fl] = append(fields[fl], yamlEntry{name: scalar(e, "name"), newName: scalar(e, "newName"), node: e})
+						fields[fl] = append(fields[fl], yamlEntry{name: yamlnode.String(e, "name"), newName: yamlnode.String(e, "newName"), node: e})
 					}
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -93,21 +94,12 @@ func (v *Validator) newCRDSet(objs []*manifest.Object) (*crdSet, error) {
 // whose errors New reports.
 func (s *crdSet) compileAll() error {
 	var errs []error
-	for _, key := range sortedKeys(s.byKey) {
+	for _, key := range slices.Sorted(maps.Keys(s.byKey)) {
 		if _, err := s.byKey[key].schema(); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // crdSchemas converts the served versions of one CRD (apiextensions.k8s.io

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,7 +86,7 @@ func writeKubeconformSchemas(ctx context.Context, dir, version string, crdPaths 
 		return 0, err
 	}
 	docs := map[string]any{}
-	for _, key := range sortedKeys(v.apis.kinds) {
+	for _, key := range slices.Sorted(maps.Keys(v.apis.kinds)) {
 		apiVersion, kind, _ := cutLast(key, "/")
 		doc, err := v.schemas.standaloneKind(v.apis.kinds[key], true)
 		if err != nil {
@@ -98,7 +100,7 @@ func writeKubeconformSchemas(ctx context.Context, dir, version string, crdPaths 
 	if err != nil {
 		return 0, err
 	}
-	for _, key := range sortedKeys(set.byKey) {
+	for _, key := range slices.Sorted(maps.Keys(set.byKey)) {
 		s := set.byKey[key]
 		data, err := json.Marshal(s.doc)
 		if err != nil {

@@ -2,6 +2,8 @@ package validate
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -90,7 +92,7 @@ func metaFindings(obj *manifest.Object) []finding.Finding {
 		if !ok {
 			continue
 		}
-		for _, k := range sortedKeys(labels) {
+		for _, k := range slices.Sorted(maps.Keys(labels)) {
 			v, _ := labels[k].(string)
 			if isQualifiedName(k) && isLabelValue(v) {
 				continue
@@ -110,7 +112,7 @@ func metaFindings(obj *manifest.Object) []finding.Finding {
 			continue
 		}
 		size := 0
-		for _, k := range sortedKeys(annotations) {
+		for _, k := range slices.Sorted(maps.Keys(annotations)) {
 			v, _ := annotations[k].(string)
 			size += len(k) + len(v)
 			if isQualifiedName(strings.ToLower(k)) {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -83,7 +84,7 @@ func (b *bundle) add(s spec) error {
 	}
 	c := &converter{defs: doc.Definitions, out: map[string]any{}}
 	v := &version{Source: s.source, Kinds: map[string]string{}, Definitions: map[string]string{}}
-	for _, name := range sortedKeys(doc.Definitions) {
+	for _, name := range slices.Sorted(maps.Keys(doc.Definitions)) {
 		for _, gvk := range rootKinds(name, doc.Definitions[name]) {
 			ref, err := c.define(name, false)
 			if err != nil {
@@ -329,13 +330,4 @@ func (b *bundle) encode() ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -45,3 +45,12 @@ func Scalars(n *yaml.Node) []*yaml.Node {
 	}
 	return out
 }
+
+// String returns the text of the scalar value of key in the mapping n, or
+// "" when there is none.
+func String(n *yaml.Node, key string) string {
+	if v := Scalar(n, key); v != nil {
+		return v.Value
+	}
+	return ""
+}

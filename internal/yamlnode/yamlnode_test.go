@@ -22,4 +22,6 @@ func TestLookups(t *testing.T) {
 	assert.Len(t, yamlnode.Scalars(yamlnode.Value(root, "items")), 2)
 	assert.Nil(t, yamlnode.Items(root))
 	assert.Equal(t, 3, yamlnode.Value(root, "nested").Line)
+	assert.Equal(t, "a", yamlnode.String(root, "name"))
+	assert.Empty(t, yamlnode.String(root, "nested"))
 }
