@@ -23,6 +23,10 @@ type Origin struct {
 	// Repo names the remote repository the file was fetched from, with its
 	// ref, for objects from remote bases; empty for files in the repository.
 	Repo string `json:"repo,omitempty"`
+	// Kustomization names the Flux Kustomization (namespace/name) that
+	// applies the object, when the environment was rendered by following
+	// Flux Kustomizations; empty otherwise.
+	Kustomization string `json:"kustomization,omitempty"`
 }
 
 // String formats the origin as file:line, or file when the line is unknown.

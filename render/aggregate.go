@@ -111,6 +111,9 @@ func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, top *kusto
 		owner[id] = i
 		ids[i] = id
 	}
+	if fsys.flux {
+		return all, nil // kustomize-controller keeps the declared order
+	}
 	order := make([]int, len(all))
 	for i := range order {
 		order[i] = i

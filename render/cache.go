@@ -2,6 +2,8 @@ package render
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"sync"
@@ -43,6 +45,9 @@ func cacheKey(fsys *repoFS, k *kustomization, user asked, origins bool) (string,
 	if user.transformers {
 		b.WriteString("\x00user-transformers")
 	}
+	if fsys.flux {
+		b.WriteString("\x00flux")
+	}
 	for _, f := range files {
 		if _, err := fsys.readRepoFile(f); err != nil {
 			return "", false
@@ -51,6 +56,12 @@ func cacheKey(fsys *repoFS, k *kustomization, user asked, origins bool) (string,
 		sum := fsys.reads[f]
 		fsys.mu.Unlock()
 		b.WriteString("\x00" + f + "=" + sum)
+		// A kustomization ferry rewrote (Flux merges a Kustomization's
+		// spec into the one of its path) is built as rewritten.
+		if data, ok := fsys.overrides[f]; ok && fsys.flux {
+			sum := sha256.Sum256(data)
+			b.WriteString("\x00override=" + hex.EncodeToString(sum[:]))
+		}
 	}
 	return b.String(), true
 }

@@ -32,6 +32,10 @@ const mount = "/ferry-repo"
 type repoFS struct {
 	fsys      fs.FS
 	overrides map[string][]byte // repo-relative path -> content
+	// flux lets kustomizations load files from anywhere in the
+	// repository, not only below their own directory, as
+	// kustomize-controller builds them (LoadRestrictionsNone).
+	flux bool
 
 	mu    sync.Mutex
 	reads map[string]string // repo-relative path -> hex SHA-256 of the real bytes

@@ -10,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
+	kustypes "sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/openapi"
 
 	"github.com/ferrygitops/ferry/internal/yamlnode"
@@ -145,6 +146,13 @@ func kustomize(fsys *repoFS, dir string, user asked, customSchema, shared bool) 
 	// plugins only, Helm disabled.
 	opts := krusty.MakeDefaultOptions()
 	opts.Reorder = krusty.ReorderOptionUnspecified
+	if fsys.flux {
+		// kustomize-controller's options: no load restrictions inside the
+		// repository, and a Reorder value that is neither legacy nor
+		// unspecified, so kustomize keeps the declared order.
+		opts.LoadRestrictions = kustypes.LoadRestrictionsNone
+		opts.Reorder = ""
+	}
 	k := krusty.MakeKustomizer(opts)
 	m, err := k.Run(fsys, abs(dir))
 	if err != nil {

@@ -12,9 +12,10 @@ import (
 // generateKustomization makes dir, which has no kustomization of its own,
 // render the way Flux renders such a directory: a kustomization listing every
 // .yaml and .yml file below it, and every subdirectory that holds a
-// kustomization in place of its files. Hidden files and directories are
-// skipped. The kustomization exists only in memory; its path is returned.
-func generateKustomization(fsys *repoFS, dir string) (string, error) {
+// kustomization in place of its files. Files and directories for which skip
+// is true are left out. The kustomization exists only in memory; its path is
+// returned.
+func generateKustomization(fsys *repoFS, dir string, skip func(p string, isDir bool) bool) (string, error) {
 	var resources []string
 	err := fs.WalkDir(fsys.fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -23,7 +24,7 @@ func generateKustomization(fsys *repoFS, dir string) (string, error) {
 		if p == dir {
 			return nil
 		}
-		if strings.HasPrefix(d.Name(), ".") {
+		if skip(p, d.IsDir()) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -68,4 +69,10 @@ func generateKustomization(fsys *repoFS, dir string) (string, error) {
 	file := path.Join(dir, "kustomization.yaml")
 	fsys.overrides[file] = buf.Bytes()
 	return file, nil
+}
+
+// hiddenFile is the skip rule of directories rendered without following
+// Flux: hidden files and directories are left out.
+func hiddenFile(p string, _ bool) bool {
+	return strings.HasPrefix(path.Base(p), ".")
 }

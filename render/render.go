@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/manifest"
 )
 
@@ -41,6 +43,11 @@ type Options struct {
 	// Cache, when set, keeps builds across renders (see [Cache]). Default:
 	// none, every render builds.
 	Cache *Cache
+	// Mode says whether Flux Kustomizations found in the rendered directory
+	// are followed. Default ModeAuto: they are, when there are any.
+	Mode Mode
+	// Flux configures how Flux Kustomizations are followed.
+	Flux FluxOptions
 	// Logger receives debug records about rendering decisions. Default: none.
 	Logger *slog.Logger
 }
@@ -80,6 +87,14 @@ type Result struct {
 	// Files are the repository files read to render, sorted by path, with
 	// the SHA-256 of their content.
 	Files []File
+	// Kustomizations are the Flux Kustomizations followed, in the order
+	// they were found; empty unless Flux Kustomizations were followed.
+	Kustomizations []Kustomization
+	// Findings are problems of the rendered cluster that do not stop
+	// rendering: a dependsOn naming a Kustomization that does not exist, a
+	// source outside the repository, a substituteFrom object the repository
+	// does not hold.
+	Findings []finding.Finding
 }
 
 // File is an input file of a rendering.
@@ -96,8 +111,11 @@ func (r *Result) WriteYAML(w io.Writer) error {
 }
 
 // Render renders the environment in dir: the kustomization it holds, or, for
-// a directory without one, every YAML file below it, as Flux does. With
-// Options.FS set, dir is a path inside it; otherwise dir is a path on disk.
+// a directory without one, every YAML file below it, as Flux does. When the
+// result holds Flux Kustomizations (and Options.Mode allows), they are
+// followed as kustomize-controller applies them and the result is the whole
+// cluster (see [ModeFlux]). With Options.FS set, dir is a path inside it;
+// otherwise dir is a path on disk.
 func (r *Renderer) Render(ctx context.Context, dir string) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -106,7 +124,15 @@ func (r *Renderer) Render(ctx context.Context, dir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.render(ctx, newRepoFS(fsys), rel)
+	res, err := r.renderDir(ctx, newRepoFS(fsys), rel, nil)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", rel, err)
+	}
+	if r.opts.Mode == ModeKustomize || (r.opts.Mode == ModeAuto && !hasFluxKustomizations(res.Objects)) {
+		return res, nil
+	}
+	r.log.Debug("following Flux Kustomizations", "dir", rel)
+	res, err = r.renderFlux(ctx, fsys, res)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", rel, err)
 	}
@@ -173,7 +199,7 @@ func (r *Renderer) Inputs(ctx context.Context, dir string) ([]string, error) {
 		return nil, fmt.Errorf("inputs of %s: %w", rel, err)
 	}
 	if file == "" {
-		if file, err = generateKustomization(rfs, rel); err != nil {
+		if file, err = generateKustomization(rfs, rel, hiddenFile); err != nil {
 			return nil, fmt.Errorf("inputs of %s: %w", rel, err)
 		}
 	}
@@ -181,8 +207,25 @@ func (r *Renderer) Inputs(ctx context.Context, dir string) ([]string, error) {
 		return nil, fmt.Errorf("inputs of %s: %w", rel, err)
 	}
 	out := make([]string, 0, len(sc.inputs))
+	flux := false
 	for p := range sc.inputs {
 		out = append(out, p)
+		if r.opts.Mode != ModeKustomize && !flux {
+			data, err := rfs.readRepoFile(p)
+			flux = err == nil && bytes.Contains(data, []byte(fluxGroup+"/"))
+		}
+	}
+	if flux {
+		// What a cluster folder reads depends on the paths of the Flux
+		// Kustomizations it holds: render it to know.
+		res, err := r.Render(ctx, dir)
+		if err != nil {
+			return nil, fmt.Errorf("inputs of %s: %w", rel, err)
+		}
+		out = out[:0]
+		for _, f := range res.Files {
+			out = append(out, f.Path)
+		}
 	}
 	slices.Sort(out)
 	return out, nil
@@ -205,7 +248,17 @@ func FindRoot(dir string) string {
 	}
 }
 
-func (r *Renderer) render(ctx context.Context, fsys *repoFS, dir string) (*Result, error) {
+// tweak changes how one directory is rendered, for Flux.
+type tweak struct {
+	// kustomization rewrites the top kustomization before it is scanned;
+	// generated says ferry made it up for a directory without one.
+	kustomization func(data []byte, generated bool) ([]byte, error)
+	// skip leaves files and directories out of a generated kustomization.
+	skip func(p string, isDir bool) bool
+}
+
+// renderDir renders one directory with kustomize, tweaked by t if not nil.
+func (r *Renderer) renderDir(ctx context.Context, fsys *repoFS, dir string, t *tweak) (*Result, error) {
 	info, err := fsys.stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -221,10 +274,25 @@ func (r *Renderer) render(ctx context.Context, fsys *repoFS, dir string) (*Resul
 	if err != nil {
 		return nil, err
 	}
-	if file == "" {
-		if file, err = generateKustomization(fsys, dir); err != nil {
+	generated := file == ""
+	if generated {
+		skip := hiddenFile
+		if t != nil && t.skip != nil {
+			skip = t.skip
+		}
+		if file, err = generateKustomization(fsys, dir, skip); err != nil {
 			return nil, err
 		}
+	}
+	if t != nil && t.kustomization != nil {
+		data, err := fsys.ReadFile(abs(file))
+		if err != nil {
+			return nil, &Error{File: file, Err: err}
+		}
+		if data, err = t.kustomization(data, generated); err != nil {
+			return nil, &Error{File: file, Err: err}
+		}
+		fsys.overrides[file] = data
 	}
 	// Scan the kustomizations as written, then switch origin annotations on
 	// in the copy kustomize reads.

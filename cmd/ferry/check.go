@@ -30,6 +30,7 @@ func newCheckCommand() *cobra.Command {
 		noFail      bool
 		trace       bool
 		allowRemote bool
+		rf          renderFlags
 		regoVersion string
 	)
 	cmd := &cobra.Command{
@@ -86,10 +87,11 @@ exit 2.`,
 			if err != nil {
 				return err
 			}
-			objs, err := inputs{root: root, allowRemote: allowRemote, stdin: cmd.InOrStdin()}.load(cmd.Context(), args)
+			objs, renderFindings, err := inputs{root: root, allowRemote: allowRemote, render: rf, stdin: cmd.InOrStdin()}.load(cmd.Context(), args)
 			if err != nil {
 				return err
 			}
+			printFindings(cmd.ErrOrStderr(), renderFindings)
 			var results []policy.Result
 			if combine {
 				r, err := engine.EvaluateCombined(cmd.Context(), objs)
@@ -137,6 +139,7 @@ exit 2.`,
 	f.DurationVar(&opts.Timeout, "timeout", policy.DefaultTimeout, "bound on one evaluation")
 	f.StringVar(&root, "root", "", "repository root (default: nearest ancestor with .git or ferry.yaml)")
 	f.BoolVar(&allowRemote, "allow-remote-bases", false, "let kustomizations fetch remote bases and files")
+	rf.register(cmd)
 	return cmd
 }
 

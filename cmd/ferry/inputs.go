@@ -19,6 +19,7 @@ import (
 type inputs struct {
 	root        string
 	allowRemote bool
+	render      renderFlags
 	stdin       io.Reader
 	// decodeFinding, when set, turns input that does not decode into a
 	// finding instead of an error (ferry validate reports malformed YAML
@@ -26,17 +27,26 @@ type inputs struct {
 	decodeFinding func(error) (finding.Finding, bool)
 }
 
-// load returns every object the arguments name.
-func (in inputs) load(ctx context.Context, args []string) ([]*manifest.Object, error) {
-	groups, _, err := in.groups(ctx, args)
+// load returns every object the arguments name, and the findings of
+// rendering them.
+func (in inputs) load(ctx context.Context, args []string) ([]*manifest.Object, []finding.Finding, error) {
+	groups, findings, err := in.groups(ctx, args)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var objs []*manifest.Object
 	for _, g := range groups {
 		objs = append(objs, g.objs...)
 	}
-	return objs, nil
+	return objs, findings, nil
+}
+
+// printFindings writes findings one per line, for commands whose output
+// format has no place for them.
+func printFindings(w io.Writer, findings []finding.Finding) {
+	for _, f := range findings {
+		fmt.Fprintf(w, "%s: %s [%s] %s\n", f.Source, f.Severity, f.Rule, f.Message)
+	}
 }
 
 // group is a set of objects validated together, with the repository root
@@ -112,7 +122,11 @@ func (in inputs) groups(ctx context.Context, args []string) ([]group, []finding.
 			continue
 		}
 		if r == nil {
-			if r, err = render.New(render.Options{Root: in.root, AllowRemoteBases: in.allowRemote}); err != nil {
+			mode, flux, err := in.render.options()
+			if err != nil {
+				return nil, nil, err
+			}
+			if r, err = render.New(render.Options{Root: in.root, AllowRemoteBases: in.allowRemote, Mode: mode, Flux: flux}); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -120,6 +134,7 @@ func (in inputs) groups(ctx context.Context, args []string) ([]group, []finding.
 		if err != nil {
 			return nil, nil, err
 		}
+		findings = append(findings, res.Findings...)
 		groups = append(groups, group{root: repoRoot(arg, in.root, res.Dir), objs: res.Objects})
 	}
 	if len(files.objs) > 0 {

@@ -14,6 +14,7 @@ func newRenderCommand() *cobra.Command {
 		output      string
 		root        string
 		allowRemote bool
+		rf          renderFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "render DIR",
@@ -24,19 +25,35 @@ A directory with a kustomization renders byte-for-byte as "kustomize build"
 prints it (kustomize v5.8, default options). A directory without one renders
 as Flux renders it: every YAML file below it.
 
+When the result holds Flux Kustomizations (kustomize.toolkit.fluxcd.io), as a
+clusters/<env> folder does, ferry follows them as kustomize-controller
+applies them: each spec.path is rendered with the Kustomization's
+targetNamespace, namePrefix/nameSuffix, patches, images, components and
+commonMetadata, then post-build substitution (postBuild.substitute and
+substituteFrom ConfigMaps and Secrets of the cluster), recursively. The
+output is what "flux build kustomization --recursive --dry-run" prints for
+the bootstrap Kustomization. Sources other than the flux-system GitRepository
+are not fetched; map them to directories with --source. --mode kustomize
+turns this off.
+
 Nothing outside the repository root is read. The root is the nearest
 ancestor of DIR holding .git or ferry.yaml, unless --root says otherwise.
 Remote bases are refused unless --allow-remote-bases is given; Helm charts,
 exec plugins and KRM functions are always refused.`,
 		Example: `  ferry render examples/shop/overlays/production
   ferry render examples/shop/overlays/staging -o json
-  ferry render --root . clusters/production`,
+  ferry render examples/shop/clusters/production
+  ferry render --root . clusters/production --strict-substitute`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output != "yaml" && output != "json" {
 				return fmt.Errorf("unknown output format %q: use yaml or json", output)
 			}
-			r, err := render.New(render.Options{Root: root, AllowRemoteBases: allowRemote})
+			mode, flux, err := rf.options()
+			if err != nil {
+				return err
+			}
+			r, err := render.New(render.Options{Root: root, AllowRemoteBases: allowRemote, Mode: mode, Flux: flux})
 			if err != nil {
 				return err
 			}
@@ -44,6 +61,7 @@ exec plugins and KRM functions are always refused.`,
 			if err != nil {
 				return err
 			}
+			printFindings(cmd.ErrOrStderr(), res.Findings)
 			if output == "json" {
 				return manifest.EncodeJSON(cmd.OutOrStdout(), res.Objects)
 			}
@@ -53,5 +71,6 @@ exec plugins and KRM functions are always refused.`,
 	cmd.Flags().StringVarP(&output, "output", "o", "yaml", "output format: yaml or json (a v1 List)")
 	cmd.Flags().StringVar(&root, "root", "", "repository root; nothing outside it is read (default: nearest ancestor of DIR with .git or ferry.yaml)")
 	cmd.Flags().BoolVar(&allowRemote, "allow-remote-bases", false, "let kustomizations fetch remote bases and files")
+	rf.register(cmd)
 	return cmd
 }

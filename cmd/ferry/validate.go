@@ -24,6 +24,7 @@ func newValidateCommand() *cobra.Command {
 		failOnWarn  bool
 		root        string
 		allowRemote bool
+		rf          renderFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "validate [DIR|FILE|-]...",
@@ -66,7 +67,7 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 			if len(args) == 0 {
 				args = []string{"-"}
 			}
-			groups, findings, err := inputs{root: root, allowRemote: allowRemote, stdin: cmd.InOrStdin(), decodeFinding: validate.DecodeFinding}.groups(ctx, args)
+			groups, findings, err := inputs{root: root, allowRemote: allowRemote, render: rf, stdin: cmd.InOrStdin(), decodeFinding: validate.DecodeFinding}.groups(ctx, args)
 			if err != nil {
 				return err
 			}
@@ -119,6 +120,7 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 	f.StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))
 	f.StringVar(&root, "root", "", "repository root for rendering (default: nearest ancestor with .git or ferry.yaml)")
 	f.BoolVar(&allowRemote, "allow-remote-bases", false, "let kustomizations fetch remote bases and files")
+	rf.register(cmd)
 	return cmd
 }
 

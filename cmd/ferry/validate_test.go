@@ -53,11 +53,11 @@ func TestValidateCommand(t *testing.T) {
 		{
 			name: "Flux folder without CRDs", args: []string{"validate", filepath.Join(example, "clusters", "production")}, code: exitFindings,
 			contains: []string{"clusters/production/flux-system/gotk-sync.yaml:3: error [missing-schema] source.toolkit.fluxcd.io/GitRepository/flux-system/flux-system"},
-			stderr:   "4 objects checked: 4 errors, 0 warnings",
+			stderr:   "15 objects checked: 6 errors, 0 warnings",
 		},
 		{
 			name: "Flux folders with CRDs", args: []string{"validate", "--crd", fluxCRDs, filepath.Join(example, "clusters", "production"), filepath.Join(example, "infrastructure", "production")},
-			contains: []string{"7 objects checked: 0 errors"},
+			contains: []string{"18 objects checked: 0 errors"},
 		},
 		{
 			name: "invalid file, field lines", args: []string{"validate", "--kubernetes-version", "1.30", "--crd", fluxCRDs, filepath.Join(validateTestdata, "golden", "mixed.yaml")}, code: exitFindings,

@@ -1,0 +1,239 @@
+package render
+
+import (
+	"encoding/base64"
+	"fmt"
+	"io/fs"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/fluxcd/pkg/envsubst"
+	"go.yaml.in/yaml/v3"
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/internal/yamlnode"
+	"github.com/ferrygitops/ferry/manifest"
+)
+
+// varName is what kustomize-controller accepts as a variable name.
+var varName = regexp.MustCompile(`^[_[:alpha:]][_[:alpha:][:digit:]]*$`)
+
+// varRef finds the variables a string refers to: ${name…}.
+var varRef = regexp.MustCompile(`\$\{([_[:alpha:]][_[:alpha:][:digit:]]*)`)
+
+// variables gathers a Kustomization's post-build variables as
+// kustomize-controller does — the data of each substituteFrom ConfigMap or
+// Secret in order, then the inline substitute map over them, newlines
+// removed — and where each is set. substituteFrom objects are looked up
+// among the objects the cluster applied so far; one that is missing and not
+// optional is a finding, since the cluster may hold it without the repository
+// doing so.
+func (run *fluxRun) variables(k *fluxKustomization) (map[string]string, map[string]manifest.Origin, error) {
+	pb := k.spec.PostBuild
+	if pb == nil {
+		return nil, nil, nil
+	}
+	vars := map[string]string{}
+	locs := map[string]manifest.Origin{}
+	for _, ref := range pb.SubstituteFrom {
+		id := manifest.ID{Kind: ref.Kind, Namespace: k.obj.Namespace(), Name: ref.Name}
+		o := run.applied[id]
+		if o == nil {
+			if !ref.Optional {
+				run.findings = append(run.findings, fluxFinding(k.obj, finding.SeverityWarning, "flux-substitute-from",
+					fmt.Sprintf("Flux Kustomization %s substitutes variables from %s/%s, which no rendered object of this cluster defines; kustomize-controller fails unless the cluster holds it (add it to the repository, or mark it optional: true)", k.name(), ref.Kind, ref.Name)))
+			}
+			continue
+		}
+		data, err := objectData(o)
+		if err != nil {
+			return nil, nil, errorf(o.Origin().File, o.Origin().Line, ErrInvalid, "%s, used by Flux Kustomization %s for substitution: %v", o.ID(), k.name(), err)
+		}
+		for key, v := range data {
+			vars[key] = strings.ReplaceAll(v.value, "\n", "")
+			loc := o.Origin()
+			if line := fieldLine(run.fsys, loc, v.field, key); line > 0 {
+				loc.Line = line
+			}
+			loc.Kustomization = ""
+			locs[key] = loc
+		}
+	}
+	for key, v := range pb.Substitute {
+		vars[key] = strings.ReplaceAll(v, "\n", "")
+		loc := k.obj.Origin()
+		if line := fieldLine(run.fsys, loc, "spec", "postBuild", "substitute", key); line > 0 {
+			loc.Line = line
+		}
+		loc.Kustomization = ""
+		locs[key] = loc
+	}
+	for _, key := range slices.Sorted(maps.Keys(vars)) {
+		if !varName.MatchString(key) {
+			loc := locs[key]
+			return nil, nil, errorf(loc.File, loc.Line, ErrInvalid, "variable name %q of Flux Kustomization %s is invalid: it must match %s", key, k.name(), varName)
+		}
+	}
+	return vars, locs, nil
+}
+
+// dataValue is one entry of a ConfigMap's or Secret's data.
+type dataValue struct {
+	value string
+	field string // data, stringData or binaryData
+}
+
+// objectData returns a ConfigMap's or Secret's entries, Secret data decoded.
+func objectData(o *manifest.Object) (map[string]dataValue, error) {
+	out := map[string]dataValue{}
+	fields := []string{"data"}
+	if o.Kind() == "Secret" {
+		fields = append(fields, "stringData")
+	}
+	for _, field := range fields {
+		m, _ := o.Content()[field].(map[string]any)
+		for key, v := range m {
+			s, ok := v.(string)
+			if !ok {
+				return nil, fmt.Errorf("%s.%s is not a string", field, key)
+			}
+			if o.Kind() == "Secret" && field == "data" {
+				raw, err := base64.StdEncoding.DecodeString(s)
+				if err != nil {
+					return nil, fmt.Errorf("data.%s is not base64: %v", key, err)
+				}
+				s = string(raw)
+			}
+			out[key] = dataValue{value: s, field: field}
+		}
+	}
+	return out, nil
+}
+
+// substitute runs kustomize-controller's variable substitution on an object:
+// its YAML, as kustomize prints it, through Flux's envsubst, read back.
+func substitute(content map[string]any, vars map[string]string, strict bool) (map[string]any, error) {
+	text, err := sigsyaml.Marshal(content)
+	if err != nil {
+		return nil, err
+	}
+	out, err := envsubst.Eval(string(text), func(name string) (string, bool) {
+		v, ok := vars[name]
+		return v, ok || !strict
+	})
+	if err != nil {
+		return nil, err
+	}
+	js, err := sigsyaml.YAMLToJSON([]byte(out))
+	if err != nil {
+		return nil, fmt.Errorf("the substituted object is not valid YAML: %v", err)
+	}
+	obj, err := manifest.FromJSON(js, manifest.Origin{})
+	if err != nil {
+		return nil, err
+	}
+	return obj.Content(), nil
+}
+
+// tracePostBuild records, for each field whose value substitution changed,
+// where the variable it refers to is set.
+func tracePostBuild(before, after any, at string, locs map[string]manifest.Origin, fields map[string]manifest.Origin) {
+	switch b := before.(type) {
+	case map[string]any:
+		a, ok := after.(map[string]any)
+		if !ok {
+			return
+		}
+		for k, v := range b {
+			if av, ok := a[k]; ok {
+				tracePostBuild(v, av, at+"/"+escapePointer(k), locs, fields)
+			}
+		}
+	case []any:
+		a, ok := after.([]any)
+		if !ok || len(a) != len(b) {
+			return
+		}
+		for i := range b {
+			tracePostBuild(b[i], a[i], at+"/"+strconv.Itoa(i), locs, fields)
+		}
+	case string:
+		if s, ok := after.(string); ok && s == b {
+			return
+		}
+		for _, m := range varRef.FindAllStringSubmatch(b, -1) {
+			if loc, ok := locs[m[1]]; ok {
+				fields[at] = loc
+				return
+			}
+		}
+	}
+}
+
+func escapePointer(key string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")
+}
+
+// imageOrigins maps each image name a Kustomization's spec.images entry
+// sets to the line that sets it: newTag, digest or newName, in that order.
+func (run *fluxRun) imageOrigins(k *fluxKustomization) map[string]manifest.Origin {
+	out := map[string]manifest.Origin{}
+	for i, img := range k.spec.Images {
+		name := img.Name
+		if img.NewName != "" {
+			name = img.NewName
+		}
+		loc := k.obj.Origin()
+		loc.Kustomization = ""
+		for _, key := range []string{"newTag", "digest", "newName"} {
+			if line := fieldLine(run.fsys, loc, "spec", "images", strconv.Itoa(i), key); line > 0 {
+				loc.Line = line
+				break
+			}
+		}
+		out[name] = loc
+	}
+	return out
+}
+
+// fieldLine finds the line of a field of the object that starts at origin's
+// line in origin's file; 0 when it cannot be found.
+func fieldLine(fsys fs.FS, origin manifest.Origin, keys ...string) int {
+	if origin.File == "" || origin.Repo != "" {
+		return 0
+	}
+	data, err := fs.ReadFile(fsys, origin.File)
+	if err != nil {
+		return 0
+	}
+	for _, doc := range yamlDocuments(data) {
+		if len(doc.Content) == 0 || doc.Content[0].Line != origin.Line {
+			continue
+		}
+		n := doc.Content[0]
+		for _, k := range keys {
+			n = child(n, k)
+			if n == nil {
+				return 0
+			}
+		}
+		return n.Line
+	}
+	return 0
+}
+
+// child is a mapping's value for key or a sequence's item at index key.
+func child(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind == yaml.SequenceNode {
+		i, err := strconv.Atoi(key)
+		if err != nil || i < 0 || i >= len(n.Content) {
+			return nil
+		}
+		return n.Content[i]
+	}
+	return yamlnode.Value(n, key)
+}
