@@ -374,6 +374,9 @@ func (run *fluxRun) apply(ctx context.Context, k *fluxKustomization, dir string)
 		if errors.As(err, &re) && re.File == dir && errors.Is(err, ErrNotFound) {
 			return nil, errorf(origin.File, origin.Line, ErrNotFound, "Flux Kustomization %s: spec.path %q: directory %s not found in the repository", k.name(), k.spec.Path, dir)
 		}
+		if re != nil && re.File == origin.File {
+			return nil, err // already about the Kustomization
+		}
 		return nil, fmt.Errorf("Flux Kustomization %s (%s): %w", k.name(), origin, err)
 	}
 	run.addFiles(res.Files)

@@ -290,6 +290,9 @@ func (r *Renderer) renderDir(ctx context.Context, fsys *repoFS, dir string, t *t
 			return nil, &Error{File: file, Err: err}
 		}
 		if data, err = t.kustomization(data, generated); err != nil {
+			if _, ok := errors.AsType[*Error](err); ok {
+				return nil, err
+			}
 			return nil, &Error{File: file, Err: err}
 		}
 		fsys.overrides[file] = data
