@@ -19,6 +19,9 @@ func RulesMarkdown(rules []Rule) string {
 	b.WriteString("ferry runs these rules on every rendered object unless `--no-builtins` (or `Options.NoBuiltins`) is set.\n")
 	b.WriteString("They read the environment's parameters from `data.ferry.params` (ferry.yaml's `policy:` section, or `--env`).\n")
 	b.WriteString("Waive one on an object with the annotation `ferry.dev/waive: \"<rule>: <reason>; until YYYY-MM-DD\"`.\n\n")
+	b.WriteString("The image rules check the containers of every workload kind and the images a Flux HelmRelease sets in `spec.values`:\n")
+	b.WriteString("a map with `repository` and `tag` (and optional `registry`, `digest`), or an `image: repo:tag` string.\n")
+	b.WriteString("A finding's field is the JSON pointer of the image, or of the tag in such a map.\n\n")
 	b.WriteString("| rule | severity | parameters | title |\n|---|---|---|---|\n")
 	for _, r := range rules {
 		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s | %s |\n", r.ID, r.ID, r.Severity, paramNames(r), r.Title)

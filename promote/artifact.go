@@ -79,10 +79,19 @@ func (a Artifact) Versions() []Version {
 }
 
 // Artifacts finds the artifacts the objects pin: the images of every
-// pod-template kind (init and ephemeral containers included), the chart
-// versions of Flux HelmReleases and the refs of Flux OCIRepositories and
-// GitRepositories. They are sorted by kind and name, their uses by object
-// and field.
+// pod-template kind (init and ephemeral containers included), the images
+// Flux HelmReleases set in spec.values, their chart versions, and the refs
+// of Flux OCIRepositories and GitRepositories. They are sorted by kind and
+// name, their uses by object and field.
+//
+// An image in HelmRelease values is a map with string repository and tag
+// keys, at any depth (the bjw-s app-template's
+// controllers.<c>.containers.<n>.image), named registry/repository when it
+// has a registry key, with a digest key or a tag written 1.2.3@sha256:…;
+// or an image: string with a tag or digest (image: ghcr.io/acme/app:1.2.3).
+// Its use's field is the tag's, or the string's. It is a [KindImage]
+// artifact like a container's, so a promotion compares an image wherever
+// either environment sets it.
 func Artifacts(objs []*manifest.Object) []Artifact {
 	byKey := map[string]*Artifact{}
 	add := func(kind ArtifactKind, name string, u Use) {
@@ -107,6 +116,9 @@ func Artifacts(objs []*manifest.Object) []Artifact {
 			if c, ok := chart.(string); ok && c != "" {
 				v, _ := version.(string)
 				add(KindChart, chartName(o, c), use(o, "/spec/chart/spec/version", Version{Tag: v}))
+			}
+			for _, img := range valuesImages(o) {
+				add(KindImage, img.name, use(o, img.field, img.version))
 			}
 		case (o.Kind() == "OCIRepository" || o.Kind() == "GitRepository") && group == "source.toolkit.fluxcd.io":
 			url, _ := o.Field("spec", "url")

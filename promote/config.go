@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,6 +37,11 @@ type Config struct {
 	Kind string `yaml:"kind"`
 	// Environments are listed in promotion order, by convention.
 	Environments []Environment `yaml:"environments"`
+	// Sources maps Flux sources that are this repository, written
+	// "Kind/namespace/name" (GitRepository/flux-system/apps), to their
+	// directory in it ("." for the root). Flux Kustomizations of these
+	// sources are rendered; the flux-system GitRepository always is.
+	Sources map[string]string `yaml:"sources,omitempty"`
 }
 
 // Environment is one environment of the repository.
@@ -142,6 +149,19 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 			if !w.End.After(w.Start) {
 				return nil, fail(lineOf(i, "freeze"), "environment %s: freeze window %d ends before it starts", env.Name, j+1)
 			}
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(cfg.Sources)) {
+		dir := cfg.Sources[key]
+		line := root.Line
+		if n := yamlnode.Value(yamlnode.Value(root, "sources"), key); n != nil {
+			line = n.Line
+		}
+		if strings.Count(key, "/") != 2 || strings.Contains(key, "//") || strings.HasPrefix(key, "/") || strings.HasSuffix(key, "/") {
+			return nil, fail(line, "source %q: write it Kind/namespace/name, e.g. GitRepository/flux-system/apps", key)
+		}
+		if dir == "" || path.IsAbs(dir) || strings.HasPrefix(path.Clean(dir), "..") {
+			return nil, fail(line, "source %s: directory %q must be a path inside the repository (\".\" for its root)", key, dir)
 		}
 	}
 	for i, env := range cfg.Environments {

@@ -5,8 +5,9 @@
 // Environments come from a ferry.yaml at the repository root ([LoadConfig]),
 // or are discovered in the conventional layouts (overlays/<env>,
 // envs/<env>, clusters/<env>). A [Planner] renders the source and target,
-// finds the [Artifact]s each pins (container images, Flux HelmRelease chart
-// versions, Flux OCIRepository and GitRepository refs), compares them
+// finds the [Artifact]s each pins (container images, images in Flux
+// HelmRelease values, HelmRelease chart versions, Flux OCIRepository and
+// GitRepository refs), compares them
 // ([Diff]), plans [Edit]s to the files only the target renders — an overlay's
 // images: entry, a literal in a target file, or, when a version is pinned
 // only in a base other environments share, an override in the target's

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -52,7 +51,10 @@ func (p *editPlan) add(file string, e Edit) error {
 			if prev.Op == OpSet && prev.New != e.New {
 				return fmt.Errorf("%s: conflicting edits of %s: %q (%s) and %q (%s)", file, strings.Join(e.Keys, "."), prev.New, prev.Reason, e.New, e.Reason)
 			}
-			if (prev.Op == OpAppend || prev.Op == OpInsert) && !slices.Equal(prev.Item, e.Item) {
+			if prev.Op == OpAppend && !slices.Equal(prev.Item, e.Item) {
+				continue // another item for the same list: append both
+			}
+			if prev.Op == OpInsert && !slices.Equal(prev.Item, e.Item) {
 				return fmt.Errorf("%s: conflicting additions to %s", file, strings.Join(e.Keys, "."))
 			}
 			return nil // the same edit, reached through another use
@@ -174,9 +176,12 @@ func imageEntryEdits(data []byte, file string, c Change, to Version, why string)
 }
 
 // literalEdits sets the scalar that pins the artifact in a file the target
-// owns: an image reference (or, behind a Flux setter, its tag alone), a
-// HelmRelease chart version, a source ref.
+// owns: an image reference (or, behind a Flux setter, its tag alone), an
+// image in HelmRelease values, a HelmRelease chart version, a source ref.
 func literalEdits(data []byte, c Change, u Use, to Version) ([]Edit, error) {
+	if c.Kind == KindImage && isValuesImage(u) {
+		return valuesImageEdits(data, c, u, to)
+	}
 	var want []string // the scalar values that pin the old version, and their replacements
 	var repl []string
 	from := u.Version
@@ -209,8 +214,8 @@ func literalEdits(data []byte, c Change, u Use, to Version) ([]Edit, error) {
 }
 
 // overrideEdits carries a version pinned only in shared files into the
-// target's own kustomization: an images: entry, or a patch for charts and
-// sources.
+// target's own kustomization: an images: entry, or a patch for images in
+// HelmRelease values, charts and sources.
 func overrideEdits(fsys fs.FS, tgt Environment, c Change, u Use, others []string) ([]Edit, string, error) {
 	kfile := ""
 	for _, n := range kustomizationNames {
@@ -227,7 +232,7 @@ func overrideEdits(fsys fs.FS, tgt Environment, c Change, u Use, others []string
 	if err != nil {
 		return nil, "", err
 	}
-	if c.Kind == KindImage {
+	if c.Kind == KindImage && !isValuesImage(u) {
 		if edits, err := imageEntryEdits(data, kfile, c, *c.To, why); err == nil {
 			return edits, kfile, nil
 		}
@@ -240,41 +245,23 @@ func overrideEdits(fsys fs.FS, tgt Environment, c Change, u Use, others []string
 		}
 		return []Edit{{Op: OpAppend, Keys: []string{"images"}, Item: item, Reason: fmt.Sprintf("%s (%s → %s)", why, c.From, c.To)}}, kfile, nil
 	}
-	patch, err := versionPatch(u, *c.To)
+	// A patch, written for the object as the shared file defines it: an
+	// images: entry does not reach HelmRelease values.
+	shared, err := fs.ReadFile(fsys, u.Source.File)
 	if err != nil {
 		return nil, "", err
 	}
+	var patch string
+	if c.Kind == KindImage {
+		patch, err = valuesImagePatch(shared, c, u, *c.To)
+		why += " with a patch of the HelmRelease's values"
+	} else {
+		patch, err = fieldPatch(shared, u, map[string]string{u.Field: c.To.Tag})
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", u.Source.File, err)
+	}
 	return []Edit{{Op: OpAppend, Keys: []string{"patches"}, Item: []KV{{Key: "patch", Value: patch}}, Reason: fmt.Sprintf("%s (%s → %s)", why, c.From, c.To)}}, kfile, nil
-}
-
-// versionPatch is a one-line strategic-merge patch setting a chart version
-// or source ref on the object that uses it.
-func versionPatch(u Use, to Version) (string, error) {
-	keys := finding.SplitPointer(u.Field)
-	for _, k := range keys {
-		if _, err := strconv.Atoi(k); err == nil {
-			return "", fmt.Errorf("%s %s goes through a list, which a strategic-merge patch cannot address; pin the version in a file only the target renders", u.Object, u.Field)
-		}
-	}
-	var value any = to.Tag
-	for i := len(keys) - 1; i >= 0; i-- {
-		value = map[string]any{keys[i]: value}
-	}
-	group := u.Object.Group
-	version := map[string]string{"helm.toolkit.fluxcd.io": "v2", "source.toolkit.fluxcd.io": "v1"}[group]
-	if version == "" {
-		return "", fmt.Errorf("no patch known for %s", u.Object)
-	}
-	meta := map[string]any{"name": u.Object.Name}
-	if u.Object.Namespace != "" {
-		meta["namespace"] = u.Object.Namespace
-	}
-	body := value.(map[string]any)
-	body["apiVersion"] = group + "/" + version
-	body["kind"] = u.Object.Kind
-	body["metadata"] = meta
-	raw, err := json.Marshal(body)
-	return string(raw), err
 }
 
 func imageRef(name string, v Version) string {
@@ -307,47 +294,53 @@ func scalarAtLine(data []byte, line int, values []string) (int, []string, *yaml.
 // scalarAtPointer finds the scalar at a JSON pointer inside the document
 // (or list item) that starts on line.
 func scalarAtPointer(data []byte, line int, pointer string) (int, []string, *yaml.Node, error) {
+	d, root, cur, err := objectAtLine(data, line)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	segments := finding.SplitPointer(pointer) // map keys unescaped, as the YAML has them
+	for _, s := range segments {
+		switch cur.Kind {
+		case yaml.MappingNode:
+			cur = yamlnode.Value(cur, s)
+		case yaml.SequenceNode:
+			k, err := strconv.Atoi(s)
+			if err != nil || k < 0 || k >= len(cur.Content) {
+				cur = nil
+			} else {
+				cur = cur.Content[k]
+			}
+		default:
+			cur = nil
+		}
+		if cur == nil {
+			return 0, nil, nil, fmt.Errorf("the object on line %d has no %s", line, pointer)
+		}
+	}
+	if cur.Kind != yaml.ScalarNode {
+		return 0, nil, nil, fmt.Errorf("%s on line %d is not a scalar", pointer, cur.Line)
+	}
+	return d, append(root, segments...), cur, nil
+}
+
+// objectAtLine finds the object that starts on line: a document, or an item
+// of a List document. It returns the document's index, the keys leading to
+// the object in it, and the object's node.
+func objectAtLine(data []byte, line int) (int, []string, *yaml.Node, error) {
 	docs, err := documents(data)
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	segments := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
 	for d, doc := range docs {
-		roots := [][]string{nil}
-		nodes := []*yaml.Node{doc}
+		if doc.Line == line {
+			return d, nil, doc, nil
+		}
 		if items := yamlnode.Value(doc, "items"); items != nil {
 			for i, it := range yamlnode.Items(items) {
-				roots = append(roots, []string{"items", strconv.Itoa(i)})
-				nodes = append(nodes, it)
-			}
-		}
-		for i, n := range nodes {
-			if n.Line != line {
-				continue
-			}
-			cur := n
-			for _, s := range segments {
-				switch cur.Kind {
-				case yaml.MappingNode:
-					cur = yamlnode.Value(cur, s)
-				case yaml.SequenceNode:
-					k, err := strconv.Atoi(s)
-					if err != nil || k >= len(cur.Content) {
-						cur = nil
-					} else {
-						cur = cur.Content[k]
-					}
-				default:
-					cur = nil
-				}
-				if cur == nil {
-					return 0, nil, nil, fmt.Errorf("the object on line %d has no %s", line, pointer)
+				if it.Line == line {
+					return d, []string{"items", strconv.Itoa(i)}, it, nil
 				}
 			}
-			if cur.Kind != yaml.ScalarNode {
-				return 0, nil, nil, fmt.Errorf("%s on line %d is not a scalar", pointer, cur.Line)
-			}
-			return d, append(slices.Clone(roots[i]), segments...), cur, nil
 		}
 	}
 	return 0, nil, nil, fmt.Errorf("no object starts on line %d", line)

@@ -60,15 +60,25 @@ var ordinaryDay = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 func renderImages(t *testing.T, root, env string) map[string]string {
 	t.Helper()
+	versions, _ := renderVersions(t, root, filepath.Join("overlays", env))
+	return versions
+}
+
+// renderVersions renders dir of the repository at root and returns the
+// version of each artifact, and the result.
+func renderVersions(t *testing.T, root, dir string) (map[string]string, *render.Result) {
+	t.Helper()
 	r, err := render.New(render.Options{Root: root})
 	require.NoError(t, err)
-	res, err := r.Render(context.Background(), filepath.Join(root, "overlays", env))
+	res, err := r.Render(context.Background(), filepath.Join(root, dir))
 	require.NoError(t, err)
 	out := map[string]string{}
 	for _, a := range promote.Artifacts(res.Objects) {
-		out[a.Name] = a.Versions()[0].String()
+		vs := a.Versions()
+		require.Len(t, vs, 1, a.Name)
+		out[a.Name] = vs[0].String()
 	}
-	return out
+	return out, res
 }
 
 // TestPromoteStagingToProduction is the end-to-end path: plan, apply to a

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -46,6 +47,13 @@ type Options struct {
 	// KubernetesVersion is replaced by the target environment's, when set;
 	// Sources by the repository.
 	Validate validate.Options
+	// Mode says how environments are rendered. Default render.ModeAuto:
+	// Flux Kustomizations in an environment (a clusters/<env> folder) are
+	// followed.
+	Mode render.Mode
+	// Flux configures how Flux Kustomizations are followed; the Config's
+	// Sources are added to Flux.Sources.
+	Flux render.FluxOptions
 	// Now returns the time against which freeze windows and waivers are
 	// checked. Default: time.Now.
 	Now func() time.Time
@@ -105,19 +113,37 @@ func NewPlanner(opts Options) (*Planner, error) {
 			return nil, fmt.Errorf("new planner: %w", err)
 		}
 	}
-	r, err := render.New(render.Options{FS: fsys})
-	if err != nil {
-		return nil, err
-	}
-	versions, err := render.New(render.Options{FS: fsys, SkipOrigins: true})
-	if err != nil {
-		return nil, err
+	if len(cfg.Sources) > 0 {
+		sources := maps.Clone(opts.Flux.Sources)
+		if sources == nil {
+			sources = map[string]string{}
+		}
+		for k, v := range cfg.Sources {
+			if _, set := sources[k]; !set {
+				sources[k] = v
+			}
+		}
+		opts.Flux.Sources = sources
 	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Planner{opts: opts, fsys: fsys, cfg: cfg, renderer: r, versions: versions, log: log}, nil
+	p := &Planner{opts: opts, fsys: fsys, cfg: cfg, log: log}
+	var err error
+	if p.renderer, err = p.newRenderer(fsys, nil, false); err != nil {
+		return nil, err
+	}
+	if p.versions, err = p.newRenderer(fsys, nil, true); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// newRenderer returns a renderer of the repository (or of an edited copy of
+// it) with the planner's render options.
+func (p *Planner) newRenderer(fsys fs.FS, cache *render.Cache, skipOrigins bool) (*render.Renderer, error) {
+	return render.New(render.Options{FS: fsys, Cache: cache, SkipOrigins: skipOrigins, Mode: p.opts.Mode, Flux: p.opts.Flux, Logger: p.opts.Logger})
 }
 
 // Root returns the repository root on disk ("" for a planner on Options.FS).
@@ -208,7 +234,7 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	// The target is rendered twice, before and after the edits: a cache
 	// shared by both renders builds again only what the edits touch.
 	cache := render.NewCache()
-	traced, err := render.New(render.Options{FS: p.fsys, Cache: cache})
+	traced, err := p.newRenderer(p.fsys, cache, false)
 	if err != nil {
 		return nil, err
 	}
@@ -216,6 +242,7 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
+	src, tgt = p.inherit(src, srcRes), p.inherit(tgt, tgtRes)
 	plan := &Plan{
 		APIVersion: PlanAPIVersion, Kind: PlanKind,
 		Source:    EnvironmentRef{Name: src.Name, Path: src.Path},
@@ -225,7 +252,7 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		Changes:   Diff(Artifacts(srcRes.Objects), Artifacts(tgtRes.Objects), req.Selection),
 		Inputs:    mergeInputs(srcRes.Files, tgtRes.Files),
 	}
-	shared, err := p.sharedFiles(ctx, tgt)
+	shared, err := p.sharedFiles(ctx, tgt, tgtRes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -261,16 +288,49 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	return plan, nil
 }
 
+// inherit gives an environment named by its path — a Flux cluster folder
+// that ferry.yaml does not list — the settings of the one configured
+// environment whose directory a Flux Kustomization of that cluster applies:
+// promoting into clusters/production is promoting into the production
+// overlay it applies, with its Kubernetes version, policy and freezes.
+func (p *Planner) inherit(e Environment, res *render.Result) Environment {
+	if _, configured := p.cfg.Environment(e.Name); configured {
+		return e
+	}
+	var found []Environment
+	for _, k := range res.Kustomizations {
+		for _, c := range p.cfg.Environments {
+			if k.Path != "" && path.Clean(c.Path) == k.Path && !slices.ContainsFunc(found, func(f Environment) bool { return f.Name == c.Name }) {
+				found = append(found, c)
+			}
+		}
+	}
+	if len(found) != 1 {
+		return e
+	}
+	c := found[0]
+	c.Path = e.Path
+	return c
+}
+
 // sharedFiles maps every file the target reads that another environment
-// also reads to those environments.
-func (p *Planner) sharedFiles(ctx context.Context, tgt Environment) (map[string][]string, error) {
-	mine, err := p.renderer.Inputs(ctx, tgt.Path)
-	if err != nil {
-		return nil, err
+// also reads to those environments. An environment that is part of the
+// target — the overlay a Flux Kustomization of the target cluster applies —
+// is not another environment.
+func (p *Planner) sharedFiles(ctx context.Context, tgt Environment, rendered *render.Result) (map[string][]string, error) {
+	mine := make([]string, len(rendered.Files))
+	for i, f := range rendered.Files {
+		mine[i] = f.Path
+	}
+	part := map[string]bool{tgt.Path: true}
+	for _, k := range rendered.Kustomizations {
+		if k.Path != "" {
+			part[k.Path] = true
+		}
 	}
 	shared := map[string][]string{}
 	for _, e := range p.cfg.Environments {
-		if e.Path == tgt.Path {
+		if part[path.Clean(e.Path)] {
 			continue
 		}
 		theirs, err := p.renderer.Inputs(ctx, e.Path)

@@ -28,7 +28,7 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 	for path, data := range contents {
 		edited.files[path] = &fstest.MapFile{Data: data}
 	}
-	r, err := render.New(render.Options{FS: edited, Cache: cache}) // traces origins: findings point at lines
+	r, err := p.newRenderer(edited, cache, false) // traces origins: findings point at lines
 	if err != nil {
 		return err
 	}
@@ -36,6 +36,9 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 	if err != nil {
 		return fmt.Errorf("render %s after the edits: %w", tgt.Name, err)
 	}
+	// What rendering found about the cluster (a dangling dependsOn, a
+	// source outside the repository) holds after the promotion too.
+	plan.Findings = append(plan.Findings, after.Findings...)
 
 	// (a) every promoted artifact now has the source's version.
 	now := map[string]Artifact{}
@@ -48,7 +51,9 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 			continue
 		}
 		for _, u := range c.Target {
-			allowed[u.Object.String()+" "+u.Field] = true
+			for _, f := range useFields(u) {
+				allowed[u.Object.String()+" "+f] = true
+			}
 		}
 		a, ok := now[string(c.Kind)+" "+c.Artifact]
 		vs := a.Versions()
@@ -59,6 +64,20 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 			Rule: "promotion-incomplete", Severity: finding.SeverityError,
 			Message: fmt.Sprintf("after the edits %s still renders %s at %s, not %s: the version is set somewhere ferry did not edit (a patch?)", plan.Target.Name, c.Artifact, versionsString(vs), c.To),
 		})
+	}
+
+	// An edit of a file that itself defines a rendered object (a Flux
+	// Kustomization's postBuild variable or spec.images entry) changes that
+	// object at the edited field: it is the promotion, not an extra change.
+	for _, fe := range plan.Files {
+		for _, o := range after.Objects {
+			if o.Origin().File != fe.Path {
+				continue
+			}
+			for _, e := range fe.Edits {
+				allowed[o.ID().String()+" "+manifest.Pointer(e.Keys...)] = true
+			}
+		}
 	}
 
 	// (b) nothing else changed.

@@ -21,6 +21,7 @@ func newPlanCommand() *cobra.Command {
 		out     string
 		apply   bool
 		regoVer string
+		rf      renderFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "plan --from ENV --to ENV",
@@ -33,17 +34,27 @@ pinned only in a base other environments share), the diff, and every check
 run on the target as it would be after the edits.
 
 Environments are the names in ferry.yaml, or directories of the repository.
+A Flux cluster folder (clusters/<env>) is rendered by following its Flux
+Kustomizations (see ferry render); a version set by a postBuild.substitute
+variable or a Kustomization's spec.images entry is edited there. A cluster
+folder not listed in ferry.yaml takes the settings of the environment whose
+directory its Kustomizations apply.
 Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan.`,
 		Example: `  ferry plan --root examples/shop --from staging --to production
   ferry plan --from staging --to production -o markdown > comment.md
   ferry plan --from staging --to production --out plan.json && ferry apply plan.json
-  ferry plan --from production --to staging --rollback --only orders-api`,
+  ferry plan --from production --to staging --rollback --only orders-api
+  ferry plan --root examples/shop --from clusters/staging --to clusters/production`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(report.PlanFormats, output) {
 				return fmt.Errorf("unknown output format %q: use one of %s", output, strings.Join(report.PlanFormats, ", "))
 			}
 			opts.Policy.RegoV0 = regoVer == "v0"
+			var err error
+			if opts.Mode, opts.Flux, err = rf.options(); err != nil {
+				return err
+			}
 			planner, err := promote.NewPlanner(opts)
 			if err != nil {
 				return err
@@ -91,6 +102,7 @@ Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan.`,
 	f.StringSliceVarP(&opts.Policy.Data, "data", "d", nil, "data files for the policies")
 	f.StringSliceVarP(&opts.Policy.Namespaces, "namespace", "n", nil, "policy namespaces (default main)")
 	f.StringVar(&regoVer, "rego-version", "v1", "Rego version of the policies: v1 or v0")
+	rf.register(cmd)
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagRequired("to")
 	return cmd

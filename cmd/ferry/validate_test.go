@@ -51,13 +51,13 @@ func TestValidateCommand(t *testing.T) {
 	}{
 		{name: "valid overlay", args: []string{"validate", filepath.Join(example, "overlays", "production")}, contains: []string{"8 objects checked: 0 errors, 0 warnings"}},
 		{
-			name: "Flux folder without CRDs", args: []string{"validate", filepath.Join(example, "clusters", "production")}, code: exitFindings,
-			contains: []string{"clusters/production/flux-system/gotk-sync.yaml:3: error [missing-schema] source.toolkit.fluxcd.io/GitRepository/flux-system/flux-system"},
-			stderr:   "15 objects checked: 6 errors, 0 warnings",
+			name: "Flux objects without CRDs", args: []string{"validate", filepath.Join(example, "infrastructure", "production")}, code: exitFindings,
+			contains: []string{"infrastructure/base/ingress-nginx/helmrelease.yaml:1: error [missing-schema] helm.toolkit.fluxcd.io/HelmRelease/ingress-nginx/ingress-nginx"},
+			stderr:   "3 objects checked: 2 errors, 0 warnings",
 		},
 		{
 			name: "Flux folders with CRDs", args: []string{"validate", "--crd", fluxCRDs, filepath.Join(example, "clusters", "production"), filepath.Join(example, "infrastructure", "production")},
-			contains: []string{"18 objects checked: 0 errors"},
+			contains: []string{"22 objects checked: 0 errors"},
 		},
 		{
 			name: "invalid file, field lines", args: []string{"validate", "--kubernetes-version", "1.30", "--crd", fluxCRDs, filepath.Join(validateTestdata, "golden", "mixed.yaml")}, code: exitFindings,

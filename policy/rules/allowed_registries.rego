@@ -20,12 +20,12 @@ allowed := params.allowed_registries
 
 deny contains result if {
 	count(allowed) > 0
-	some c in images.containers
-	image := images.parse(c.image)
+	some ref in images.references
+	image := images.parse(ref.image)
 	not permitted(image)
 	result := {
-		"msg": sprintf("container %q uses image %q from %s, which is not an allowed registry (%s)", [c.name, c.image, image.registry, concat(", ", allowed)]),
-		"_field": c.field,
+		"msg": sprintf("%s uses image %q from %s, which is not an allowed registry (%s)", [ref.subject, ref.image, image.registry, concat(", ", allowed)]),
+		"_field": ref.field,
 	}
 }
 

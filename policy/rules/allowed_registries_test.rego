@@ -28,3 +28,11 @@ test_docker_hub_shorthand if {
 	count(allowed_registries.deny) == 0 with input as deployment("busybox:1.36.1")
 		with data.ferry.params.allowedRegistries as ["docker.io/library"]
 }
+
+test_helm_values_registry_checked if {
+	hr := {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "spec": {"values": {"image": {"registry": "quay.io", "repository": "acme/api", "tag": "1.0.0"}}}}
+	some r in allowed_registries.deny with input as hr with data.ferry.params.allowedRegistries as ["ghcr.io/acme"]
+	r._field == "/spec/values/image/tag"
+	contains(r.msg, "from quay.io, which is not an allowed registry")
+	count(allowed_registries.deny) == 0 with input as hr with data.ferry.params.allowedRegistries as ["quay.io/acme"]
+}

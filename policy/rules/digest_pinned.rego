@@ -16,11 +16,11 @@ import data.ferry.lib.params
 
 deny contains result if {
 	params.require_digest
-	some c in images.containers
-	image := images.parse(c.image)
+	some ref in images.references
+	image := images.parse(ref.image)
 	image.digest == ""
 	result := {
-		"msg": sprintf("container %q uses image %q without a digest; this environment requires image@sha256:…", [c.name, c.image]),
-		"_field": c.field,
+		"msg": sprintf("%s uses image %q without a digest; this environment requires image@sha256:…", [ref.subject, ref.image]),
+		"_field": ref.field,
 	}
 }

@@ -1,7 +1,7 @@
 # METADATA
 # title: No latest tags
 # description: |
-#   Every container image names a tag other than latest. An image without a
+#   Every image names a tag other than latest. An image without a
 #   tag means latest; an image pinned only by digest passes.
 # custom:
 #   id: no-latest-tag
@@ -11,31 +11,31 @@ package ferry.rules.no_latest_tag
 import data.ferry.lib.images
 
 deny contains result if {
-	some c in images.containers
-	image := images.parse(c.image)
+	some ref in images.references
+	image := images.parse(ref.image)
 	image.tag == "latest"
 	result := {
-		"msg": sprintf("container %q uses image %q with the latest tag; pin a version", [c.name, c.image]),
-		"_field": c.field,
+		"msg": sprintf("%s uses image %q with the latest tag; pin a version", [ref.subject, ref.image]),
+		"_field": ref.field,
 	}
 }
 
 deny contains result if {
-	some c in images.containers
-	image := images.parse(c.image)
+	some ref in images.references
+	image := images.parse(ref.image)
 	image.tag == ""
 	image.digest == ""
 	result := {
-		"msg": sprintf("container %q uses image %q without a tag, which means latest; pin a version", [c.name, c.image]),
-		"_field": c.field,
+		"msg": sprintf("%s uses image %q without a tag, which means latest; pin a version", [ref.subject, ref.image]),
+		"_field": ref.field,
 	}
 }
 
 deny contains result if {
-	some c in images.containers
-	not images.parse(c.image)
+	some ref in images.references
+	not images.parse(ref.image)
 	result := {
-		"msg": sprintf("container %q has an invalid image reference %q", [c.name, c.image]),
-		"_field": c.field,
+		"msg": sprintf("%s has an invalid image reference %q", [ref.subject, ref.image]),
+		"_field": ref.field,
 	}
 }

@@ -40,3 +40,23 @@ test_invalid_reference_denied if {
 	some r in no_latest_tag.deny with input as deployment("Not An Image")
 	contains(r.msg, "invalid image reference")
 }
+
+helm_release(values) := {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "spec": {"values": values}}
+
+test_latest_tag_in_helm_values_denied if {
+	values := {"controllers": {"main": {"containers": {"app": {"image": {"repository": "ghcr.io/acme/app", "tag": "latest"}}}}}}
+	some r in no_latest_tag.deny with input as helm_release(values)
+	r._field == "/spec/values/controllers/main/containers/app/image/tag"
+	r.msg == "HelmRelease value \"controllers.main.containers.app.image\" uses image \"ghcr.io/acme/app:latest\" with the latest tag; pin a version"
+	some s in no_latest_tag.deny with input as helm_release({"sidecars": [{"image": "busybox:latest"}]})
+	s._field == "/spec/values/sidecars/0/image"
+}
+
+test_pinned_helm_values_allowed if {
+	count(no_latest_tag.deny) == 0 with input as helm_release({"image": {"registry": "ghcr.io", "repository": "acme/app", "tag": "1.2.0"}})
+}
+
+test_invalid_helm_values_reference_denied if {
+	some r in no_latest_tag.deny with input as helm_release({"image": {"repository": "Acme/App", "tag": "1.0.0"}})
+	contains(r.msg, "invalid image reference \"Acme/App:1.0.0\"")
+}

@@ -15,13 +15,13 @@ import data.ferry.lib.params
 
 deny contains result if {
 	not params.allow_prerelease
-	some c in images.containers
-	image := images.parse(c.image)
+	some ref in images.references
+	image := images.parse(ref.image)
 	images.is_semver(image.tag)
 	pre := images.prerelease(image.tag)
 	pre != ""
 	result := {
-		"msg": sprintf("container %q uses prerelease image %q (%s), which this environment does not allow", [c.name, c.image, pre]),
-		"_field": c.field,
+		"msg": sprintf("%s uses prerelease image %q (%s), which this environment does not allow", [ref.subject, ref.image, pre]),
+		"_field": ref.field,
 	}
 }

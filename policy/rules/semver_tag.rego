@@ -12,13 +12,13 @@ package ferry.rules.semver_tag
 import data.ferry.lib.images
 
 deny contains result if {
-	some c in images.containers
-	image := images.parse(c.image)
+	some ref in images.references
+	image := images.parse(ref.image)
 	image.tag != ""
 	image.tag != "latest"
 	not images.is_semver(image.tag)
 	result := {
-		"msg": sprintf("container %q uses image %q whose tag %q is not a semantic version; tag releases as MAJOR.MINOR.PATCH", [c.name, c.image, image.tag]),
-		"_field": c.field,
+		"msg": sprintf("%s uses image %q whose tag %q is not a semantic version; tag releases as MAJOR.MINOR.PATCH", [ref.subject, ref.image, image.tag]),
+		"_field": ref.field,
 	}
 }

@@ -27,3 +27,10 @@ test_latest_and_missing_left_to_no_latest_tag if {
 test_partial_versions_denied if {
 	count(semver_tag.deny) == 1 with input as deployment("redis:7.2")
 }
+
+test_helm_values_tags_checked if {
+	hr := {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "spec": {"values": {"image": {"repository": "ghcr.io/acme/api", "tag": "2024-05-01"}}}}
+	some r in semver_tag.deny with input as hr
+	r._field == "/spec/values/image/tag"
+	contains(r.msg, "tag \"2024-05-01\" is not a semantic version")
+}

@@ -57,3 +57,57 @@ test_containers_of_every_kind if {
 	} with input as cron
 	count(images.containers) == 0 with input as {"kind": "ConfigMap", "data": {}}
 }
+
+helm_release(values) := {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "spec": {"values": values}}
+
+test_values_images_app_template if {
+	values := {"controllers": {"main": {"containers": {"app": {"image": {"repository": "ghcr.io/acme/app", "tag": "1.2.0"}}}}}}
+	images.values_images == {{
+		"path": "controllers.main.containers.app.image",
+		"image": "ghcr.io/acme/app:1.2.0",
+		"field": "/spec/values/controllers/main/containers/app/image/tag",
+	}} with input as helm_release(values)
+}
+
+test_values_images_registry_and_digest if {
+	d := "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	values := {"image": {"registry": "ghcr.io", "repository": "acme/app", "tag": "1.2.0", "digest": d}}
+	images.values_images == {{"path": "image", "image": concat("", ["ghcr.io/acme/app:1.2.0@", d]), "field": "/spec/values/image/tag"}} with input as helm_release(values)
+	in_tag := {"image": {"repository": "acme/app", "tag": concat("", ["1.2.0@", d])}}
+	images.values_images == {{"path": "image", "image": concat("", ["acme/app:1.2.0@", d]), "field": "/spec/values/image/tag"}} with input as helm_release(in_tag)
+	digest_only := {"image": {"repository": "acme/app", "tag": "", "digest": d}}
+	images.values_images == {{"path": "image", "image": concat("", ["acme/app@", d]), "field": "/spec/values/image/tag"}} with input as helm_release(digest_only)
+}
+
+test_values_images_strings_and_lists if {
+	values := {"sidecars": [{"name": "proxy", "image": "envoyproxy/envoy:v1.30.1"}], "a/b": {"image": "busybox@sha256:0123456789abcdef0123456789abcdef"}}
+	images.values_images == {
+		{"path": "sidecars[0].image", "image": "envoyproxy/envoy:v1.30.1", "field": "/spec/values/sidecars/0/image"},
+		{"path": "a/b.image", "image": "busybox@sha256:0123456789abcdef0123456789abcdef", "field": "/spec/values/a~1b/image"},
+	} with input as helm_release(values)
+}
+
+test_values_images_not_images if {
+	values := {
+		"image": {"repository": "acme/app"}, # no tag
+		"other": {"repository": "acme/app", "tag": 1.2}, # not a string
+		"chart": {"repository": "acme/app", "tag": ""}, # the chart's appVersion
+		"plain": {"image": "acme/app"}, # no tag: the name half of a split image
+		"port": {"image": "registry:5000/acme/app"},
+		"number": {"image": 3},
+		"tag": "1.0.0",
+	}
+	count(images.values_images) == 0 with input as helm_release(values)
+	count(images.values_images) == 0 with input as {"apiVersion": "example.com/v1", "kind": "HelmRelease", "spec": {"values": {"image": "acme/app:latest"}}}
+	count(images.values_images) == 0 with input as {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease", "spec": {}}
+}
+
+test_values_image_at_the_root if {
+	images.references == {{"subject": "HelmRelease values", "image": "acme/app:1.0.0", "field": "/spec/values/tag"}} with input as helm_release({"repository": "acme/app", "tag": "1.0.0"})
+}
+
+test_references_name_what_holds_the_image if {
+	pod := {"kind": "Pod", "spec": {"containers": [{"name": "a", "image": "x:1.0.0"}]}}
+	images.references == {{"subject": "container \"a\"", "image": "x:1.0.0", "field": "/spec/containers/0/image"}} with input as pod
+	images.references == {{"subject": "HelmRelease value \"sidecars[0].image\"", "image": "y:2.0.0", "field": "/spec/values/sidecars/0/image"}} with input as helm_release({"sidecars": [{"image": "y:2.0.0"}]})
+}

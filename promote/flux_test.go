@@ -1,0 +1,85 @@
+package promote_test
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ferrygitops/ferry/promote"
+)
+
+// clusterVersions renders a Flux cluster folder and returns each artifact's
+// version.
+func clusterVersions(t *testing.T, root, cluster string) map[string]string {
+	t.Helper()
+	versions, res := renderVersions(t, root, filepath.Join("clusters", cluster))
+	require.NotEmpty(t, res.Kustomizations, "rendered as a Flux cluster")
+	return versions
+}
+
+// TestPromoteBetweenFluxClusters plans clusters/staging -> clusters/production:
+// each version is changed where the production cluster pins it — the
+// postBuild variable, the spec.images entry of its Kustomization, the
+// images: entries of the overlay its Kustomization applies — and nowhere
+// else; applied, production runs staging's versions.
+func TestPromoteBetweenFluxClusters(t *testing.T) {
+	root := copyShop(t)
+	before := snapshot(t, root)
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "clusters/staging", To: "clusters/production"})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	assert.Equal(t, promote.EnvironmentRef{Name: "production", Path: "clusters/production"}, plan.Target,
+		"the cluster applies overlays/production: it is the production environment")
+	assert.Empty(t, plan.Findings)
+
+	var edits []string
+	for _, f := range plan.Files {
+		for _, e := range f.Edits {
+			edits = append(edits, f.Path+" "+strings.Join(e.Keys, ".")+": "+e.Old+" -> "+e.New)
+		}
+	}
+	assert.Equal(t, []string{
+		"clusters/production/apps.yaml spec.images.0.newTag: 1.36.1 -> 1.37.0",
+		"clusters/production/infrastructure.yaml spec.postBuild.substitute.ingress_nginx_version: 4.10.1 -> 4.11.3",
+		"overlays/production/kustomization.yaml images.0.newTag: 2.3.0 -> 2.4.1",
+		"overlays/production/kustomization.yaml images.1.newTag: 1.7.2 -> 1.8.0",
+	}, edits)
+
+	applied, err := plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	after := snapshot(t, root)
+	var changed []string
+	for p, content := range before {
+		if after[p] != content {
+			changed = append(changed, p)
+		}
+	}
+	slices.Sort(changed)
+	assert.Equal(t, applied.Written, changed, "only the planned files changed")
+	assert.Equal(t, strings.Replace(before["clusters/production/infrastructure.yaml"], `ingress_nginx_version: "4.10.1"`, `ingress_nginx_version: "4.11.3"`, 1),
+		after["clusters/production/infrastructure.yaml"], "the variable keeps its quotes and comments")
+
+	assert.Equal(t, clusterVersions(t, root, "staging"), clusterVersions(t, root, "production"))
+
+	again, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "clusters/staging", To: "clusters/production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusNoop, again.Verdict.Status)
+}
+
+// TestFluxClusterInheritsItsEnvironment: the production freeze of
+// ferry.yaml applies when promoting into the cluster that applies the
+// production overlay.
+func TestFluxClusterInheritsItsEnvironment(t *testing.T) {
+	root := copyShop(t)
+	frozen := time.Date(2027, 12, 24, 12, 0, 0, 0, time.UTC)
+	plan, err := planner(t, root, frozen).Plan(context.Background(), promote.Request{From: "clusters/staging", To: "clusters/production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+	assert.Contains(t, strings.Join(plan.Verdict.Reasons, "\n"), "freeze-window")
+}
