@@ -154,6 +154,9 @@ func use(o *manifest.Object, field string, v Version) Use {
 	if !ok {
 		source = o.Origin()
 	}
+	// The Flux Kustomization that applies the object, wherever the field
+	// is set.
+	source.Kustomization = o.Origin().Kustomization
 	return Use{Object: o.ID(), Field: field, Version: v, Source: source}
 }
 

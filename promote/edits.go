@@ -70,7 +70,11 @@ func (p *editPlan) add(file string, e Edit) error {
 // other environments also render — a new images: entry (or patch) in the
 // target's kustomization. Changes that cannot be carried over become
 // blocking findings.
-func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string][]string) ([]fileEdits, []finding.Finding, error) {
+//
+// applied maps the Flux Kustomizations of a target cluster (namespace/name)
+// to the directories they apply: a version pinned only in shared files is
+// overridden in the kustomization of the directory that applies it.
+func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string][]string, applied map[string]string) ([]fileEdits, []finding.Finding, error) {
 	plan := &editPlan{files: map[string]*fileEdits{}}
 	var blocked []finding.Finding
 	block := func(c Change, format string, args ...any) {
@@ -92,7 +96,7 @@ func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string]
 				continue
 			}
 			if others, ok := shared[file]; ok {
-				edits, kfile, err := overrideEdits(fsys, tgt, c, u, others)
+				edits, kfile, err := overrideEdits(fsys, tgt, c, u, others, shared, applied)
 				if err != nil {
 					block(c, "%v", err)
 					continue
@@ -216,17 +220,27 @@ func literalEdits(data []byte, c Change, u Use, to Version) ([]Edit, error) {
 // overrideEdits carries a version pinned only in shared files into the
 // target's own kustomization: an images: entry, or a patch for images in
 // HelmRelease values, charts and sources.
-func overrideEdits(fsys fs.FS, tgt Environment, c Change, u Use, others []string) ([]Edit, string, error) {
+func overrideEdits(fsys fs.FS, tgt Environment, c Change, u Use, others []string, shared map[string][]string, applied map[string]string) ([]Edit, string, error) {
+	dir := tgt.Path
+	if d, ok := applied[u.Source.Kustomization]; ok {
+		// In a Flux cluster, the directory its Kustomization applies.
+		dir = d
+	}
 	kfile := ""
 	for _, n := range kustomizationNames {
-		if _, err := fs.Stat(fsys, path.Join(tgt.Path, n)); err == nil {
-			kfile = path.Join(tgt.Path, n)
+		if _, err := fs.Stat(fsys, path.Join(dir, n)); err == nil {
+			// The target's own kustomization is where overrides go; the
+			// one a Flux Kustomization applies only if no other
+			// environment reads it.
+			if _, isShared := shared[path.Join(dir, n)]; dir == tgt.Path || !isShared {
+				kfile = path.Join(dir, n)
+			}
 			break
 		}
 	}
 	why := fmt.Sprintf("%s pins %s only in %s, which %s also render; override it in %s's kustomization", tgt.Name, c.Artifact, u.Source.File, strings.Join(others, " and "), tgt.Name)
 	if kfile == "" {
-		return nil, "", fmt.Errorf("%s is pinned in %s, which %s also render, and %s has no kustomization to override it in", c.Artifact, u.Source.File, strings.Join(others, " and "), tgt.Path)
+		return nil, "", fmt.Errorf("%s is pinned in %s, which %s also render, and %s has no kustomization of its own to override it in", c.Artifact, u.Source.File, strings.Join(others, " and "), dir)
 	}
 	data, err := fs.ReadFile(fsys, kfile)
 	if err != nil {
@@ -247,16 +261,16 @@ func overrideEdits(fsys fs.FS, tgt Environment, c Change, u Use, others []string
 	}
 	// A patch, written for the object as the shared file defines it: an
 	// images: entry does not reach HelmRelease values.
-	shared, err := fs.ReadFile(fsys, u.Source.File)
+	base, err := fs.ReadFile(fsys, u.Source.File)
 	if err != nil {
 		return nil, "", err
 	}
 	var patch string
 	if c.Kind == KindImage {
-		patch, err = valuesImagePatch(shared, c, u, *c.To)
+		patch, err = valuesImagePatch(base, c, u, *c.To)
 		why += " with a patch of the HelmRelease's values"
 	} else {
-		patch, err = fieldPatch(shared, u, map[string]string{u.Field: c.To.Tag})
+		patch, err = fieldPatch(base, u, map[string]string{u.Field: c.To.Tag})
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", u.Source.File, err)

@@ -83,3 +83,23 @@ func TestFluxClusterInheritsItsEnvironment(t *testing.T) {
 	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
 	assert.Contains(t, strings.Join(plan.Verdict.Reasons, "\n"), "freeze-window")
 }
+
+// TestFluxSharedBaseIsOverriddenInTheAppliedOverlay: a version the target
+// cluster pins only in a base other environments share is overridden in the
+// kustomization of the overlay the cluster's Kustomization applies.
+func TestFluxSharedBaseIsOverriddenInTheAppliedOverlay(t *testing.T) {
+	root := copyShop(t)
+	replaceIn(t, filepath.Join(root, "clusters", "production", "apps.yaml"), "  images:\n    - name: docker.io/library/busybox\n      newTag: 1.36.1\n", "")
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "clusters/staging", To: "clusters/production", Selection: promote.Selection{Only: []string{"busybox"}}})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	require.Len(t, plan.Files, 1)
+	assert.Equal(t, "overlays/production/kustomization.yaml", plan.Files[0].Path)
+	require.Len(t, plan.Files[0].Edits, 1)
+	e := plan.Files[0].Edits[0]
+	assert.Equal(t, promote.OpAppend, e.Op)
+	assert.Contains(t, e.Reason, "apps/base/invoice-worker/cronjob.yaml, which dev and staging also render")
+	_, err = plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	assert.Equal(t, "1.37.0", clusterVersions(t, root, "production")["docker.io/library/busybox"])
+}

@@ -256,7 +256,13 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	edits, blocked, err := planEdits(p.fsys, tgt, plan.Changes, shared)
+	applied := map[string]string{}
+	for _, k := range tgtRes.Kustomizations {
+		if k.Path != "" {
+			applied[k.ID.Namespace+"/"+k.ID.Name] = k.Path
+		}
+	}
+	edits, blocked, err := planEdits(p.fsys, tgt, plan.Changes, shared, applied)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
