@@ -12,7 +12,6 @@ import (
 	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/policy"
 	"github.com/ferrygitops/ferry/promote"
-	"github.com/ferrygitops/ferry/render"
 	"github.com/ferrygitops/ferry/report"
 )
 
@@ -146,19 +145,9 @@ exit 2.`,
 // envParams reads the policy parameters of env from the ferry.yaml at the
 // repository root: --root, or the root found from the first path checked.
 func envParams(root string, args []string, env string) (policy.Params, error) {
-	if root == "" {
-		start := "."
-		if len(args) > 0 && args[0] != "-" {
-			start = args[0]
-		}
-		abs, err := filepath.Abs(start)
-		if err != nil {
-			return policy.Params{}, err
-		}
-		if info, err := os.Stat(abs); err == nil && !info.IsDir() {
-			abs = filepath.Dir(abs)
-		}
-		root = render.FindRoot(abs)
+	root, err := findRoot(root, args)
+	if err != nil {
+		return policy.Params{}, err
 	}
 	cfg, err := promote.LoadConfig(filepath.Join(root, promote.ConfigFile))
 	if err != nil {

@@ -122,7 +122,11 @@ func (in inputs) groups(ctx context.Context, args []string) ([]group, []finding.
 			continue
 		}
 		if r == nil {
-			mode, flux, err := in.render.options()
+			repo, err := findRoot(in.root, []string{arg})
+			if err != nil {
+				return nil, nil, err
+			}
+			mode, flux, err := in.render.options(repo)
 			if err != nil {
 				return nil, nil, err
 			}

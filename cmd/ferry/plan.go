@@ -52,7 +52,8 @@ Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan.`,
 			}
 			opts.Policy.RegoV0 = regoVer == "v0"
 			var err error
-			if opts.Mode, opts.Flux, err = rf.options(); err != nil {
+			// The planner adds the sources of the ferry.yaml it reads.
+			if opts.Mode, opts.Flux, err = rf.options(""); err != nil {
 				return err
 			}
 			planner, err := promote.NewPlanner(opts)

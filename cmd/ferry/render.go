@@ -49,7 +49,11 @@ exec plugins and KRM functions are always refused.`,
 			if output != "yaml" && output != "json" {
 				return fmt.Errorf("unknown output format %q: use yaml or json", output)
 			}
-			mode, flux, err := rf.options()
+			repo, err := findRoot(root, args)
+			if err != nil {
+				return err
+			}
+			mode, flux, err := rf.options(repo)
 			if err != nil {
 				return err
 			}

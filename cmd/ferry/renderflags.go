@@ -1,11 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ferrygitops/ferry/promote"
 	"github.com/ferrygitops/ferry/render"
 )
 
@@ -23,13 +29,24 @@ func (f *renderFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.sources, "source", nil, "map a Flux source to a directory of the repository, as Kind/namespace/name=DIR (repeatable; GitRepository/flux-system/flux-system is the repository root)")
 }
 
-// options returns the render mode and Flux options the flags give.
-func (f *renderFlags) options() (render.Mode, render.FluxOptions, error) {
+// options returns the render mode and Flux options the flags give, with
+// the Flux sources of the ferry.yaml at root (if any) under those of
+// --source. An empty root reads no ferry.yaml.
+func (f *renderFlags) options(root string) (render.Mode, render.FluxOptions, error) {
 	mode, err := render.ParseMode(f.mode)
 	if err != nil {
 		return "", render.FluxOptions{}, err
 	}
 	flux := render.FluxOptions{Strict: f.strictSubstitute}
+	if root != "" {
+		cfg, err := promote.LoadConfig(filepath.Join(root, promote.ConfigFile))
+		switch {
+		case err == nil:
+			flux.Sources = maps.Clone(cfg.Sources)
+		case !errors.Is(err, fs.ErrNotExist):
+			return "", render.FluxOptions{}, err
+		}
+	}
 	for _, s := range f.sources {
 		key, dir, ok := strings.Cut(s, "=")
 		if !ok || strings.Count(key, "/") != 2 || dir == "" {
@@ -41,4 +58,25 @@ func (f *renderFlags) options() (render.Mode, render.FluxOptions, error) {
 		flux.Sources[key] = dir
 	}
 	return mode, flux, nil
+}
+
+// findRoot returns root (--root) or, when it is empty, the repository root
+// found from the first path argument (the working directory for none, or
+// for standard input).
+func findRoot(root string, args []string) (string, error) {
+	if root != "" {
+		return root, nil
+	}
+	start := "."
+	if len(args) > 0 && args[0] != "-" {
+		start = args[0]
+	}
+	abs, err := filepath.Abs(start)
+	if err != nil {
+		return "", err
+	}
+	if info, err := os.Stat(abs); err == nil && !info.IsDir() {
+		abs = filepath.Dir(abs)
+	}
+	return render.FindRoot(abs), nil
 }
