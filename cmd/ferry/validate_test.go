@@ -162,7 +162,7 @@ func TestValidateCommandFieldLines(t *testing.T) {
 		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(repo, name)), 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(repo, name), []byte(content), 0o644))
 	}
-	write("ferry.yaml", "environments: []\n")
+	write("ferry.yaml", "apiVersion: ferry.dev/v1alpha1\nkind: Config\n")
 	write("base/kustomization.yaml", "resources: [deployment.yaml]\n")
 	write("base/deployment.yaml", `apiVersion: apps/v1
 kind: Deployment
