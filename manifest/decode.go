@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -277,29 +276,13 @@ func withFieldLines(obj *Object, node *yaml.Node) *Object {
 }
 
 // walkNode follows a JSON pointer through a YAML node and returns the node
-// it leads to, or nil.
+// there, or nil.
 func walkNode(n *yaml.Node, pointer string) *yaml.Node {
-	for _, seg := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		seg = pointerUnescaper.Replace(seg)
-		for n != nil && n.Kind == yaml.AliasNode {
-			n = n.Alias
-		}
-		switch {
-		case n == nil:
-			return nil
-		case n.Kind == yaml.MappingNode:
-			n = yamlnode.Value(n, seg)
-		case n.Kind == yaml.SequenceNode:
-			i, err := strconv.Atoi(seg)
-			if err != nil || i < 0 || i >= len(n.Content) {
-				return nil
-			}
-			n = n.Content[i]
-		default:
-			return nil
-		}
+	segs := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
+	for i, seg := range segs {
+		segs[i] = pointerUnescaper.Replace(seg)
 	}
-	return n
+	return yamlnode.Path(n, segs...)
 }
 
 var pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")

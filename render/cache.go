@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -49,18 +50,19 @@ func cacheKey(fsys *repoFS, k *kustomization, user asked, origins bool) (string,
 		b.WriteString("\x00flux")
 	}
 	for _, f := range files {
-		if _, err := fsys.readRepoFile(f); err != nil {
+		sum, ok := fsys.sum(f)
+		if !ok {
 			return "", false
 		}
-		fsys.mu.Lock()
-		sum := fsys.reads[f]
-		fsys.mu.Unlock()
 		b.WriteString("\x00" + f + "=" + sum)
-		// A kustomization ferry rewrote (Flux merges a Kustomization's
-		// spec into the one of its path) is built as rewritten.
-		if data, ok := fsys.overrides[f]; ok && fsys.flux {
-			sum := sha256.Sum256(data)
-			b.WriteString("\x00override=" + hex.EncodeToString(sum[:]))
+	}
+	// What kustomize reads in place of files: the kustomizations ferry
+	// generated, annotated or — for Flux — merged a Kustomization's spec
+	// into. A generated one has no file among the inputs.
+	for _, f := range slices.Sorted(maps.Keys(fsys.overrides)) {
+		if f == k.file || k.inputs[f] {
+			sum := sha256.Sum256(fsys.overrides[f])
+			b.WriteString("\x00override:" + f + "=" + hex.EncodeToString(sum[:]))
 		}
 	}
 	return b.String(), true

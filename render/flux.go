@@ -11,8 +11,9 @@ import (
 	"slices"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
 	kustypes "sigs.k8s.io/kustomize/api/types"
-	"sigs.k8s.io/yaml"
+	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/manifest"
@@ -96,13 +97,13 @@ type fluxSpec struct {
 	NamePrefix      string `json:"namePrefix"`
 	NameSuffix      string `json:"nameSuffix"`
 	Patches         []struct {
-		Patch  string        `json:"patch"`
-		Target *fluxSelector `json:"target"`
+		Patch  string             `json:"patch"`
+		Target *kustypes.Selector `json:"target"`
 	} `json:"patches"`
 	PatchesStrategicMerge []json.RawMessage `json:"patchesStrategicMerge"`
 	PatchesJSON6902       []struct {
-		Target fluxSelector    `json:"target"`
-		Patch  json.RawMessage `json:"patch"`
+		Target *kustypes.Selector `json:"target"`
+		Patch  json.RawMessage    `json:"patch"`
 	} `json:"patchesJson6902"`
 	Images                  []kustypes.Image `json:"images"`
 	Components              []string         `json:"components"`
@@ -125,26 +126,6 @@ type fluxSpec struct {
 		Name      string `json:"name"`
 		Namespace string `json:"namespace"`
 	} `json:"dependsOn"`
-}
-
-type fluxSelector struct {
-	Group              string `json:"group"`
-	Version            string `json:"version"`
-	Kind               string `json:"kind"`
-	Name               string `json:"name"`
-	Namespace          string `json:"namespace"`
-	LabelSelector      string `json:"labelSelector"`
-	AnnotationSelector string `json:"annotationSelector"`
-}
-
-func (s *fluxSelector) kustomize() *kustypes.Selector {
-	if s == nil {
-		return nil
-	}
-	out := &kustypes.Selector{LabelSelector: s.LabelSelector, AnnotationSelector: s.AnnotationSelector}
-	out.Group, out.Version, out.Kind = s.Group, s.Version, s.Kind
-	out.Name, out.Namespace = s.Name, s.Namespace
-	return out
 }
 
 // fluxKustomization is a Flux Kustomization object with its spec decoded.
@@ -198,9 +179,12 @@ type fluxRun struct {
 	applied map[manifest.ID]*manifest.Object
 	// followed are the Kustomizations found, in the order they were.
 	followed []Kustomization
-	seen     map[manifest.ID]bool
+	// seen holds the Kustomizations followed, as applied.
+	seen     map[manifest.ID]*fluxKustomization
 	findings []finding.Finding
 	ignore   *ignoreRules
+	// docs are the files parsed to find field lines, by path.
+	docs map[string][]*yaml.Node
 }
 
 // renderFlux follows the Flux Kustomizations among the objects of res, the
@@ -214,11 +198,12 @@ func (r *Renderer) renderFlux(ctx context.Context, fsys fs.FS, res *Result) (*Re
 	if err != nil {
 		return nil, err
 	}
-	run := &fluxRun{r: r, fsys: fsys, root: res.Dir, files: map[string]string{}, applied: map[manifest.ID]*manifest.Object{}, seen: map[manifest.ID]bool{}, ignore: ignore}
-	run.addFiles(res.Files)
-	for _, f := range ignore.files {
-		run.files[f.Path] = f.SHA256
+	run := &fluxRun{
+		r: r, fsys: fsys, root: res.Dir, files: map[string]string{}, applied: map[manifest.ID]*manifest.Object{},
+		seen: map[manifest.ID]*fluxKustomization{}, ignore: ignore, docs: map[string][]*yaml.Node{},
 	}
+	run.addFiles(res.Files)
+	run.addFiles(ignore.files)
 	objs := res.Objects
 	var stack []manifest.ID
 	var boot *fluxKustomization
@@ -236,11 +221,18 @@ func (r *Renderer) renderFlux(ctx context.Context, fsys fs.FS, res *Result) (*Re
 		}
 	}
 	if boot != nil {
-		run.seen[boot.obj.ID()] = true
-		stack = append(stack, boot.obj.ID())
+		id := boot.obj.ID()
+		stack = append(stack, id)
 		objs, err = run.apply(ctx, boot, res.Dir)
 		if err != nil {
 			return nil, err
+		}
+		run.seen[id] = boot
+		if i := slices.IndexFunc(objs, func(o *manifest.Object) bool { return o.ID() == id }); i >= 0 {
+			// As applied: labelled, and traced to the Kustomization.
+			if run.seen[id], err = decodeFluxKustomization(objs[i]); err != nil {
+				return nil, err
+			}
 		}
 	}
 	run.index(objs)
@@ -292,16 +284,16 @@ func (run *fluxRun) expand(ctx context.Context, objs []*manifest.Object, stack [
 			chain = append(chain, id.Namespace+"/"+id.Name)
 			return nil, errorf(o.Origin().File, o.Origin().Line, ErrCycle, "Flux Kustomizations apply each other: %s; remove one of them from the path of the other", strings.Join(chain, " → "))
 		}
-		if run.seen[id] {
+		if run.seen[id] != nil {
 			run.findings = append(run.findings, fluxFinding(o, finding.SeverityError, "flux-duplicate-kustomization",
 				fmt.Sprintf("Flux Kustomization %s/%s is defined twice; the cluster keeps one of them — remove the other", id.Namespace, id.Name)))
 			continue
 		}
-		run.seen[id] = true
 		k, err := decodeFluxKustomization(o)
 		if err != nil {
 			return nil, err
 		}
+		run.seen[id] = k
 		entry := Kustomization{ID: id, Origin: o.Origin()}
 		dir, ok, err := run.path(k)
 		if err != nil {
@@ -390,7 +382,7 @@ func (run *fluxRun) apply(ctx context.Context, k *fluxKustomization, dir string)
 	out := make([]*manifest.Object, 0, len(objs))
 	for _, o := range objs {
 		content := o.DeepCopyContent()
-		fields := maps.Clone(o.FieldOrigins())
+		fields := o.FieldOrigins() // a copy
 		if fields == nil {
 			fields = map[string]manifest.Origin{}
 		}
@@ -408,9 +400,9 @@ func (run *fluxRun) apply(ctx context.Context, k *fluxKustomization, dir string)
 			tracePostBuild(content, substituted, "", locs, fields)
 			content = substituted
 		}
-		setLabels(content, map[string]string{fluxNameLabel: k.obj.Name(), fluxNamespaceLabel: k.obj.Namespace()})
+		setMeta(content, "labels", map[string]string{fluxNameLabel: k.obj.Name(), fluxNamespaceLabel: k.obj.Namespace()})
 		if m := k.spec.CommonMetadata; m != nil {
-			setLabels(content, m.Labels)
+			setMeta(content, "labels", m.Labels)
 			setMeta(content, "annotations", m.Annotations)
 		}
 		where := o.Origin()
@@ -434,7 +426,7 @@ func (run *fluxRun) apply(ctx context.Context, k *fluxKustomization, dir string)
 func fluxGenerate(rfs *repoFS, ignore *ignoreRules, k *fluxKustomization, dir string, data []byte, generated bool) ([]byte, error) {
 	origin := k.obj.Origin()
 	var kus kustypes.Kustomization
-	if err := yaml.Unmarshal(data, &kus); err != nil {
+	if err := sigsyaml.Unmarshal(data, &kus); err != nil {
 		return nil, err
 	}
 	kus.APIVersion, kus.Kind = kustypes.KustomizationVersion, kustypes.KustomizationKind
@@ -456,7 +448,7 @@ func fluxGenerate(rfs *repoFS, ignore *ignoreRules, k *fluxKustomization, dir st
 		kus.NameSuffix = s.NameSuffix
 	}
 	for _, p := range s.Patches {
-		kus.Patches = append(kus.Patches, kustypes.Patch{Patch: p.Patch, Target: p.Target.kustomize()})
+		kus.Patches = append(kus.Patches, kustypes.Patch{Patch: p.Patch, Target: p.Target})
 	}
 	for _, c := range s.Components {
 		if isURL(c) || path.IsAbs(c) || looksLikeGitRepo(c) {
@@ -473,7 +465,7 @@ func fluxGenerate(rfs *repoFS, ignore *ignoreRules, k *fluxKustomization, dir st
 		kus.PatchesStrategicMerge = append(kus.PatchesStrategicMerge, kustypes.PatchStrategicMerge(p))
 	}
 	for _, p := range s.PatchesJSON6902 {
-		kus.PatchesJson6902 = append(kus.PatchesJson6902, kustypes.Patch{Patch: string(p.Patch), Target: p.Target.kustomize()})
+		kus.PatchesJson6902 = append(kus.PatchesJson6902, kustypes.Patch{Patch: string(p.Patch), Target: p.Target})
 	}
 	for _, img := range s.Images {
 		i := slices.IndexFunc(kus.Images, func(e kustypes.Image) bool { return e.Name == img.Name })
@@ -492,7 +484,7 @@ func fluxGenerate(rfs *repoFS, ignore *ignoreRules, k *fluxKustomization, dir st
 	if len(s.BuildMetadata) > 0 {
 		kus.BuildMetadata = s.BuildMetadata
 	}
-	return yaml.Marshal(kus)
+	return sigsyaml.Marshal(kus)
 }
 
 // substitutionDisabled reports the kustomize.toolkit.fluxcd.io/substitute:
@@ -504,10 +496,6 @@ func substitutionDisabled(o *manifest.Object) bool {
 		}
 	}
 	return false
-}
-
-func setLabels(content map[string]any, labels map[string]string) {
-	setMeta(content, "labels", labels)
 }
 
 func setMeta(content map[string]any, field string, values map[string]string) {
@@ -537,28 +525,18 @@ func fluxFinding(o *manifest.Object, sev finding.Severity, rule, msg string) fin
 // cluster does not define: kustomize-controller would wait for it forever.
 func (run *fluxRun) checkDependencies() {
 	known := map[string]bool{}
-	for _, k := range run.followed {
-		known[k.ID.Namespace+"/"+k.ID.Name] = true
-	}
 	for id := range run.seen {
 		known[id.Namespace+"/"+id.Name] = true
 	}
 	for _, id := range slices.SortedFunc(maps.Keys(run.seen), manifest.ID.Compare) {
-		o := run.applied[id]
-		if o == nil {
-			continue
-		}
-		k, err := decodeFluxKustomization(o)
-		if err != nil {
-			continue
-		}
+		k := run.seen[id]
 		for _, d := range k.spec.DependsOn {
 			ns := d.Namespace
 			if ns == "" {
-				ns = o.Namespace()
+				ns = id.Namespace
 			}
 			if !known[ns+"/"+d.Name] {
-				run.findings = append(run.findings, fluxFinding(o, finding.SeverityWarning, "flux-depends-on",
+				run.findings = append(run.findings, fluxFinding(k.obj, finding.SeverityWarning, "flux-depends-on",
 					fmt.Sprintf("Flux Kustomization %s depends on %s/%s, which this cluster does not define; kustomize-controller will wait for it and never apply %s (fix the name, or add the Kustomization)", k.name(), ns, d.Name, k.name())))
 			}
 		}

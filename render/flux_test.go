@@ -381,3 +381,41 @@ func TestFluxDeterministic(t *testing.T) {
 	assert.Equal(t, outs[0], outs[1])
 	assert.True(t, strings.Contains(outs[0], "team: shop"), "commonMetadata labels")
 }
+
+// TestFluxCacheKeysOnTheSpec: a build cache shared between renders (as a
+// planner shares one between the target before and after its edits) keys
+// each build on the spec merged into it: the same plain directory applied
+// with two specs, or with an edited spec, is built again.
+func TestFluxCacheKeysOnTheSpec(t *testing.T) {
+	cache := render.NewCache()
+	fsys := fluxRepo(map[string]string{
+		"clusters/c/a.yaml": fluxKS("a", "./app", "  targetNamespace: ns-a\n"),
+		"clusters/c/b.yaml": fluxKS("b", "./app", "  targetNamespace: ns-b\n  images:\n    - name: web\n      newTag: 1.1.0\n"),
+		"app/pod.yaml":      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: web:1.0.0\n",
+	})
+	res, err := renderFlux(t, fsys, render.Options{Cache: cache})
+	require.NoError(t, err)
+	object(t, res, "Pod", "ns-a", "web")
+	pod := object(t, res, "Pod", "ns-b", "web")
+	assert.Equal(t, "web:1.1.0", pod.Containers()[0].Image)
+
+	fsys["clusters/c/b.yaml"] = &fstest.MapFile{Data: []byte(fluxKS("b", "./app", "  targetNamespace: ns-b\n  images:\n    - name: web\n      newTag: 1.2.0\n"))}
+	res, err = renderFlux(t, fsys, render.Options{Cache: cache})
+	require.NoError(t, err)
+	assert.Equal(t, "web:1.2.0", object(t, res, "Pod", "ns-b", "web").Containers()[0].Image)
+}
+
+// TestFluxModeBuildsTheFolderAsFlux: forced into Flux mode, the cluster
+// folder itself may load files from anywhere in the repository, as
+// kustomize-controller allows; kustomize (and so auto mode) refuses.
+func TestFluxModeBuildsTheFolderAsFlux(t *testing.T) {
+	fsys := fluxRepo(map[string]string{
+		"clusters/c/kustomization.yaml": "resources:\n  - flux-system/sync.yaml\n  - ../../shared/cm.yaml\n",
+		"shared/cm.yaml":                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n  namespace: flux-system\n",
+	})
+	_, err := renderFlux(t, fsys, render.Options{Mode: render.ModeAuto})
+	require.ErrorIs(t, err, render.ErrInvalid)
+	res, err := renderFlux(t, fsys, render.Options{Mode: render.ModeFlux})
+	require.NoError(t, err)
+	object(t, res, "ConfigMap", "flux-system", "shared")
+}

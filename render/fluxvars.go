@@ -56,7 +56,7 @@ func (run *fluxRun) variables(k *fluxKustomization) (map[string]string, map[stri
 		for key, v := range data {
 			vars[key] = strings.ReplaceAll(v.value, "\n", "")
 			loc := o.Origin()
-			if line := fieldLine(run.fsys, loc, v.field, key); line > 0 {
+			if line := run.fieldLine(loc, v.field, key); line > 0 {
 				loc.Line = line
 			}
 			loc.Kustomization = ""
@@ -66,7 +66,7 @@ func (run *fluxRun) variables(k *fluxKustomization) (map[string]string, map[stri
 	for key, v := range pb.Substitute {
 		vars[key] = strings.ReplaceAll(v, "\n", "")
 		loc := k.obj.Origin()
-		if line := fieldLine(run.fsys, loc, "spec", "postBuild", "substitute", key); line > 0 {
+		if line := run.fieldLine(loc, "spec", "postBuild", "substitute", key); line > 0 {
 			loc.Line = line
 		}
 		loc.Kustomization = ""
@@ -150,7 +150,7 @@ func tracePostBuild(before, after any, at string, locs map[string]manifest.Origi
 		}
 		for k, v := range b {
 			if av, ok := a[k]; ok {
-				tracePostBuild(v, av, at+"/"+escapePointer(k), locs, fields)
+				tracePostBuild(v, av, at+manifest.Pointer(k), locs, fields)
 			}
 		}
 	case []any:
@@ -174,12 +174,8 @@ func tracePostBuild(before, after any, at string, locs map[string]manifest.Origi
 	}
 }
 
-func escapePointer(key string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")
-}
-
 // imageOrigins maps each image name a Kustomization's spec.images entry
-// sets to the line that sets it: newTag, digest or newName, in that order.
+// sets to the line that sets it (see imageEntryLine).
 func (run *fluxRun) imageOrigins(k *fluxKustomization) map[string]manifest.Origin {
 	out := map[string]manifest.Origin{}
 	for i, img := range k.spec.Images {
@@ -189,51 +185,41 @@ func (run *fluxRun) imageOrigins(k *fluxKustomization) map[string]manifest.Origi
 		}
 		loc := k.obj.Origin()
 		loc.Kustomization = ""
-		for _, key := range []string{"newTag", "digest", "newName"} {
-			if line := fieldLine(run.fsys, loc, "spec", "images", strconv.Itoa(i), key); line > 0 {
-				loc.Line = line
-				break
-			}
+		if entry := run.node(loc, "spec", "images", strconv.Itoa(i)); entry != nil {
+			loc.Line = imageEntryLine(entry)
 		}
 		out[name] = loc
 	}
 	return out
 }
 
-// fieldLine finds the line of a field of the object that starts at origin's
-// line in origin's file; 0 when it cannot be found.
-func fieldLine(fsys fs.FS, origin manifest.Origin, keys ...string) int {
-	if origin.File == "" || origin.Repo != "" {
-		return 0
-	}
-	data, err := fs.ReadFile(fsys, origin.File)
-	if err != nil {
-		return 0
-	}
-	for _, doc := range yamlDocuments(data) {
-		if len(doc.Content) == 0 || doc.Content[0].Line != origin.Line {
-			continue
-		}
-		n := doc.Content[0]
-		for _, k := range keys {
-			n = child(n, k)
-			if n == nil {
-				return 0
-			}
-		}
+// fieldLine finds the line of a field of the object defined at origin; 0
+// when it cannot be found.
+func (run *fluxRun) fieldLine(origin manifest.Origin, keys ...string) int {
+	if n := run.node(origin, keys...); n != nil {
 		return n.Line
 	}
 	return 0
 }
 
-// child is a mapping's value for key or a sequence's item at index key.
-func child(n *yaml.Node, key string) *yaml.Node {
-	if n.Kind == yaml.SequenceNode {
-		i, err := strconv.Atoi(key)
-		if err != nil || i < 0 || i >= len(n.Content) {
-			return nil
-		}
-		return n.Content[i]
+// node finds a field of the object defined at origin — the document of
+// origin's file that starts on origin's line — or nil. Files are parsed
+// once per run.
+func (run *fluxRun) node(origin manifest.Origin, keys ...string) *yaml.Node {
+	if origin.File == "" || origin.Repo != "" {
+		return nil
 	}
-	return yamlnode.Value(n, key)
+	docs, ok := run.docs[origin.File]
+	if !ok {
+		if data, err := fs.ReadFile(run.fsys, origin.File); err == nil {
+			docs = yamlDocuments(data)
+		}
+		run.docs[origin.File] = docs
+	}
+	for _, doc := range docs {
+		if len(doc.Content) > 0 && doc.Content[0].Line == origin.Line {
+			return yamlnode.Path(doc.Content[0], keys...)
+		}
+	}
+	return nil
 }

@@ -99,6 +99,23 @@ func (r *repoFS) files() []File {
 	return out
 }
 
+// sum returns the hex SHA-256 of a repository file, reading (and
+// recording) it unless it was read already.
+func (r *repoFS) sum(rel string) (string, bool) {
+	r.mu.Lock()
+	sum, ok := r.reads[rel]
+	r.mu.Unlock()
+	if ok {
+		return sum, true
+	}
+	if _, err := r.readRepoFile(rel); err != nil {
+		return "", false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.reads[rel], true
+}
+
 // readRepoFile reads a repository file through the sandbox and records it.
 func (r *repoFS) readRepoFile(rel string) ([]byte, error) {
 	data, err := fs.ReadFile(r.fsys, rel)

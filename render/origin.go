@@ -26,6 +26,7 @@ type lineFinder struct {
 	files   map[string][]*manifest.Object     // file -> objects defined in it
 	patches map[string][]*yaml.Node           // patch file -> its documents
 	kusts   map[string]map[string][]yamlEntry // kustomization -> field -> entries
+	patched map[string][]string               // kustomization -> its patch files
 }
 
 // yamlEntry is a named entry of a kustomization list (a generator, an
@@ -36,7 +37,7 @@ type yamlEntry struct {
 }
 
 func newLineFinder(fsys *repoFS) *lineFinder {
-	return &lineFinder{fs: fsys, files: map[string][]*manifest.Object{}, patches: map[string][]*yaml.Node{}, kusts: map[string]map[string][]yamlEntry{}}
+	return &lineFinder{fs: fsys, files: map[string][]*manifest.Object{}, patches: map[string][]*yaml.Node{}, kusts: map[string]map[string][]yamlEntry{}, patched: map[string][]string{}}
 }
 
 // locate returns b's object with its origin line, and the origins of its
@@ -96,16 +97,21 @@ func (f *lineFinder) imageOrigin(kustomizations []string, image string) (manifes
 		if e == nil {
 			continue
 		}
-		line := e.node.Line
-		for _, key := range []string{"newTag", "digest", "newName"} {
-			if v := yamlnode.Value(e.node, key); v != nil {
-				line = v.Line
-				break
-			}
-		}
-		return manifest.Origin{File: kustomizations[i], Line: line}, true
+		return manifest.Origin{File: kustomizations[i], Line: imageEntryLine(e.node)}, true
 	}
 	return manifest.Origin{}, false
+}
+
+// imageEntryLine is the line of an images: entry (of a kustomization, or a
+// Flux Kustomization's spec.images) that sets an image: that of its newTag,
+// digest or newName, whichever it sets, in that order; else the entry's.
+func imageEntryLine(entry *yaml.Node) int {
+	for _, key := range []string{"newTag", "digest", "newName"} {
+		if v := yamlnode.Value(entry, key); v != nil {
+			return v.Line
+		}
+	}
+	return entry.Line
 }
 
 // patchOrigin finds the patch file, among those of the kustomizations whose
@@ -133,8 +139,21 @@ func (f *lineFinder) patchOrigin(kustomizations []string, value string) (manifes
 	return manifest.Origin{}, false
 }
 
-// patchFiles lists the patch files a kustomization names.
+// patchFiles lists the patch files a kustomization names, reading it once.
 func (f *lineFinder) patchFiles(kustomization string) []string {
+	f.mu.Lock()
+	files, ok := f.patched[kustomization]
+	f.mu.Unlock()
+	if !ok {
+		files = f.readPatchFiles(kustomization)
+		f.mu.Lock()
+		f.patched[kustomization] = files
+		f.mu.Unlock()
+	}
+	return files
+}
+
+func (f *lineFinder) readPatchFiles(kustomization string) []string {
 	data, err := f.fs.readRepoFile(kustomization)
 	if err != nil {
 		return nil

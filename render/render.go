@@ -124,7 +124,12 @@ func (r *Renderer) Render(ctx context.Context, dir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.renderDir(ctx, newRepoFS(fsys), rel, nil)
+	rfs := newRepoFS(fsys)
+	// Forced into Flux mode, the folder itself is built as
+	// kustomize-controller builds (see repoFS.flux); detected, it is first
+	// built as kustomize does, then again by its bootstrap Kustomization.
+	rfs.flux = r.opts.Mode == ModeFlux
+	res, err := r.renderDir(ctx, rfs, rel, nil)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", rel, err)
 	}
@@ -210,7 +215,7 @@ func (r *Renderer) Inputs(ctx context.Context, dir string) ([]string, error) {
 	flux := false
 	for p := range sc.inputs {
 		out = append(out, p)
-		if r.opts.Mode != ModeKustomize && !flux {
+		if r.opts.Mode != ModeKustomize && !flux && (path.Ext(p) == ".yaml" || path.Ext(p) == ".yml") {
 			data, err := rfs.readRepoFile(p)
 			flux = err == nil && bytes.Contains(data, []byte(fluxGroup+"/"))
 		}

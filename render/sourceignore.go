@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"path"
 	"strings"
@@ -22,6 +23,7 @@ type ignoreRules struct {
 // loadIgnoreRules reads the .sourceignore files of the repository.
 func loadIgnoreRules(fsys fs.FS) (*ignoreRules, error) {
 	rules := &ignoreRules{}
+	rfs := newRepoFS(fsys) // records the files read
 	var patterns []gitignore.Pattern
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -33,12 +35,10 @@ func loadIgnoreRules(fsys fs.FS) (*ignoreRules, error) {
 		if d.IsDir() || d.Name() != sourceignore.IgnoreFile {
 			return nil
 		}
-		rfs := newRepoFS(fsys)
 		data, err := rfs.readRepoFile(p)
 		if err != nil {
 			return err
 		}
-		rules.files = append(rules.files, rfs.files()...)
 		var domain []string
 		if dir := path.Dir(p); dir != "." {
 			domain = strings.Split(dir, "/")
@@ -47,8 +47,9 @@ func loadIgnoreRules(fsys fs.FS) (*ignoreRules, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, &Error{File: sourceignore.IgnoreFile, Err: err}
+		return nil, fmt.Errorf("read the .sourceignore files: %w", err)
 	}
+	rules.files = rfs.files()
 	rules.matcher = sourceignore.NewDefaultMatcher(patterns, nil)
 	return rules, nil
 }

@@ -2,7 +2,11 @@
 // every package that needs line numbers repeats.
 package yamlnode
 
-import "go.yaml.in/yaml/v3"
+import (
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+)
 
 // Value returns the value of key in the mapping n, or nil when n is not a
 // mapping or has no such key.
@@ -53,4 +57,29 @@ func String(n *yaml.Node, key string) string {
 		return v.Value
 	}
 	return ""
+}
+
+// Path follows keys through mappings (by key) and sequences (by index) from
+// n, through aliases, and returns the node reached, or nil.
+func Path(n *yaml.Node, keys ...string) *yaml.Node {
+	for _, k := range keys {
+		for n != nil && n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		switch {
+		case n == nil:
+			return nil
+		case n.Kind == yaml.MappingNode:
+			n = Value(n, k)
+		case n.Kind == yaml.SequenceNode:
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return nil
+			}
+			n = n.Content[i]
+		default:
+			return nil
+		}
+	}
+	return n
 }

@@ -24,4 +24,13 @@ func TestLookups(t *testing.T) {
 	assert.Equal(t, 3, yamlnode.Value(root, "nested").Line)
 	assert.Equal(t, "a", yamlnode.String(root, "name"))
 	assert.Empty(t, yamlnode.String(root, "nested"))
+
+	assert.Equal(t, "1", yamlnode.Path(root, "items", "1", "y").Value)
+	assert.Equal(t, root, yamlnode.Path(root))
+	for _, keys := range [][]string{{"items", "3"}, {"items", "-1"}, {"items", "x"}, {"name", "k"}, {"missing", "k"}} {
+		assert.Nil(t, yamlnode.Path(root, keys...), "%v", keys)
+	}
+	var aliased yaml.Node
+	require.NoError(t, yaml.Unmarshal([]byte("base: &b {k: v}\nuse: *b\n"), &aliased))
+	assert.Equal(t, "v", yamlnode.Path(aliased.Content[0], "use", "k").Value, "through an alias")
 }
