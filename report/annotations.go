@@ -41,7 +41,7 @@ func writeGitHub(w io.Writer, r Report) error {
 		}
 		fmt.Fprintf(&b, "::%s %s::%s\n", cmd, strings.Join(props, ","), ghData(msg))
 	}
-	fmt.Fprintf(&b, "::notice title=%s::%s\n", ghProperty(toolName(r)), ghData(summary(r)))
+	fmt.Fprintf(&b, "::notice title=%s::%s\n", ghProperty(toolName(r)), ghData(Summary(r)))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -91,7 +91,7 @@ func writeAzureDevOps(w io.Writer, r Report) error {
 		props = append(props, "code="+azEscape(f.Rule))
 		fmt.Fprintf(&b, "##vso[task.logissue %s]%s\n", strings.Join(props, ";"), azEscape(msg))
 	}
-	fmt.Fprintf(&b, "%s\n", summary(r))
+	fmt.Fprintf(&b, "%s\n", Summary(r))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

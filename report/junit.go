@@ -74,7 +74,7 @@ func writeJUnit(w io.Writer, r Report) error {
 		suite.Cases = append(suite.Cases, c)
 	}
 	if len(suite.Cases) == 0 {
-		suite.Cases = append(suite.Cases, junitCase{Name: summary(r), Classname: suite.Name})
+		suite.Cases = append(suite.Cases, junitCase{Name: Summary(r), Classname: suite.Name})
 	}
 	suite.Tests = len(suite.Cases)
 	if _, err := io.WriteString(w, xml.Header); err != nil {

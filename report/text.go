@@ -20,7 +20,7 @@ func writeText(w io.Writer, r Report) error {
 		}
 		b.WriteByte('\n')
 	}
-	b.WriteString(summary(r))
+	b.WriteString(Summary(r))
 	b.WriteByte('\n')
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -44,7 +44,7 @@ func writeTable(w io.Writer, r Report) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, summary(r))
+	_, err := fmt.Fprintln(w, Summary(r))
 	return err
 }
 
@@ -74,7 +74,7 @@ func writeTAP(w io.Writer, r Report) error {
 	var b strings.Builder
 	b.WriteString("TAP version 13\n")
 	if len(r.Findings) == 0 {
-		fmt.Fprintf(&b, "1..1\nok 1 - %s\n", summary(r))
+		fmt.Fprintf(&b, "1..1\nok 1 - %s\n", Summary(r))
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
@@ -92,7 +92,7 @@ func writeTAP(w io.Writer, r Report) error {
 		}
 		fmt.Fprintf(&b, "%s %d - %s%s\n", status, i+1, oneLine(locatedMessage(f)), directive)
 	}
-	fmt.Fprintf(&b, "# %s\n", summary(r))
+	fmt.Fprintf(&b, "# %s\n", Summary(r))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

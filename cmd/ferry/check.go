@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -54,15 +53,12 @@ exit 2.`,
   kustomize build overlays/prod | ferry check --no-builtins -p policy -`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !slices.Contains(checkOutputs, output) {
-				return fmt.Errorf("unknown output format %q: use one of %s", output, strings.Join(checkOutputs, ", "))
+			if err := checkFormat(output, checkOutputs); err != nil {
+				return err
 			}
-			switch regoVersion {
-			case "v1":
-			case "v0":
-				opts.RegoV0 = true
-			default:
-				return fmt.Errorf("unknown Rego version %q: use v1 or v0", regoVersion)
+			var err error
+			if opts.RegoV0, err = regoV0(regoVersion); err != nil {
+				return err
 			}
 			if len(opts.Policies) == 0 {
 				if info, err := os.Stat("policy"); err == nil && info.IsDir() {

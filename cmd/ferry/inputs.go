@@ -45,7 +45,7 @@ func (in inputs) load(ctx context.Context, args []string) ([]*manifest.Object, [
 // format has no place for them.
 func printFindings(w io.Writer, findings []finding.Finding) {
 	for _, f := range findings {
-		fmt.Fprintf(w, "%s: %s [%s] %s\n", f.Source, f.Severity, f.Rule, f.Message)
+		fmt.Fprintln(w, f)
 	}
 }
 

@@ -86,3 +86,25 @@ func TestHelpListsExamples(t *testing.T) {
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, stdout, "ferry render examples/shop/overlays/production")
 }
+
+// TestFlagValuesAreChecked: every command refuses an unknown output format
+// or Rego version before doing any work.
+func TestFlagValuesAreChecked(t *testing.T) {
+	for _, args := range [][]string{
+		{"plan", "--root", example, "--from", "staging", "--to", "production", "--rego-version", "v2"},
+		{"policy", "test", "--rego-version", "V0", filepath.Join(example, "policies")},
+		{"check", "--rego-version", "v2", filepath.Join(example, "overlays", "dev")},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		assert.Equal(t, exitError, code, "%v", args)
+		assert.Contains(t, stderr, "unknown Rego version", "%v", args)
+	}
+	for _, args := range [][]string{
+		{"status", "--root", example, "-o", "html"},
+		{"render", "-o", "xml", filepath.Join(example, "overlays", "dev")},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		assert.Equal(t, exitError, code, "%v", args)
+		assert.Contains(t, stderr, "unknown output format", "%v", args)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -47,11 +46,13 @@ Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan.`,
   ferry plan --root examples/shop --from clusters/staging --to clusters/production`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !slices.Contains(report.PlanFormats, output) {
-				return fmt.Errorf("unknown output format %q: use one of %s", output, strings.Join(report.PlanFormats, ", "))
+			if err := checkFormat(output, report.PlanFormats); err != nil {
+				return err
 			}
-			opts.Policy.RegoV0 = regoVer == "v0"
 			var err error
+			if opts.Policy.RegoV0, err = regoV0(regoVer); err != nil {
+				return err
+			}
 			// The planner adds the sources of the ferry.yaml it reads.
 			if opts.Mode, opts.Flux, err = rf.options(""); err != nil {
 				return err
@@ -168,6 +169,9 @@ func newStatusCommand() *cobra.Command {
   ferry status -o markdown`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(output, report.StatusFormats); err != nil {
+				return err
+			}
 			planner, err := promote.NewPlanner(opts)
 			if err != nil {
 				return err

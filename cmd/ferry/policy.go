@@ -39,7 +39,10 @@ passes, 1 when one fails, 2 when the tests cannot run.`,
 				args = []string{"policy"}
 			}
 			opts.Policies = args
-			opts.RegoV0 = regoVersion == "v0"
+			var err error
+			if opts.RegoV0, err = regoV0(regoVersion); err != nil {
+				return err
+			}
 			results, err := policy.RunTests(cmd.Context(), opts)
 			if err != nil {
 				return err

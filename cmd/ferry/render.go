@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/ferrygitops/ferry/manifest"
@@ -46,8 +44,8 @@ exec plugins and KRM functions are always refused.`,
   ferry render --root . clusters/production --strict-substitute`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if output != "yaml" && output != "json" {
-				return fmt.Errorf("unknown output format %q: use yaml or json", output)
+			if err := checkFormat(output, []string{"yaml", "json"}); err != nil {
+				return err
 			}
 			repo, err := findRoot(root, args)
 			if err != nil {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -52,8 +51,8 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
   ferry validate --crd crds/ clusters/production
   kustomize build overlays/prod | ferry validate -o json -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !slices.Contains(report.Formats(), output) {
-				return fmt.Errorf("unknown output format %q: use one of %s", output, strings.Join(report.Formats(), ", "))
+			if err := checkFormat(output, report.Formats()); err != nil {
+				return err
 			}
 			ctx := cmd.Context()
 			opts.Lax = !strict
@@ -144,7 +143,7 @@ func versionRange() string {
 // or with warnings under --fail-on-warn, exit 1.
 func validateOutcome(stderr io.Writer, r report.Report, printSummary, failOnWarn bool) error {
 	c := finding.Count(r.Findings)
-	line := fmt.Sprintf("%d %s checked: %d %s, %d %s", r.Checked, plural(r.Checked, "object"), c.Errors, plural(c.Errors, "error"), c.Warnings, plural(c.Warnings, "warning"))
+	line := report.Summary(r)
 	if c.Errors > 0 || (failOnWarn && c.Warnings > 0) {
 		return &findingsError{summary: line, code: exitFindings}
 	}
@@ -152,11 +151,4 @@ func validateOutcome(stderr io.Writer, r report.Report, printSummary, failOnWarn
 		fmt.Fprintln(stderr, line)
 	}
 	return nil
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
 }
