@@ -77,27 +77,13 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	compiler := ast.NewCompiler().
-		WithCapabilities(capabilities(opts.AllowNetwork)).
-		WithEnablePrintStatements(true)
-	if compiler.Compile(modules); compiler.Failed() {
-		return nil, compileError(compiler.Errors, opts.AllowNetwork)
+	compiler, data, err := prepare("load policies", opts, modules)
+	if err != nil {
+		return nil, err
 	}
 	if err := checkBooleanRules(modules); err != nil {
 		return nil, err
 	}
-	data, err := loadData(opts.Data)
-	if err != nil {
-		return nil, err
-	}
-	params, err := toJSONValue(opts.Params)
-	if err != nil {
-		return nil, fmt.Errorf("load policies: parameters: %w", err)
-	}
-	if _, taken := data["ferry"]; taken {
-		return nil, fmt.Errorf("load policies: data files must not set the top-level key ferry: ferry keeps it for its parameters")
-	}
-	data["ferry"] = map[string]any{"params": params}
 
 	vars, err := selectRules(compiler, modules, opts)
 	if err != nil {
@@ -442,4 +428,29 @@ func (e *Engine) Rule(id string) (namespace, rule string) {
 		return id[:i], id[i+1:]
 	}
 	return "", id
+}
+
+// prepare compiles modules with the capabilities opts allow and loads the
+// data opts name, with ferry's parameters under data.ferry.params; op
+// prefixes its own errors.
+func prepare(op string, opts Options, modules map[string]*ast.Module) (*ast.Compiler, map[string]any, error) {
+	compiler := ast.NewCompiler().
+		WithCapabilities(capabilities(opts.AllowNetwork)).
+		WithEnablePrintStatements(true)
+	if compiler.Compile(modules); compiler.Failed() {
+		return nil, nil, compileError(compiler.Errors, opts.AllowNetwork)
+	}
+	data, err := loadData(opts.Data)
+	if err != nil {
+		return nil, nil, err
+	}
+	params, err := toJSONValue(opts.Params)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: parameters: %w", op, err)
+	}
+	if _, taken := data["ferry"]; taken {
+		return nil, nil, fmt.Errorf("%s: data files must not set the top-level key ferry: ferry keeps it for its parameters", op)
+	}
+	data["ferry"] = map[string]any{"params": params}
+	return compiler, data, nil
 }

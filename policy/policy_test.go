@@ -367,3 +367,23 @@ func TestBrokenRuleResultIsAnError(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `rule data.main.deny returned {"message":"typo"}: want a string or an object with a string msg`)
 }
+
+func TestRunTests(t *testing.T) {
+	dir := writePolicies(t, map[string]string{
+		"limits.rego":      "package main\n\nmax_replicas := data.limits.replicas\n",
+		"limits_test.rego": "package main\n\ntest_max if max_replicas == 5\n\ntest_wrong if max_replicas == 6\n",
+		"data.yaml":        "limits:\n  replicas: 5\n",
+	})
+	results, err := policy.RunTests(context.Background(), policy.Options{Policies: []string{dir}, Data: []string{filepath.Join(dir, "data.yaml")}, NoBuiltins: true})
+	require.NoError(t, err)
+	outcome := map[string]string{}
+	for _, r := range results {
+		outcome[r.Name] = r.Outcome
+	}
+	assert.Equal(t, map[string]string{"test_max": "pass", "test_wrong": "fail"}, outcome)
+
+	// Tests see the same data as checks: data files may not take ferry's key.
+	bad := writePolicies(t, map[string]string{"data.yaml": "ferry:\n  params: {}\n"})
+	_, err = policy.RunTests(context.Background(), policy.Options{Policies: []string{dir}, Data: []string{filepath.Join(bad, "data.yaml")}, NoBuiltins: true})
+	assert.ErrorContains(t, err, "run tests: data files must not set the top-level key ferry")
+}

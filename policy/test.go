@@ -37,20 +37,9 @@ func RunTests(ctx context.Context, opts Options) ([]TestResult, error) {
 }
 
 func runTests(ctx context.Context, opts Options, modules map[string]*ast.Module) ([]TestResult, error) {
-	data, err := loadData(opts.Data)
+	compiler, data, err := prepare("run tests", opts, modules)
 	if err != nil {
 		return nil, err
-	}
-	params, err := toJSONValue(opts.Params)
-	if err != nil {
-		return nil, fmt.Errorf("run tests: parameters: %w", err)
-	}
-	data["ferry"] = map[string]any{"params": params}
-	compiler := ast.NewCompiler().
-		WithCapabilities(capabilities(opts.AllowNetwork)).
-		WithEnablePrintStatements(true)
-	if compiler.Compile(modules); compiler.Failed() {
-		return nil, compileError(compiler.Errors, opts.AllowNetwork)
 	}
 	timeout := opts.Timeout
 	if timeout <= 0 {
