@@ -1,12 +1,9 @@
 package promote
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -313,23 +310,8 @@ func scalarAtPointer(data []byte, line int, pointer string) (int, []string, *yam
 		return 0, nil, nil, err
 	}
 	segments := finding.SplitPointer(pointer) // map keys unescaped, as the YAML has them
-	for _, s := range segments {
-		switch cur.Kind {
-		case yaml.MappingNode:
-			cur = yamlnode.Value(cur, s)
-		case yaml.SequenceNode:
-			k, err := strconv.Atoi(s)
-			if err != nil || k < 0 || k >= len(cur.Content) {
-				cur = nil
-			} else {
-				cur = cur.Content[k]
-			}
-		default:
-			cur = nil
-		}
-		if cur == nil {
-			return 0, nil, nil, fmt.Errorf("the object on line %d has no %s", line, pointer)
-		}
+	if cur = yamlnode.Path(cur, segments...); cur == nil {
+		return 0, nil, nil, fmt.Errorf("the object on line %d has no %s", line, pointer)
 	}
 	if cur.Kind != yaml.ScalarNode {
 		return 0, nil, nil, fmt.Errorf("%s on line %d is not a scalar", pointer, cur.Line)
@@ -384,26 +366,16 @@ func findScalar(n *yaml.Node, at []string, match func(*yaml.Node) bool) ([]strin
 	return nil, nil
 }
 
-// documents parses every YAML document of a file, root nodes only.
+// documents parses the documents of a file (see yamlnode.Documents).
 func documents(data []byte) ([]*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var out []*yaml.Node
-	for {
-		var doc yaml.Node
-		if err := dec.Decode(&doc); err != nil {
-			if errors.Is(err, io.EOF) {
-				return out, nil
-			}
-			return nil, fmt.Errorf("invalid YAML: %w", err)
-		}
-		if len(doc.Content) == 0 {
-			out = append(out, &yaml.Node{Kind: yaml.MappingNode})
-			continue
-		}
-		out = append(out, doc.Content[0])
+	docs, err := yamlnode.Documents(data)
+	if err != nil {
+		return nil, fmt.Errorf("invalid YAML: %w", err)
 	}
+	return docs, nil
 }
 
+// firstDocument is the first document of a file, or an empty mapping.
 func firstDocument(data []byte) (*yaml.Node, error) {
 	docs, err := documents(data)
 	if err != nil {

@@ -212,13 +212,13 @@ func (run *fluxRun) node(origin manifest.Origin, keys ...string) *yaml.Node {
 	docs, ok := run.docs[origin.File]
 	if !ok {
 		if data, err := fs.ReadFile(run.fsys, origin.File); err == nil {
-			docs = yamlDocuments(data)
+			docs, _ = yamlnode.Documents(data) // up to a syntax error
 		}
 		run.docs[origin.File] = docs
 	}
 	for _, doc := range docs {
-		if len(doc.Content) > 0 && doc.Content[0].Line == origin.Line {
-			return yamlnode.Path(doc.Content[0], keys...)
+		if doc.Line == origin.Line {
+			return yamlnode.Path(doc, keys...)
 		}
 	}
 	return nil

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"path"
 	"strings"
 	"sync"
@@ -124,7 +123,7 @@ func (f *lineFinder) patchOrigin(kustomizations []string, value string) (manifes
 			docs, ok := f.patches[p]
 			if !ok {
 				if data, err := f.fs.readRepoFile(p); err == nil {
-					docs = yamlDocuments(data)
+					docs, _ = yamlnode.Documents(data) // up to a syntax error
 				}
 				f.patches[p] = docs
 			}
@@ -255,19 +254,6 @@ func (f *lineFinder) entry(file, field, name string, exact bool) *yamlEntry {
 		}
 	}
 	return best
-}
-
-// yamlDocuments parses the documents of a file; a syntax error ends the list.
-func yamlDocuments(data []byte) []*yaml.Node {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var out []*yaml.Node
-	for {
-		var doc yaml.Node
-		if err := dec.Decode(&doc); err != nil {
-			return out
-		}
-		out = append(out, &doc)
-	}
 }
 
 // findValue returns the first scalar below n whose value is value.

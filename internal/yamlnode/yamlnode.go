@@ -3,6 +3,9 @@
 package yamlnode
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
@@ -82,4 +85,26 @@ func Path(n *yaml.Node, keys ...string) *yaml.Node {
 		}
 	}
 	return n
+}
+
+// Documents parses every document of a YAML stream and returns the root
+// node of each (an empty document's is a null scalar). On a syntax error it
+// returns the documents before it and the error.
+func Documents(data []byte) ([]*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var out []*yaml.Node
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			if errors.Is(err, io.EOF) {
+				return out, nil
+			}
+			return out, err
+		}
+		if len(doc.Content) == 0 {
+			out = append(out, &yaml.Node{Kind: yaml.MappingNode})
+			continue
+		}
+		out = append(out, doc.Content[0])
+	}
 }

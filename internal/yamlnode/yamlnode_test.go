@@ -34,3 +34,20 @@ func TestLookups(t *testing.T) {
 	require.NoError(t, yaml.Unmarshal([]byte("base: &b {k: v}\nuse: *b\n"), &aliased))
 	assert.Equal(t, "v", yamlnode.Path(aliased.Content[0], "use", "k").Value, "through an alias")
 }
+
+func TestDocuments(t *testing.T) {
+	docs, err := yamlnode.Documents([]byte("a: 1\n---\n---\n- x\n"))
+	require.NoError(t, err)
+	require.Len(t, docs, 3)
+	assert.Equal(t, yaml.MappingNode, docs[0].Kind)
+	assert.Equal(t, "!!null", docs[1].Tag, "an empty document between two others is null")
+	assert.Equal(t, yaml.SequenceNode, docs[2].Kind)
+
+	docs, err = yamlnode.Documents([]byte("# only a comment\n"))
+	require.NoError(t, err)
+	assert.Empty(t, docs, "a stream of comments holds no document")
+
+	docs, err = yamlnode.Documents([]byte("a: 1\n---\nb: [\n"))
+	require.Error(t, err)
+	assert.Len(t, docs, 1, "the documents before the error")
+}
