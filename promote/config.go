@@ -145,6 +145,7 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 			return nil, fail(lineOf(i, "name"), "environment %s is defined twice (first on line %d)", env.Name, lineOf(prev, "name"))
 		}
 		names[env.Name] = i
+		cfg.Environments[i].Path = path.Clean(env.Path)
 		for j, w := range env.Freeze {
 			if !w.End.After(w.Start) {
 				return nil, fail(lineOf(i, "freeze"), "environment %s: freeze window %d ends before it starts", env.Name, j+1)

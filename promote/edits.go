@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/internal/yamlnode"
+	"github.com/ferrygitops/ferry/manifest"
 )
 
 // kustomizationNames are the file names kustomize reads, in its order.
@@ -66,20 +68,30 @@ func (p *editPlan) add(file string, e Edit) error {
 // that pins it in a target file, or — when it is pinned only in a file that
 // other environments also render — a new images: entry (or patch) in the
 // target's kustomization. Changes that cannot be carried over become
-// blocking findings.
+// blocking findings; an edit of a kustomization of the target that other
+// environments also render is made, with a warning naming them.
 //
 // applied maps the Flux Kustomizations of a target cluster (namespace/name)
 // to the directories they apply: a version pinned only in shared files is
 // overridden in the kustomization of the directory that applies it.
 func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string][]string, applied map[string]string) ([]fileEdits, []finding.Finding, error) {
 	plan := &editPlan{files: map[string]*fileEdits{}}
-	var blocked []finding.Finding
+	var findings []finding.Finding
 	block := func(c Change, format string, args ...any) {
 		f := finding.Finding{Rule: "edit", Severity: finding.SeverityError, Message: fmt.Sprintf(format, args...)}
 		if len(c.Target) > 0 {
 			f.Object, f.Field, f.Source = c.Target[0].Object, c.Target[0].Field, c.Target[0].Source
 		}
-		blocked = append(blocked, f)
+		findings = append(findings, f)
+	}
+	// The target's own kustomizations — its directory's, and those of the
+	// directories its Flux Kustomizations apply — are edited in place even
+	// when another environment builds on them; the plan says so.
+	own := map[string]bool{}
+	for _, dir := range append(slices.Collect(maps.Values(applied)), tgt.Path) {
+		for _, n := range kustomizationNames {
+			own[path.Join(dir, n)] = true
+		}
 	}
 	for _, c := range changes {
 		if !c.Promotes() {
@@ -92,7 +104,7 @@ func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string]
 				block(c, "%s is pinned in a remote base (%s); ferry edits only files of the repository", c.Artifact, u.Source)
 				continue
 			}
-			if others, ok := shared[file]; ok {
+			if others, ok := shared[file]; ok && !own[file] {
 				edits, kfile, err := overrideEdits(fsys, tgt, c, u, others, shared, applied)
 				if err != nil {
 					block(c, "%v", err)
@@ -128,12 +140,18 @@ func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string]
 	}
 	out := make([]fileEdits, 0, len(plan.order))
 	for _, f := range plan.order {
+		if others, ok := shared[f]; ok {
+			findings = append(findings, finding.Finding{
+				Rule: "shared-edit", Severity: finding.SeverityWarning, Source: manifest.Origin{File: f},
+				Message: fmt.Sprintf("%s is %s's own kustomization, but %s also render it: the edits promote them too", f, tgt.Name, strings.Join(others, " and ")),
+			})
+		}
 		fe := *plan.files[f]
 		slices.SortStableFunc(fe.edits, func(a, b Edit) int { return a.Line - b.Line })
 		out = append(out, fe)
 	}
 	slices.SortFunc(out, func(a, b fileEdits) int { return strings.Compare(a.path, b.path) })
-	return out, blocked, nil
+	return out, findings, nil
 }
 
 // imageEntryEdits sets an images: entry of a kustomization to the source's
@@ -388,24 +406,32 @@ func firstDocument(data []byte) (*yaml.Node, error) {
 }
 
 // applyInMemory applies each file's edits to its content and records the
-// hashes before and after; it returns the contents before and after, by
-// path, for the diff and the verification.
-func applyInMemory(fsys fs.FS, plans []fileEdits) ([]FileEdit, map[string][2][]byte, error) {
+// result: the edited files and their content before and after. A file
+// whose edits cannot be made (the YAML there has a shape ferry does not
+// edit) is left out, with a blocking finding that says why.
+func applyInMemory(fsys fs.FS, plans []fileEdits) ([]FileEdit, map[string][2][]byte, []finding.Finding, error) {
 	out := make([]FileEdit, 0, len(plans))
 	contents := make(map[string][2][]byte, len(plans))
+	var blocked []finding.Finding
 	for _, p := range plans {
 		data, err := fs.ReadFile(fsys, p.path)
 		if err != nil {
-			return nil, nil, fmt.Errorf("read %s: %w", p.path, err)
+			return nil, nil, nil, fmt.Errorf("read %s: %w", p.path, err)
 		}
 		after, edits, err := applyEdits(data, p.edits)
 		if err != nil {
-			return nil, nil, fmt.Errorf("edit %s: %w", p.path, err)
+			f := finding.Finding{Rule: "edit", Severity: finding.SeverityError, Source: manifest.Origin{File: p.path},
+				Message: fmt.Sprintf("ferry cannot make the planned edit of %s: %v; make it by hand", p.path, err)}
+			if len(p.edits) > 0 {
+				f.Source.Line = p.edits[0].Line
+			}
+			blocked = append(blocked, f)
+			continue
 		}
 		out = append(out, FileEdit{Path: p.path, Before: sha256Hex(data), After: sha256Hex(after), Edits: edits})
 		contents[p.path] = [2][]byte{data, after}
 	}
-	return out, contents, nil
+	return out, contents, blocked, nil
 }
 
 func sha256Hex(data []byte) string {

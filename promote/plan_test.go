@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/promote"
 	"github.com/ferrygitops/ferry/render"
 )
@@ -394,4 +395,67 @@ func TestUnreadableEnvironmentStopsThePlan(t *testing.T) {
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "list the files of environment dev")
 	assert.ErrorContains(t, err, "is remote")
+}
+
+// TestEnvironmentPathsAreCleaned: an environment whose path ferry.yaml
+// writes another way (./overlays/production/) is one environment, not one
+// that shares its own files, whether named or given by path.
+func TestEnvironmentPathsAreCleaned(t *testing.T) {
+	root := copyShop(t)
+	replaceIn(t, filepath.Join(root, "ferry.yaml"), "path: overlays/production", "path: ./overlays/production/")
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	assert.Equal(t, promote.EnvironmentRef{Name: "production", Path: "overlays/production"}, plan.Target)
+	require.Len(t, plan.Files, 1)
+	for _, e := range plan.Files[0].Edits {
+		assert.Equal(t, promote.OpSet, e.Op, "the images: entries are edited, not overridden")
+		assert.NotContains(t, e.Reason, "also render")
+	}
+}
+
+// TestAnEditFerryCannotMakeBlocks: an edit the YAML's shape does not allow
+// (a key added to a flow mapping) blocks the plan with a finding on the
+// file; it is not a failure to plan.
+func TestAnEditFerryCannotMakeBlocks(t *testing.T) {
+	root := copyShop(t)
+	digest := "sha256:" + strings.Repeat("ab", 32)
+	replaceIn(t, filepath.Join(root, "overlays", "staging", "kustomization.yaml"),
+		"  - name: ghcr.io/acme-shop/orders-api\n    newTag: 1.8.0\n", "  - name: ghcr.io/acme-shop/orders-api\n    newTag: 1.8.0\n    digest: "+digest+"\n")
+	replaceIn(t, filepath.Join(root, "overlays", "production", "kustomization.yaml"),
+		"  - name: ghcr.io/acme-shop/orders-api\n    newTag: 1.7.2\n", "  - {name: ghcr.io/acme-shop/orders-api, newTag: 1.7.2}\n")
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Only: []string{"orders-api"}}})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+	var edit *finding.Finding
+	for i, f := range plan.Findings {
+		if f.Rule == "edit" {
+			edit = &plan.Findings[i]
+		}
+	}
+	require.NotNil(t, edit, "%v", plan.Findings)
+	assert.Equal(t, "overlays/production/kustomization.yaml", edit.Source.File)
+	assert.Contains(t, edit.Message, "make it by hand")
+}
+
+// TestOwnKustomizationSharedWithAnotherEnvironment: an overlay built on the
+// target's (production-eu on production) is promoted too by the edits of
+// the target's kustomization, and the plan warns.
+func TestOwnKustomizationSharedWithAnotherEnvironment(t *testing.T) {
+	root := copyShop(t)
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "overlays", "production-eu"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "overlays", "production-eu", "kustomization.yaml"), []byte("resources:\n  - ../production\nnamePrefix: eu-\n"), 0o644))
+	replaceIn(t, filepath.Join(root, "ferry.yaml"), "  - name: production\n", "  - name: production-eu\n    path: overlays/production-eu\n  - name: production\n")
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	require.Len(t, plan.Files, 1)
+	assert.Equal(t, "overlays/production/kustomization.yaml", plan.Files[0].Path)
+	for _, e := range plan.Files[0].Edits {
+		assert.Equal(t, promote.OpSet, e.Op)
+	}
+	require.Len(t, plan.Findings, 1)
+	assert.Equal(t, "shared-edit", plan.Findings[0].Rule)
+	assert.Equal(t, finding.SeverityWarning, plan.Findings[0].Severity)
+	assert.Contains(t, plan.Findings[0].Message, "production-eu also render it")
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ferrygitops/ferry/finding"
@@ -77,9 +78,11 @@ type Planner struct {
 	opts     Options
 	fsys     fs.FS
 	cfg      *Config
-	renderer *render.Renderer // traces origins: where to edit
-	versions *render.Renderer // does not: only what runs
+	versions *render.Renderer // renders without origins: only what runs
 	log      *slog.Logger
+
+	mu       sync.Mutex
+	compiled map[string]*policyEngines // by target environment
 }
 
 // NewPlanner returns a Planner for the repository opts describe.
@@ -100,7 +103,15 @@ func NewPlanner(opts Options) (*Planner, error) {
 		fsys = root.FS()
 	}
 	cfg := opts.Config
-	if cfg == nil {
+	if cfg != nil {
+		// Paths are compared as written by ParseConfig: cleaned.
+		c := *cfg
+		c.Environments = slices.Clone(cfg.Environments)
+		for i := range c.Environments {
+			c.Environments[i].Path = path.Clean(c.Environments[i].Path)
+		}
+		cfg = &c
+	} else {
 		data, err := fs.ReadFile(fsys, ConfigFile)
 		switch {
 		case err == nil:
@@ -129,11 +140,8 @@ func NewPlanner(opts Options) (*Planner, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	p := &Planner{opts: opts, fsys: fsys, cfg: cfg, log: log}
+	p := &Planner{opts: opts, fsys: fsys, cfg: cfg, log: log, compiled: map[string]*policyEngines{}}
 	var err error
-	if p.renderer, err = p.newRenderer(fsys, nil, false); err != nil {
-		return nil, err
-	}
 	if p.versions, err = p.newRenderer(fsys, nil, true); err != nil {
 		return nil, err
 	}
@@ -186,7 +194,7 @@ func (p *Planner) environment(ref string) (Environment, error) {
 	}
 	clean := path.Clean(filepath.ToSlash(ref))
 	for _, e := range p.cfg.Environments {
-		if path.Clean(e.Path) == clean {
+		if e.Path == clean {
 			return e, nil
 		}
 	}
@@ -252,7 +260,7 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		Changes:   Diff(Artifacts(srcRes.Objects), Artifacts(tgtRes.Objects), req.Selection),
 		Inputs:    mergeInputs(srcRes.Files, tgtRes.Files),
 	}
-	shared, err := p.sharedFiles(ctx, tgt, tgtRes)
+	shared, err := p.sharedFiles(ctx, traced, tgt, tgtRes, src, srcRes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -262,15 +270,16 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 			applied[k.ID.Namespace+"/"+k.ID.Name] = k.Path
 		}
 	}
-	edits, blocked, err := planEdits(p.fsys, tgt, plan.Changes, shared, applied)
+	edits, findings, err := planEdits(p.fsys, tgt, plan.Changes, shared, applied)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	plan.Findings = append(plan.Findings, blocked...)
+	plan.Findings = append(plan.Findings, findings...)
 	var contents map[string][2][]byte
-	if plan.Files, contents, err = applyInMemory(p.fsys, edits); err != nil {
+	if plan.Files, contents, findings, err = applyInMemory(p.fsys, edits); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
+	plan.Findings = append(plan.Findings, findings...)
 	plan.Diff = unifiedDiff(plan.Files, contents)
 
 	promoting := 0
@@ -306,7 +315,7 @@ func (p *Planner) inherit(e Environment, res *render.Result) Environment {
 	var found []Environment
 	for _, k := range res.Kustomizations {
 		for _, c := range p.cfg.Environments {
-			if k.Path != "" && path.Clean(c.Path) == k.Path && !slices.ContainsFunc(found, func(f Environment) bool { return f.Name == c.Name }) {
+			if k.Path != "" && c.Path == k.Path && !slices.ContainsFunc(found, func(f Environment) bool { return f.Name == c.Name }) {
 				found = append(found, c)
 			}
 		}
@@ -323,7 +332,10 @@ func (p *Planner) inherit(e Environment, res *render.Result) Environment {
 // also reads to those environments. An environment that is part of the
 // target — the overlay a Flux Kustomization of the target cluster applies —
 // is not another environment.
-func (p *Planner) sharedFiles(ctx context.Context, tgt Environment, rendered *render.Result) (map[string][]string, error) {
+//
+// The source's files are those of its rendering; the other environments'
+// are listed by r, which shares the plan's build cache.
+func (p *Planner) sharedFiles(ctx context.Context, r *render.Renderer, tgt Environment, rendered *render.Result, src Environment, srcRes *render.Result) (map[string][]string, error) {
 	mine := make([]string, len(rendered.Files))
 	for i, f := range rendered.Files {
 		mine[i] = f.Path
@@ -336,10 +348,18 @@ func (p *Planner) sharedFiles(ctx context.Context, tgt Environment, rendered *re
 	}
 	shared := map[string][]string{}
 	for _, e := range p.cfg.Environments {
-		if part[path.Clean(e.Path)] {
+		if part[e.Path] {
 			continue
 		}
-		theirs, err := p.renderer.Inputs(ctx, e.Path)
+		var theirs []string
+		var err error
+		if e.Path == src.Path {
+			for _, f := range srcRes.Files {
+				theirs = append(theirs, f.Path)
+			}
+		} else {
+			theirs, err = r.Inputs(ctx, e.Path)
+		}
 		if err != nil {
 			// Without its inputs, ferry cannot tell which files the target
 			// shares with it, and could edit one of them.

@@ -111,32 +111,22 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 		return err
 	}
 	plan.Findings = append(plan.Findings, vfs...)
-	opts := p.opts.Policy
-	opts.Params = tgt.Policy
-	opts.Now = p.opts.Now
-	engine, err := policy.Load(ctx, opts)
+	engines, err := p.engines(ctx, tgt)
 	if err != nil {
 		return err
 	}
-	fs, err := engine.Check(ctx, after.Objects)
+	fs, err := engines.checks.Check(ctx, after.Objects)
 	if err != nil {
 		return err
 	}
 	plan.Findings = append(plan.Findings, fs...)
 
 	// The plan-level rules, on the plan.
-	rules, err := policy.Load(ctx, policy.Options{
-		NoBuiltins: true, Modules: planRules(), Namespaces: []string{"ferry.plan.*"},
-		Params: tgt.Policy, Now: p.opts.Now,
-	})
-	if err != nil {
-		return fmt.Errorf("plan rules: %w", err)
-	}
 	input, err := planInput(plan, tgt, extra, p.now())
 	if err != nil {
 		return err
 	}
-	pfs, err := rules.Eval(ctx, input)
+	pfs, err := engines.plan.Eval(ctx, input)
 	if err != nil {
 		return err
 	}
@@ -288,4 +278,37 @@ func (o overlay) Open(name string) (fs.File, error) {
 		return o.files.Open(name)
 	}
 	return o.base.Open(name)
+}
+
+// policyEngines are the compiled policies a target is checked with: its
+// policies on the rendered objects, the plan-level rules on the plan.
+type policyEngines struct {
+	checks, plan *policy.Engine
+}
+
+// engines compiles a target environment's policies once per planner.
+func (p *Planner) engines(ctx context.Context, tgt Environment) (*policyEngines, error) {
+	key := tgt.Name + "\x00" + tgt.Path
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if e, ok := p.compiled[key]; ok {
+		return e, nil
+	}
+	opts := p.opts.Policy
+	opts.Params = tgt.Policy
+	opts.Now = p.opts.Now
+	checks, err := policy.Load(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := policy.Load(ctx, policy.Options{
+		NoBuiltins: true, Modules: planRules(), Namespaces: []string{"ferry.plan.*"},
+		Params: tgt.Policy, Now: p.opts.Now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan rules: %w", err)
+	}
+	e := &policyEngines{checks: checks, plan: plan}
+	p.compiled[key] = e
+	return e, nil
 }
