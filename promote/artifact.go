@@ -110,7 +110,7 @@ func Artifacts(objs []*manifest.Object) []Artifact {
 		}
 		group := o.ID().Group
 		switch {
-		case o.Kind() == "HelmRelease" && group == "helm.toolkit.fluxcd.io":
+		case o.Kind() == "HelmRelease" && group == helmGroup:
 			chart, _ := o.Field("spec", "chart", "spec", "chart")
 			version, _ := o.Field("spec", "chart", "spec", "version")
 			if c, ok := chart.(string); ok && c != "" {

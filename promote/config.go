@@ -122,12 +122,8 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 		if i >= len(envNodes) {
 			return 0
 		}
-		if key != "" {
-			for j := 0; j+1 < len(envNodes[i].Content); j += 2 {
-				if envNodes[i].Content[j].Value == key {
-					return envNodes[i].Content[j+1].Line
-				}
-			}
+		if v := yamlnode.Value(envNodes[i], key); key != "" && v != nil {
+			return v.Line
 		}
 		return envNodes[i].Line
 	}

@@ -123,7 +123,7 @@ func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string]
 			}
 			var edits []Edit
 			if isKustomization(file) && c.Kind == KindImage {
-				edits, err = imageEntryEdits(data, file, c, to, fmt.Sprintf("%s's images: entry pins %s", tgt.Name, c.Artifact))
+				edits, err = imageEntryEdits(data, c, to, fmt.Sprintf("%s's images: entry pins %s", tgt.Name, c.Artifact))
 			} else {
 				edits, err = literalEdits(data, c, u, to)
 			}
@@ -156,7 +156,7 @@ func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string]
 
 // imageEntryEdits sets an images: entry of a kustomization to the source's
 // tag and digest: newTag is set, digest set, added or removed, newName kept.
-func imageEntryEdits(data []byte, file string, c Change, to Version, why string) ([]Edit, error) {
+func imageEntryEdits(data []byte, c Change, to Version, why string) ([]Edit, error) {
 	doc, err := firstDocument(data)
 	if err != nil {
 		return nil, err
@@ -262,7 +262,7 @@ func overrideEdits(fsys fs.FS, tgt Environment, c Change, u Use, others []string
 		return nil, "", err
 	}
 	if c.Kind == KindImage && !isValuesImage(u) {
-		if edits, err := imageEntryEdits(data, kfile, c, *c.To, why); err == nil {
+		if edits, err := imageEntryEdits(data, c, *c.To, why); err == nil {
 			return edits, kfile, nil
 		}
 		item := []KV{{Key: "name", Value: c.Artifact}}
