@@ -187,15 +187,6 @@ func Pointer(segments ...any) string {
 	return manifest.Pointer(parts...)
 }
 
-// SplitPointer returns the segments of a JSON pointer, unescaped. Segments
-// are strings: whether one is a list index depends on the document.
-func SplitPointer(pointer string) []string {
-	if pointer == "" || pointer == "/" {
-		return nil
-	}
-	parts := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
-	for i, p := range parts {
-		parts[i] = strings.ReplaceAll(strings.ReplaceAll(p, "~1", "/"), "~0", "~")
-	}
-	return parts
-}
+// SplitPointer returns the segments of a JSON pointer, unescaped (see
+// manifest.SplitPointer).
+func SplitPointer(pointer string) []string { return manifest.SplitPointer(pointer) }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -278,11 +277,5 @@ func withFieldLines(obj *Object, node *yaml.Node) *Object {
 // walkNode follows a JSON pointer through a YAML node and returns the node
 // there, or nil.
 func walkNode(n *yaml.Node, pointer string) *yaml.Node {
-	segs := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
-	for i, seg := range segs {
-		segs[i] = pointerUnescaper.Replace(seg)
-	}
-	return yamlnode.Path(n, segs...)
+	return yamlnode.Path(n, SplitPointer(pointer)...)
 }
-
-var pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")

@@ -201,3 +201,12 @@ func TestFromJSON(t *testing.T) {
 	_, err = manifest.FromJSON([]byte(`{`), manifest.Origin{})
 	assert.Error(t, err)
 }
+
+func TestPointerRoundTrip(t *testing.T) {
+	segs := []string{"metadata", "annotations", "example.com/a~b", "0"}
+	p := manifest.Pointer(segs...)
+	assert.Equal(t, "/metadata/annotations/example.com~1a~0b/0", p)
+	assert.Equal(t, segs, manifest.SplitPointer(p))
+	assert.Nil(t, manifest.SplitPointer(""))
+	assert.Nil(t, manifest.SplitPointer("/"))
+}

@@ -76,6 +76,21 @@ func Pointer(segments ...string) string {
 
 var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
+// SplitPointer returns the segments of a JSON pointer, unescaped. Segments
+// are strings: whether one is a list index depends on the document.
+func SplitPointer(pointer string) []string {
+	if pointer == "" || pointer == "/" {
+		return nil
+	}
+	parts := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
+	for i, p := range parts {
+		parts[i] = pointerUnescaper.Replace(p)
+	}
+	return parts
+}
+
+var pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
+
 // SplitImage splits an image reference into its name (registry and
 // repository, as written), tag and digest: "ghcr.io/a/b:1.0@sha256:…" is
 // ("ghcr.io/a/b", "1.0", "sha256:…"). A port in the registry is not a tag.

@@ -97,7 +97,7 @@ func metaFindings(obj *manifest.Object) []finding.Finding {
 			if isQualifiedName(k) && isLabelValue(v) {
 				continue
 			}
-			field := finding.Pointer(append(pathAny(path), k)...)
+			field := manifest.Pointer(append(slices.Clip(path), k)...)
 			if errs := validation.IsQualifiedName(k); len(errs) > 0 {
 				add("invalid-label", field, fmt.Sprintf("label key %q is not valid: %s", k, strings.Join(errs, "; ")))
 			}
@@ -119,11 +119,11 @@ func metaFindings(obj *manifest.Object) []finding.Finding {
 				continue
 			}
 			if errs := validation.IsQualifiedName(strings.ToLower(k)); len(errs) > 0 {
-				add("invalid-annotation", finding.Pointer(append(pathAny(path), k)...), fmt.Sprintf("annotation key %q is not valid: %s", k, strings.Join(errs, "; ")))
+				add("invalid-annotation", manifest.Pointer(append(slices.Clip(path), k)...), fmt.Sprintf("annotation key %q is not valid: %s", k, strings.Join(errs, "; ")))
 			}
 		}
 		if size > totalAnnotationSizeLimit {
-			add("annotations-too-large", finding.Pointer(pathAny(path)...), fmt.Sprintf("annotations take %d bytes, more than the API server's limit of %d (256 KiB)", size, totalAnnotationSizeLimit))
+			add("annotations-too-large", manifest.Pointer(path...), fmt.Sprintf("annotations take %d bytes, more than the API server's limit of %d (256 KiB)", size, totalAnnotationSizeLimit))
 		}
 	}
 	return out
@@ -161,14 +161,6 @@ func fieldMap(obj *manifest.Object, path ...string) (map[string]any, bool) {
 	}
 	m, ok := v.(map[string]any)
 	return m, ok
-}
-
-func pathAny(path []string) []any {
-	out := make([]any, len(path))
-	for i, p := range path {
-		out[i] = p
-	}
-	return out
 }
 
 // crdName returns the name a CRD must have, plural.group, or "" when the

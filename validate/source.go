@@ -127,10 +127,10 @@ func fieldLine(root *yaml.Node, obj *manifest.Object, path []string) int {
 	cur, line := root, root.Line
 	var value any = obj.Content()
 	for _, seg := range path {
-		cur = resolveAlias(cur)
+		cur = yamlnode.Resolve(cur)
 		switch cur.Kind {
 		case yaml.MappingNode:
-			k, val := mappingEntry(cur, seg)
+			k, val := yamlnode.Entry(cur, seg)
 			if k == nil {
 				return line
 			}
@@ -147,20 +147,13 @@ func fieldLine(root *yaml.Node, obj *manifest.Object, path []string) int {
 		}
 		value = step(value, seg)
 	}
-	if cur = resolveAlias(cur); cur.Kind == yaml.ScalarNode {
+	if cur = yamlnode.Resolve(cur); cur.Kind == yaml.ScalarNode {
 		var got any
 		if err := cur.Decode(&got); err != nil || fmt.Sprint(got) != fmt.Sprint(value) {
 			return 0
 		}
 	}
 	return line
-}
-
-func resolveAlias(n *yaml.Node) *yaml.Node {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
 }
 
 func step(v any, seg string) any {
@@ -173,13 +166,4 @@ func step(v any, seg string) any {
 		}
 	}
 	return nil
-}
-
-func mappingEntry(n *yaml.Node, key string) (k, v *yaml.Node) {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i], n.Content[i+1]
-		}
-	}
-	return nil, nil
 }

@@ -185,7 +185,7 @@ func schemaFindings(obj *manifest.Object, err error) []finding.Finding {
 	p := message.NewPrinter(language.English)
 	var out []finding.Finding
 	emit := func(loc []string, msg string) {
-		out = append(out, finding.Finding{Rule: "schema", Severity: finding.SeverityError, Message: msg, Object: obj.ID(), Field: pointer(loc), Source: obj.Origin()})
+		out = append(out, finding.Finding{Rule: "schema", Severity: finding.SeverityError, Message: msg, Object: obj.ID(), Field: manifest.Pointer(loc...), Source: obj.Origin()})
 	}
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
@@ -218,7 +218,7 @@ func schemaFindings(obj *manifest.Object, err error) []finding.Finding {
 func leafMessages(e *jsonschema.ValidationError, p *message.Printer) []string {
 	if len(e.Causes) == 0 {
 		msg := kindMessage(e, p)
-		if loc := pointer(e.InstanceLocation); loc != "" {
+		if loc := manifest.Pointer(e.InstanceLocation...); loc != "" {
 			msg = loc + ": " + msg
 		}
 		return []string{msg}
@@ -252,12 +252,4 @@ func kindMessage(e *jsonschema.ValidationError, p *message.Printer) string {
 		}
 	}
 	return e.ErrorKind.LocalizedString(p)
-}
-
-func pointer(loc []string) string {
-	segs := make([]any, len(loc))
-	for i, s := range loc {
-		segs[i] = s
-	}
-	return finding.Pointer(segs...)
 }

@@ -14,15 +14,30 @@ import (
 // Value returns the value of key in the mapping n, or nil when n is not a
 // mapping or has no such key.
 func Value(n *yaml.Node, key string) *yaml.Node {
+	_, v := Entry(n, key)
+	return v
+}
+
+// Entry returns the key and value nodes of key in the mapping n, or nils
+// when n is not a mapping or has no such key.
+func Entry(n *yaml.Node, key string) (k, v *yaml.Node) {
 	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
+		return nil, nil
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
-			return n.Content[i+1]
+			return n.Content[i], n.Content[i+1]
 		}
 	}
-	return nil
+	return nil, nil
+}
+
+// Resolve follows aliases to the node they name.
+func Resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
 }
 
 // Scalar returns the value of key in the mapping n when it is a scalar, or
@@ -66,9 +81,7 @@ func String(n *yaml.Node, key string) string {
 // n, through aliases, and returns the node reached, or nil.
 func Path(n *yaml.Node, keys ...string) *yaml.Node {
 	for _, k := range keys {
-		for n != nil && n.Kind == yaml.AliasNode {
-			n = n.Alias
-		}
+		n = Resolve(n)
 		switch {
 		case n == nil:
 			return nil

@@ -33,6 +33,15 @@ func TestLookups(t *testing.T) {
 	var aliased yaml.Node
 	require.NoError(t, yaml.Unmarshal([]byte("base: &b {k: v}\nuse: *b\n"), &aliased))
 	assert.Equal(t, "v", yamlnode.Path(aliased.Content[0], "use", "k").Value, "through an alias")
+	use := yamlnode.Value(aliased.Content[0], "use")
+	assert.Equal(t, yaml.AliasNode, use.Kind)
+	assert.Equal(t, yaml.MappingNode, yamlnode.Resolve(use).Kind)
+	k, v := yamlnode.Entry(root, "nested")
+	assert.Equal(t, "nested", k.Value)
+	assert.Equal(t, 3, v.Line)
+	k, v = yamlnode.Entry(root, "missing")
+	assert.Nil(t, k)
+	assert.Nil(t, v)
 }
 
 func TestDocuments(t *testing.T) {
