@@ -68,7 +68,7 @@ type crdSet struct {
 // of other kinds are ignored. The first CRD to define an apiVersion/kind
 // wins. A CRD that cannot be converted is an error naming it.
 func (v *Validator) newCRDSet(objs []*manifest.Object) (*crdSet, error) {
-	set := &crdSet{byKey: map[string]*crdSchema{}, byCRD: map[*manifest.Object][]*crdSchema{}}
+	set := emptyCRDSet()
 	var errs []error
 	for _, obj := range objs {
 		if !isCRD(obj) {
@@ -79,15 +79,25 @@ func (v *Validator) newCRDSet(objs []*manifest.Object) (*crdSet, error) {
 			errs = append(errs, err)
 			continue
 		}
-		for _, s := range schemas {
-			key := s.apiVersion + "/" + s.kind
-			if _, dup := set.byKey[key]; !dup {
-				set.byKey[key] = s
-			}
-		}
-		set.byCRD[obj] = schemas
+		set.add(obj, schemas)
 	}
 	return set, errors.Join(errs...)
+}
+
+func emptyCRDSet() *crdSet {
+	return &crdSet{byKey: map[string]*crdSchema{}, byCRD: map[*manifest.Object][]*crdSchema{}}
+}
+
+// add records a CRD's schemas; an apiVersion/kind already defined keeps its
+// first definition.
+func (s *crdSet) add(crd *manifest.Object, schemas []*crdSchema) {
+	for _, sc := range schemas {
+		key := sc.apiVersion + "/" + sc.kind
+		if _, dup := s.byKey[key]; !dup {
+			s.byKey[key] = sc
+		}
+	}
+	s.byCRD[crd] = schemas
 }
 
 // compileAll compiles every schema of the set, for CRDs given in Options,

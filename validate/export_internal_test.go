@@ -128,3 +128,53 @@ func writeKubeconformSchemas(ctx context.Context, dir, version string, crdPaths 
 	}
 	return len(docs), nil
 }
+
+// standalone returns doc as a document of its own, in the layout kubeconform
+// reads: its references to embedded definitions (embeddedURL) point at
+// #/definitions/<name>, and the definitions it needs, transitively, are
+// beside it. doc is changed in place.
+func (vs *versionSchemas) standalone(doc map[string]any, strict bool) (map[string]any, error) {
+	defs := map[string]any{}
+	var queue []string
+	local := func(r string) (string, error) {
+		name, ok := strings.CutPrefix(r, vs.url(""))
+		if !ok {
+			name, ok = strings.CutPrefix(r, "#/definitions/")
+		}
+		if !ok {
+			return "", fmt.Errorf("unexpected reference %q", r)
+		}
+		if _, seen := defs[name]; !seen {
+			defs[name] = nil
+			queue = append(queue, name)
+		}
+		return "#/definitions/" + name, nil
+	}
+	if _, err := rewrite(doc, true, local); err != nil {
+		return nil, err
+	}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		d, err := vs.definition(name, strict, vs.url)
+		if err != nil {
+			return nil, err
+		}
+		if defs[name], err = rewrite(d, true, local); err != nil {
+			return nil, err
+		}
+	}
+	if len(defs) > 0 {
+		doc["definitions"] = defs
+	}
+	return doc, nil
+}
+
+// standaloneKind returns the standalone document of a definition.
+func (vs *versionSchemas) standaloneKind(name string, strict bool) (map[string]any, error) {
+	root, err := vs.definition(name, strict, vs.url)
+	if err != nil {
+		return nil, err
+	}
+	return vs.standalone(root.(map[string]any), strict)
+}

@@ -72,23 +72,18 @@ func (v *Validator) Validate(ctx context.Context, objs []*manifest.Object) ([]fi
 // inputCRDs converts the CRDs among objs; CRDs that cannot be converted are
 // returned apart, each with its error, to be reported on the CRD.
 func (v *Validator) inputCRDs(objs []*manifest.Object) (*crdSet, map[*manifest.Object]error) {
-	set := &crdSet{byKey: map[string]*crdSchema{}, byCRD: map[*manifest.Object][]*crdSchema{}}
+	set := emptyCRDSet()
 	failed := map[*manifest.Object]error{}
 	for _, obj := range objs {
 		if !isCRD(obj) {
 			continue
 		}
-		one, err := v.newCRDSet([]*manifest.Object{obj})
+		schemas, err := v.crdSchemas(obj)
 		if err != nil {
 			failed[obj] = err
 			continue
 		}
-		for key, s := range one.byKey {
-			if _, dup := set.byKey[key]; !dup {
-				set.byKey[key] = s
-			}
-		}
-		set.byCRD[obj] = one.byCRD[obj]
+		set.add(obj, schemas)
 	}
 	return set, failed
 }
