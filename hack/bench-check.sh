@@ -17,25 +17,18 @@ RUNS="${RUNS:-3}"
 SIZES="${SIZES:-1000 10000}"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=hack/lib.sh
+. hack/lib.sh
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-if [[ -z "${CONFTEST:-}" ]]; then
-  echo "installing conftest ${CONFTEST_VERSION}" >&2
-  GOBIN="$work/bin" go install "github.com/open-policy-agent/conftest@${CONFTEST_VERSION}"
-  CONFTEST="$work/bin/conftest"
-fi
+CONFTEST="${CONFTEST:-$(go_tool "$work" conftest "github.com/open-policy-agent/conftest@${CONFTEST_VERSION}")}"
 go build -o "$work/ferry" ./cmd/ferry
 
 # The same Rego for both: the built-in rules as files, plus the team rule.
-mkdir -p "$work/policy/lib"
-cp policy/rules/*.rego "$work/policy/"
-cp policy/rules/lib/*.rego "$work/policy/lib/"
-rm -f "$work"/policy/*_test.rego "$work"/policy/lib/*_test.rego
+copy_builtin_rules "$work/policy"
 cp examples/shop/policies/deployment.rego "$work/policy/"
 
-# shellcheck source=hack/lib.sh
-. hack/lib.sh
 
 printf '%-16s %12s %12s %8s %10s\n' "objects" "conftest s" "ferry s" "ratio" "failures"
 for n in $SIZES; do

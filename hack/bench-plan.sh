@@ -19,25 +19,18 @@ set -euo pipefail
 APPS="${APPS:-10 100 1000}"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=hack/lib.sh
+. hack/lib.sh
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-install() { # install NAME MODULE@VERSION -> prints the binary
-  local name=$1 module=$2
-  echo "installing $module" >&2
-  GOBIN="$work/bin" go install "$module"
-  echo "$work/bin/$name"
-}
-KUSTOMIZE="${KUSTOMIZE:-$(install kustomize sigs.k8s.io/kustomize/kustomize/v5@v5.8.2)}"
-KUBECONFORM="${KUBECONFORM:-$(install kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0)}"
-CONFTEST="${CONFTEST:-$(install conftest github.com/open-policy-agent/conftest@v0.71.1)}"
+KUSTOMIZE="${KUSTOMIZE:-$(go_tool "$work" kustomize sigs.k8s.io/kustomize/kustomize/v5@v5.8.2)}"
+KUBECONFORM="${KUBECONFORM:-$(go_tool "$work" kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0)}"
+CONFTEST="${CONFTEST:-$(go_tool "$work" conftest github.com/open-policy-agent/conftest@v0.71.1)}"
 go build -o "$work/ferry" ./cmd/ferry
 go test ./validate -run '^TestExportSchemas$' -count=1 -args -export-schemas "$work/schemas" > /dev/null
 location="$work/schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json"
-mkdir -p "$work/policy/lib"
-cp policy/rules/*.rego "$work/policy/"
-cp policy/rules/lib/*.rego "$work/policy/lib/"
-rm -f "$work"/policy/*_test.rego "$work"/policy/lib/*_test.rego
+copy_builtin_rules "$work/policy"
 
 chain() { # chain REPO
   "$KUSTOMIZE" build "$1/apps/staging" > "$work/source.yaml"

@@ -17,18 +17,14 @@ RUNS="${RUNS:-3}"
 APPS="${APPS:-10 100 1000}"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=hack/lib.sh
+. hack/lib.sh
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-if [[ -z "${KUSTOMIZE:-}" ]]; then
-  echo "installing kustomize ${KUSTOMIZE_VERSION}" >&2
-  GOBIN="$work/bin" go install "sigs.k8s.io/kustomize/kustomize/v5@${KUSTOMIZE_VERSION}"
-  KUSTOMIZE="$work/bin/kustomize"
-fi
+KUSTOMIZE="${KUSTOMIZE:-$(go_tool "$work" kustomize "sigs.k8s.io/kustomize/kustomize/v5@${KUSTOMIZE_VERSION}")}"
 go build -o "$work/ferry" ./cmd/ferry
 
-# shellcheck source=hack/lib.sh
-. hack/lib.sh
 
 printf '%-28s %12s %12s %8s\n' "input" "kustomize s" "ferry s" "ratio"
 bench() {

@@ -19,20 +19,16 @@ RUNS="${RUNS:-3}"
 APPS="${APPS:-100 1000}"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=hack/lib.sh
+. hack/lib.sh
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-if [[ -z "${KUBECONFORM:-}" ]]; then
-  echo "installing kubeconform ${KUBECONFORM_VERSION}" >&2
-  GOBIN="$work/bin" go install "github.com/yannh/kubeconform/cmd/kubeconform@${KUBECONFORM_VERSION}"
-  KUBECONFORM="$work/bin/kubeconform"
-fi
+KUBECONFORM="${KUBECONFORM:-$(go_tool "$work" kubeconform "github.com/yannh/kubeconform/cmd/kubeconform@${KUBECONFORM_VERSION}")}"
 go build -o "$work/ferry" ./cmd/ferry
 go test ./validate -run '^TestExportSchemas$' -count=1 -args -export-schemas "$work/schemas" > /dev/null
 location="$work/schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json"
 
-# shellcheck source=hack/lib.sh
-. hack/lib.sh
 
 printf '%-24s %8s %14s %10s %10s\n' "input" "objects" "kubeconform s" "ferry s" "ratio"
 bench() {

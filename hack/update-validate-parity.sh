@@ -15,14 +15,12 @@ set -euo pipefail
 KUBECONFORM_VERSION=v0.8.0
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=hack/lib.sh
+. hack/lib.sh
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-if [[ -z "${KUBECONFORM:-}" ]]; then
-  echo "installing kubeconform ${KUBECONFORM_VERSION}" >&2
-  GOBIN="$work/bin" go install "github.com/yannh/kubeconform/cmd/kubeconform@${KUBECONFORM_VERSION}"
-  KUBECONFORM="$work/bin/kubeconform"
-fi
+KUBECONFORM="${KUBECONFORM:-$(go_tool "$work" kubeconform "github.com/yannh/kubeconform/cmd/kubeconform@${KUBECONFORM_VERSION}")}"
 
 go test ./validate -run '^TestExportSchemas$' -count=1 -args \
   -export-schemas "$work/schemas" \
