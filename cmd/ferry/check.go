@@ -22,13 +22,11 @@ func newCheckCommand() *cobra.Command {
 		opts        policy.Options
 		output      string
 		env         string
-		root        string
+		paths       pathFlags
 		combine     bool
 		failOnWarn  bool
 		noFail      bool
 		trace       bool
-		allowRemote bool
-		rf          renderFlags
 		regoVersion string
 	)
 	cmd := &cobra.Command{
@@ -66,7 +64,7 @@ exit 2.`,
 				}
 			}
 			if env != "" {
-				params, err := envParams(root, args, env)
+				params, err := envParams(paths.root, args, env)
 				if err != nil {
 					return err
 				}
@@ -82,7 +80,7 @@ exit 2.`,
 			if err != nil {
 				return err
 			}
-			objs, renderFindings, err := inputs{root: root, allowRemote: allowRemote, render: rf, stdin: cmd.InOrStdin()}.load(cmd.Context(), args)
+			objs, renderFindings, err := inputs{paths: paths, stdin: cmd.InOrStdin()}.load(cmd.Context(), args)
 			if err != nil {
 				return err
 			}
@@ -132,9 +130,7 @@ exit 2.`,
 	f.StringVar(&regoVersion, "rego-version", "v1", "Rego version of the policies: v1 or v0")
 	f.BoolVar(&opts.AllowNetwork, "allow-network", false, "let policies use http.send and net.lookup_ip_addr")
 	f.DurationVar(&opts.Timeout, "timeout", policy.DefaultTimeout, "bound on one evaluation")
-	f.StringVar(&root, "root", "", "repository root (default: nearest ancestor with .git or ferry.yaml)")
-	f.BoolVar(&allowRemote, "allow-remote-bases", false, "let kustomizations fetch remote bases and files")
-	rf.register(cmd)
+	paths.register(cmd)
 	return cmd
 }
 

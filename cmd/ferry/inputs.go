@@ -17,10 +17,8 @@ import (
 // rendered (a kustomization, or its YAML files as Flux does), a file is
 // decoded as YAML or JSON, and "-" reads standard input.
 type inputs struct {
-	root        string
-	allowRemote bool
-	render      renderFlags
-	stdin       io.Reader
+	paths pathFlags
+	stdin io.Reader
 	// decodeFinding, when set, turns input that does not decode into a
 	// finding instead of an error (ferry validate reports malformed YAML
 	// as kubeconform does).
@@ -122,15 +120,7 @@ func (in inputs) groups(ctx context.Context, args []string) ([]group, []finding.
 			continue
 		}
 		if r == nil {
-			repo, err := findRoot(in.root, []string{arg})
-			if err != nil {
-				return nil, nil, err
-			}
-			mode, flux, err := in.render.options(repo)
-			if err != nil {
-				return nil, nil, err
-			}
-			if r, err = render.New(render.Options{Root: in.root, AllowRemoteBases: in.allowRemote, Mode: mode, Flux: flux}); err != nil {
+			if r, err = in.paths.renderer(arg); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -139,7 +129,7 @@ func (in inputs) groups(ctx context.Context, args []string) ([]group, []finding.
 			return nil, nil, err
 		}
 		findings = append(findings, res.Findings...)
-		groups = append(groups, group{root: repoRoot(arg, in.root, res.Dir), objs: res.Objects})
+		groups = append(groups, group{root: repoRoot(arg, in.paths.root, res.Dir), objs: res.Objects})
 	}
 	if len(files.objs) > 0 {
 		groups = append(groups, files)

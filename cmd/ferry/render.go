@@ -4,15 +4,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ferrygitops/ferry/manifest"
-	"github.com/ferrygitops/ferry/render"
 )
 
 func newRenderCommand() *cobra.Command {
 	var (
-		output      string
-		root        string
-		allowRemote bool
-		rf          renderFlags
+		output string
+		paths  pathFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "render DIR",
@@ -47,15 +44,7 @@ exec plugins and KRM functions are always refused.`,
 			if err := checkFormat(output, []string{"yaml", "json"}); err != nil {
 				return err
 			}
-			repo, err := findRoot(root, args)
-			if err != nil {
-				return err
-			}
-			mode, flux, err := rf.options(repo)
-			if err != nil {
-				return err
-			}
-			r, err := render.New(render.Options{Root: root, AllowRemoteBases: allowRemote, Mode: mode, Flux: flux})
+			r, err := paths.renderer(args[0])
 			if err != nil {
 				return err
 			}
@@ -71,8 +60,6 @@ exec plugins and KRM functions are always refused.`,
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "yaml", "output format: yaml or json (a v1 List)")
-	cmd.Flags().StringVar(&root, "root", "", "repository root; nothing outside it is read (default: nearest ancestor of DIR with .git or ferry.yaml)")
-	cmd.Flags().BoolVar(&allowRemote, "allow-remote-bases", false, "let kustomizations fetch remote bases and files")
-	rf.register(cmd)
+	paths.register(cmd)
 	return cmd
 }

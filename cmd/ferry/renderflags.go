@@ -60,6 +60,34 @@ func (f *renderFlags) options(root string) (render.Mode, render.FluxOptions, err
 	return mode, flux, nil
 }
 
+// pathFlags are the flags of the commands that render the directories named
+// on their command line: render, validate and check.
+type pathFlags struct {
+	root        string
+	allowRemote bool
+	render      renderFlags
+}
+
+func (f *pathFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.root, "root", "", "repository root; nothing outside it is read (default: nearest ancestor of the first path with .git or ferry.yaml)")
+	cmd.Flags().BoolVar(&f.allowRemote, "allow-remote-bases", false, "let kustomizations fetch remote bases and files")
+	f.render.register(cmd)
+}
+
+// renderer returns a renderer for dir, with the Flux sources of its
+// repository's ferry.yaml.
+func (f *pathFlags) renderer(dir string) (*render.Renderer, error) {
+	repo, err := findRoot(f.root, []string{dir})
+	if err != nil {
+		return nil, err
+	}
+	mode, flux, err := f.render.options(repo)
+	if err != nil {
+		return nil, err
+	}
+	return render.New(render.Options{Root: f.root, AllowRemoteBases: f.allowRemote, Mode: mode, Flux: flux})
+}
+
 // findRoot returns root (--root) or, when it is empty, the repository root
 // found from the first path argument (the working directory for none, or
 // for standard input).

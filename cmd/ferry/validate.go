@@ -15,15 +15,13 @@ import (
 
 func newValidateCommand() *cobra.Command {
 	var (
-		opts        validate.Options
-		strict      bool
-		crdPaths    []string
-		output      string
-		summary     bool
-		failOnWarn  bool
-		root        string
-		allowRemote bool
-		rf          renderFlags
+		opts       validate.Options
+		strict     bool
+		crdPaths   []string
+		output     string
+		summary    bool
+		failOnWarn bool
+		paths      pathFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "validate [DIR|FILE|-]...",
@@ -66,7 +64,7 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 			if len(args) == 0 {
 				args = []string{"-"}
 			}
-			groups, findings, err := inputs{root: root, allowRemote: allowRemote, render: rf, stdin: cmd.InOrStdin(), decodeFinding: validate.DecodeFinding}.groups(ctx, args)
+			groups, findings, err := inputs{paths: paths, stdin: cmd.InOrStdin(), decodeFinding: validate.DecodeFinding}.groups(ctx, args)
 			if err != nil {
 				return err
 			}
@@ -117,9 +115,7 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 	f.BoolVar(&summary, "summary", false, "also print the summary line to standard error (the text output always ends with it)")
 	f.BoolVar(&failOnWarn, "fail-on-warn", false, "exit 1 on warnings too")
 	f.StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))
-	f.StringVar(&root, "root", "", "repository root for rendering (default: nearest ancestor with .git or ferry.yaml)")
-	f.BoolVar(&allowRemote, "allow-remote-bases", false, "let kustomizations fetch remote bases and files")
-	rf.register(cmd)
+	paths.register(cmd)
 	return cmd
 }
 
