@@ -401,6 +401,7 @@ func (run *fluxRun) apply(ctx context.Context, k *fluxKustomization, dir string)
 			content = substituted
 		}
 		setMeta(content, "labels", map[string]string{fluxNameLabel: k.obj.Name(), fluxNamespaceLabel: k.obj.Namespace()})
+		maskSOPS(content)
 		if m := k.spec.CommonMetadata; m != nil {
 			setMeta(content, "labels", m.Labels)
 			setMeta(content, "annotations", m.Annotations)
