@@ -122,9 +122,12 @@ func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string]
 				return nil, nil, fmt.Errorf("read %s: %w", file, err)
 			}
 			var edits []Edit
-			if isKustomization(file) && c.Kind == KindImage {
-				edits, err = imageEntryEdits(data, c, to, fmt.Sprintf("%s's images: entry pins %s", tgt.Name, c.Artifact))
-			} else {
+			switch at, flux := fluxImagesAt(data, u.Source.Line); {
+			case c.Kind == KindImage && isKustomization(file):
+				edits, err = imageEntryEdits(data, kustomizationImages, c, to, fmt.Sprintf("%s's images: entry pins %s", tgt.Name, c.Artifact))
+			case c.Kind == KindImage && flux:
+				edits, err = imageEntryEdits(data, at, c, to, fmt.Sprintf("the spec.images entry of %s's Flux Kustomization pins %s", tgt.Name, c.Artifact))
+			default:
 				edits, err = literalEdits(data, c, u, to)
 			}
 			if err != nil {
@@ -154,14 +157,49 @@ func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string]
 	return out, findings, nil
 }
 
-// imageEntryEdits sets an images: entry of a kustomization to the source's
-// tag and digest: newTag is set, digest set, added or removed, newName kept.
-func imageEntryEdits(data []byte, c Change, to Version, why string) ([]Edit, error) {
-	doc, err := firstDocument(data)
+// imageList is where a file lists kustomize image entries: the images: of
+// a kustomization, or the spec.images of a Flux Kustomization in a document.
+type imageList struct {
+	doc  int
+	keys []string
+}
+
+var kustomizationImages = imageList{keys: []string{"images"}}
+
+// fluxImagesAt finds the Flux Kustomization of a file whose spec.images
+// holds the given line.
+func fluxImagesAt(data []byte, line int) (imageList, bool) {
+	docs, err := documents(data)
+	if err != nil {
+		return imageList{}, false
+	}
+	for d, root := range docs {
+		if !strings.HasPrefix(yamlnode.String(root, "apiVersion"), "kustomize.toolkit.fluxcd.io/") || yamlnode.String(root, "kind") != "Kustomization" {
+			continue
+		}
+		for _, entry := range yamlnode.Items(yamlnode.Path(root, "spec", "images")) {
+			for _, n := range entry.Content {
+				if n.Line == line {
+					return imageList{doc: d, keys: []string{"spec", "images"}}, true
+				}
+			}
+		}
+	}
+	return imageList{}, false
+}
+
+// imageEntryEdits sets an image entry (see imageList) to the source's tag
+// and digest: newTag is set, digest set, added or removed, newName kept.
+func imageEntryEdits(data []byte, at imageList, c Change, to Version, why string) ([]Edit, error) {
+	docs, err := documents(data)
 	if err != nil {
 		return nil, err
 	}
-	images := yamlnode.Value(doc, "images")
+	if at.doc >= len(docs) {
+		return nil, fmt.Errorf("no document %d", at.doc+1)
+	}
+	images := yamlnode.Path(docs[at.doc], at.keys...)
+	key := func(more ...string) []string { return append(slices.Clone(at.keys), more...) }
 	for i, entry := range yamlnode.Items(images) {
 		name, newName := yamlnode.String(entry, "name"), yamlnode.String(entry, "newName")
 		if newName != c.Artifact && (newName != "" || name != c.Artifact) {
@@ -174,24 +212,24 @@ func imageEntryEdits(data []byte, c Change, to Version, why string) ([]Edit, err
 		tag, digest := yamlnode.Value(entry, "newTag"), yamlnode.Value(entry, "digest")
 		switch {
 		case tag != nil:
-			edits = append(edits, Edit{Op: OpSet, Keys: []string{"images", idx, "newTag"}, Line: tag.Line, Old: tag.Value, New: to.Tag, Reason: reason})
+			edits = append(edits, Edit{Op: OpSet, Doc: at.doc, Keys: key(idx, "newTag"), Line: tag.Line, Old: tag.Value, New: to.Tag, Reason: reason})
 		case to.Tag != "":
 			insert = append(insert, KV{Key: "newTag", Value: to.Tag})
 		}
 		switch {
 		case digest != nil && to.Digest != "":
-			edits = append(edits, Edit{Op: OpSet, Keys: []string{"images", idx, "digest"}, Line: digest.Line, Old: digest.Value, New: to.Digest, Reason: reason})
+			edits = append(edits, Edit{Op: OpSet, Doc: at.doc, Keys: key(idx, "digest"), Line: digest.Line, Old: digest.Value, New: to.Digest, Reason: reason})
 		case digest != nil:
-			edits = append(edits, Edit{Op: OpDelete, Keys: []string{"images", idx, "digest"}, Line: digest.Line, Old: digest.Value, Reason: reason + "; the source pins no digest"})
+			edits = append(edits, Edit{Op: OpDelete, Doc: at.doc, Keys: key(idx, "digest"), Line: digest.Line, Old: digest.Value, Reason: reason + "; the source pins no digest"})
 		case to.Digest != "":
 			insert = append(insert, KV{Key: "digest", Value: to.Digest})
 		}
 		if len(insert) > 0 {
-			edits = append(edits, Edit{Op: OpInsert, Keys: []string{"images", idx}, Line: entry.Line, Item: insert, Reason: reason})
+			edits = append(edits, Edit{Op: OpInsert, Doc: at.doc, Keys: key(idx), Line: entry.Line, Item: insert, Reason: reason})
 		}
 		return edits, nil
 	}
-	return nil, fmt.Errorf("no images: entry names %s", c.Artifact)
+	return nil, fmt.Errorf("no %s entry names %s", strings.Join(at.keys, "."), c.Artifact)
 }
 
 // literalEdits sets the scalar that pins the artifact in a file the target
@@ -262,7 +300,7 @@ func overrideEdits(fsys fs.FS, tgt Environment, c Change, u Use, others []string
 		return nil, "", err
 	}
 	if c.Kind == KindImage && !isValuesImage(u) {
-		if edits, err := imageEntryEdits(data, c, *c.To, why); err == nil {
+		if edits, err := imageEntryEdits(data, kustomizationImages, c, *c.To, why); err == nil {
 			return edits, kfile, nil
 		}
 		item := []KV{{Key: "name", Value: c.Artifact}}

@@ -103,3 +103,18 @@ func TestFluxSharedBaseIsOverriddenInTheAppliedOverlay(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "1.37.0", clusterVersions(t, root, "production")["docker.io/library/busybox"])
 }
+
+// TestFluxImagesEntryFollowsTheDigest: a spec.images entry of the target
+// cluster gets the source's digest, as a kustomization's images: entry does.
+func TestFluxImagesEntryFollowsTheDigest(t *testing.T) {
+	root := copyShop(t)
+	digest := "sha256:" + strings.Repeat("cd", 32)
+	replaceIn(t, filepath.Join(root, "clusters", "staging", "apps.yaml"), "      newTag: 1.37.0\n", "      newTag: 1.37.0\n      digest: "+digest+"\n")
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "clusters/staging", To: "clusters/production", Selection: promote.Selection{Only: []string{"busybox"}}})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	assert.Contains(t, plan.Diff, "-      newTag: 1.36.1\n+      newTag: 1.37.0\n+      digest: "+digest+"\n")
+	_, err = plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	assert.Equal(t, "1.37.0@"+digest, clusterVersions(t, root, "production")["docker.io/library/busybox"])
+}

@@ -76,6 +76,9 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 			}
 			for _, e := range fe.Edits {
 				allowed[o.ID().String()+" "+manifest.Pointer(e.Keys...)] = true
+				for _, kv := range e.Item { // keys an insert adds
+					allowed[o.ID().String()+" "+manifest.Pointer(append(slices.Clip(e.Keys), kv.Key)...)] = true
+				}
 			}
 		}
 	}
