@@ -24,13 +24,14 @@ var (
 	digestC = "sha256:" + strings.Repeat("c", 64)
 )
 
-func helmRelease(values string) string {
+// webRelease is the app-template HelmRelease web: meta is more metadata
+// lines (after its name), values the lines under spec.values.
+func webRelease(meta, values string) string {
 	return `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
   name: web
-  namespace: shop
-spec:
+` + meta + `spec:
   interval: 10m
   chart:
     spec:
@@ -41,6 +42,11 @@ spec:
         name: bjw-s
   values:
 ` + values
+}
+
+// helmRelease is web in the namespace shop.
+func helmRelease(values string) string {
+	return webRelease("  namespace: shop\n", values)
 }
 
 func TestArtifactsInHelmValues(t *testing.T) {
@@ -299,6 +305,28 @@ func helmPlanner(t *testing.T, root string) *promote.Planner {
 	return p
 }
 
+// promoteOnly plans promoting staging to production, of the artifacts
+// only selects or, when only is "", of all of them.
+func promoteOnly(t *testing.T, root, only string) *promote.Plan {
+	t.Helper()
+	req := promote.Request{From: "staging", To: "production"}
+	if only != "" {
+		req.Selection.Only = []string{only}
+	}
+	plan, err := helmPlanner(t, root).Plan(context.Background(), req)
+	require.NoError(t, err)
+	return plan
+}
+
+// readyFile requires plan to be ready and to edit one file, and returns
+// that file's edits.
+func readyFile(t *testing.T, plan *promote.Plan) promote.FileEdit {
+	t.Helper()
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons, plan.Findings)
+	require.Len(t, plan.Files, 1)
+	return plan.Files[0]
+}
+
 // renderValuesImages renders an environment and returns its images.
 func renderValuesImages(t *testing.T, root, env string) map[string]string {
 	t.Helper()
@@ -316,22 +344,8 @@ func renderValuesImages(t *testing.T, root, env string) map[string]string {
 }
 
 // An app-template HelmRelease that each environment owns.
-const (
-	stagingWeb = `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: web
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: app-template
-      version: 3.5.1
-      sourceRef:
-        kind: HelmRepository
-        name: bjw-s
-  values:
-    controllers:
+var (
+	stagingWeb = webRelease("", `    controllers:
       main:
         containers:
           app:
@@ -343,31 +357,18 @@ spec:
               registry: docker.io
               repository: envoyproxy/envoy
               tag: v1.30.2
-              digest: ` + "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" + `
+              digest: `+digestB+`
     jobs:
       - name: migrate
         image: "ghcr.io/acme/web-migrate:1.3.0"
     metrics:
       image:
         repository: ghcr.io/acme/exporter
-        tag: 0.6.0@` + "sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc" + `
-`
-	productionWeb = `# production runs what staging certified
-apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: web
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: app-template
-      version: 3.5.1
-      sourceRef:
-        kind: HelmRepository
-        name: bjw-s
-  values:
-    controllers:
+        tag: 0.6.0@`+digestC+`
+`)
+	// The comment keeps the HelmRelease at line 2 and its app tag at line 22,
+	// lines the tests below assert.
+	productionWeb = "# production runs what staging certified\n" + webRelease("", `    controllers:
       main:
         containers:
           app:
@@ -379,7 +380,7 @@ spec:
               registry: docker.io
               repository: envoyproxy/envoy
               tag: v1.30.1
-              digest: ` + "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" + `
+              digest: `+digestA+`
     jobs:
       - name: migrate
         image: "ghcr.io/acme/web-migrate:1.2.0"   # runs before each release
@@ -387,7 +388,7 @@ spec:
       image:
         repository: ghcr.io/acme/exporter
         tag: 0.5.0
-`
+`)
 )
 
 func ownedHelmRepo(t *testing.T) string {
@@ -406,8 +407,7 @@ func ownedHelmRepo(t *testing.T) string {
 func TestPlanEditsHelmValuesInTargetFile(t *testing.T) {
 	root := ownedHelmRepo(t)
 	before := snapshot(t, root)
-	plan, err := helmPlanner(t, root).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
-	require.NoError(t, err)
+	plan := promoteOnly(t, root, "")
 	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons, plan.Findings)
 
 	changes := map[string]string{}
@@ -460,8 +460,7 @@ func TestPlanEditsHelmValuesInTargetFile(t *testing.T) {
 	}
 	assert.Equal(t, renderValuesImages(t, root, "staging"), renderValuesImages(t, root, "production"))
 
-	again, err := helmPlanner(t, root).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
-	require.NoError(t, err)
+	again := promoteOnly(t, root, "")
 	assert.Equal(t, promote.StatusNoop, again.Verdict.Status, again.Verdict.Reasons)
 }
 
@@ -470,52 +469,84 @@ func TestPlanEditsHelmValuesInTargetFile(t *testing.T) {
 func TestPlanHelmValuesDigestLeaves(t *testing.T) {
 	root := ownedHelmRepo(t)
 	replaceIn(t, filepath.Join(root, "overlays", "staging", "web.yaml"), "              digest: "+digestB+"\n", "")
-	plan, err := helmPlanner(t, root).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Only: []string{"envoy"}}})
-	require.NoError(t, err)
+	plan := promoteOnly(t, root, "envoy")
 	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
 	assert.Contains(t, plan.Diff, "-              tag: v1.30.1\n-              digest: "+digestA+"\n+              tag: v1.30.2\n+              digest: \"\"\n")
 }
 
-// TestPlanHelmValuesDigestOnlySourceBlocks: a tag field cannot take a
-// digest-only version; the plan says what to do.
-func TestPlanHelmValuesDigestOnlySourceBlocks(t *testing.T) {
-	root := ownedHelmRepo(t)
-	replaceIn(t, filepath.Join(root, "overlays", "staging", "web.yaml"), "              tag: 1.3.0\n", "              tag: \"\"\n              digest: "+digestB+"\n")
-	plan, err := helmPlanner(t, root).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Only: []string{"ghcr.io/acme/web"}}})
-	require.NoError(t, err)
-	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
-	assert.Empty(t, plan.Files)
-	f := findingOf(t, plan, "edit")
-	assert.Equal(t, "/spec/values/controllers/main/containers/app/image/tag", f.Field)
-	assert.Equal(t, "overlays/production/web.yaml", f.Source.File)
-	assert.Contains(t, f.Message, "overlays/production/web.yaml: /spec/values/controllers/main/containers/app/image/tag sets the tag of ghcr.io/acme/web, but @"+digestB+" pins it by digest only, which a tag cannot hold; set the tag (and digest) by hand")
-}
-
-// TestPlanHelmValuesSetElsewhereBlocks: when the target's file does not
-// hold the version the target renders (a patch of its own sets it), the
-// plan is blocked rather than editing the wrong line.
-func TestPlanHelmValuesSetElsewhereBlocks(t *testing.T) {
-	root := ownedHelmRepo(t)
-	replaceIn(t, filepath.Join(root, "overlays", "production", "kustomization.yaml"), "  - web.yaml\n", "  - web.yaml\npatches:\n  - path: web-tag.yaml\n")
-	require.NoError(t, os.WriteFile(filepath.Join(root, "overlays", "production", "web-tag.yaml"), []byte(`apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: web
-spec:
-  values:
-    controllers:
-      main:
-        containers:
-          app:
-            image:
-              tag: 1.2.5
-`), 0o644))
-	plan, err := helmPlanner(t, root).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Only: []string{"ghcr.io/acme/web"}}})
-	require.NoError(t, err)
-	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
-	assert.Empty(t, plan.Files)
-	f := findingOf(t, plan, "edit")
-	assert.Equal(t, `overlays/production/web.yaml: line 22 holds "1.2.0", but the target renders 1.2.5: something else sets it (a patch?), which ferry does not trace in HelmRelease values; edit it by hand`, f.Message)
+// TestPlanHelmValuesBlocks: where a values image cannot be edited, the
+// plan is blocked, writes no file and says in an edit finding what to do.
+func TestPlanHelmValuesBlocks(t *testing.T) {
+	tests := []struct {
+		name     string
+		repo     func(t *testing.T) string
+		only     string
+		field    string   // the finding's field; "" leaves it unchecked
+		file     string   // the finding's file; "" leaves it unchecked
+		message  string   // the finding's whole message; "" leaves it unchecked
+		contains []string // parts of the finding's message
+	}{
+		{
+			// A tag field cannot take a digest-only version.
+			name: "DigestOnlySource",
+			repo: func(t *testing.T) string {
+				root := ownedHelmRepo(t)
+				replaceIn(t, filepath.Join(root, "overlays", "staging", "web.yaml"), "              tag: 1.3.0\n", "              tag: \"\"\n              digest: "+digestB+"\n")
+				return root
+			},
+			only:     "ghcr.io/acme/web",
+			field:    "/spec/values/controllers/main/containers/app/image/tag",
+			file:     "overlays/production/web.yaml",
+			contains: []string{"overlays/production/web.yaml: /spec/values/controllers/main/containers/app/image/tag sets the tag of ghcr.io/acme/web, but @" + digestB + " pins it by digest only, which a tag cannot hold; set the tag (and digest) by hand"},
+		},
+		{
+			// When the target's file does not hold the version the target
+			// renders (a patch of its own sets it), the plan is blocked
+			// rather than editing the wrong line.
+			name: "SetElsewhere",
+			repo: func(t *testing.T) string {
+				root := ownedHelmRepo(t)
+				replaceIn(t, filepath.Join(root, "overlays", "production", "kustomization.yaml"), "  - web.yaml\n", "  - web.yaml\npatches:\n  - path: web-tag.yaml\n")
+				require.NoError(t, os.WriteFile(filepath.Join(root, "overlays", "production", "web-tag.yaml"), []byte(appImagePatch(`              tag: 1.2.5
+`)), 0o644))
+				return root
+			},
+			only:    "ghcr.io/acme/web",
+			message: `overlays/production/web.yaml: line 22 holds "1.2.0", but the target renders 1.2.5: something else sets it (a patch?), which ferry does not trace in HelmRelease values; edit it by hand`,
+		},
+		{
+			// A values image reached through a list cannot be patched (a
+			// merge patch replaces the whole list).
+			name:  "InSharedList",
+			repo:  sharedHelmRepo,
+			only:  "busybox",
+			field: "/spec/values/sidecars/0/image",
+			contains: []string{
+				"apps/base/web/helmrelease.yaml: helm.toolkit.fluxcd.io/HelmRelease/shop-production/web /spec/values/sidecars/0/image goes through a list, which a strategic-merge patch cannot address",
+				"pin the version in a file only the target renders",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan := promoteOnly(t, tt.repo(t), tt.only)
+			assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+			assert.Empty(t, plan.Files)
+			f := findingOf(t, plan, "edit")
+			if tt.field != "" {
+				assert.Equal(t, tt.field, f.Field)
+			}
+			if tt.file != "" {
+				assert.Equal(t, tt.file, f.Source.File)
+			}
+			if tt.message != "" {
+				assert.Equal(t, tt.message, f.Message)
+			}
+			for _, part := range tt.contains {
+				assert.Contains(t, f.Message, part)
+			}
+		})
+	}
 }
 
 // TestPlanHelmValuesLatestIsFound: the built-in image rules check values
@@ -523,8 +554,7 @@ spec:
 func TestPlanHelmValuesLatestIsFound(t *testing.T) {
 	root := ownedHelmRepo(t)
 	replaceIn(t, filepath.Join(root, "overlays", "staging", "web.yaml"), "              tag: 1.3.0\n", "              tag: latest\n")
-	plan, err := helmPlanner(t, root).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Only: []string{"ghcr.io/acme/web"}}})
-	require.NoError(t, err)
+	plan := promoteOnly(t, root, "ghcr.io/acme/web")
 	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
 	f := findingOf(t, plan, "no-latest-tag")
 	assert.Equal(t, "/spec/values/controllers/main/containers/app/image/tag", f.Field)
@@ -535,21 +565,7 @@ func TestPlanHelmValuesLatestIsFound(t *testing.T) {
 
 // A HelmRelease in a base that both environments render; staging patches
 // its values, production does not.
-const sharedWeb = `apiVersion: helm.toolkit.fluxcd.io/v2
-kind: HelmRelease
-metadata:
-  name: web
-spec:
-  interval: 10m
-  chart:
-    spec:
-      chart: app-template
-      version: 3.5.1
-      sourceRef:
-        kind: HelmRepository
-        name: bjw-s
-  values:
-    controllers:
+var sharedWeb = webRelease("", `    controllers:
       main:
         containers:
           app:
@@ -560,9 +576,12 @@ spec:
     sidecars:
       - name: log
         image: docker.io/library/busybox:1.36.0
-`
+`)
 
-const stagingPatch = `apiVersion: helm.toolkit.fluxcd.io/v2
+// appImagePatch is a patch of web's values that sets fields of the app
+// container's image: rest holds those fields, then any other values.
+func appImagePatch(rest string) string {
+	return `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
   name: web
@@ -573,12 +592,15 @@ spec:
         containers:
           app:
             image:
-              tag: 1.3.0
-              digest: ` + "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" + `
+` + rest
+}
+
+var stagingPatch = appImagePatch(`              tag: 1.3.0
+              digest: ` + digestB + `
     sidecars:
       - name: log
         image: docker.io/library/busybox:1.37.0
-`
+`)
 
 func sharedHelmRepo(t *testing.T) string {
 	return writeRepo(t, map[string]string{
@@ -598,11 +620,8 @@ func sharedHelmRepo(t *testing.T) string {
 func TestPlanPatchesHelmValuesInSharedBase(t *testing.T) {
 	root := sharedHelmRepo(t)
 	base := snapshot(t, root)["apps/base/web/helmrelease.yaml"]
-	plan, err := helmPlanner(t, root).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Only: []string{"ghcr.io/acme/web"}}})
-	require.NoError(t, err)
-	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons, plan.Findings)
-	require.Len(t, plan.Files, 1)
-	f := plan.Files[0]
+	plan := promoteOnly(t, root, "ghcr.io/acme/web")
+	f := readyFile(t, plan)
 	assert.Equal(t, "overlays/production/kustomization.yaml", f.Path)
 	require.Len(t, f.Edits, 1)
 	e := f.Edits[0]
@@ -612,7 +631,7 @@ func TestPlanPatchesHelmValuesInSharedBase(t *testing.T) {
 	assert.Contains(t, e.Reason, "production pins ghcr.io/acme/web only in apps/base/web/helmrelease.yaml, which staging also render")
 	assert.Contains(t, e.Reason, "with a patch of the HelmRelease's values")
 
-	_, err = plan.Apply(context.Background(), root)
+	_, err := plan.Apply(context.Background(), root)
 	require.NoError(t, err)
 	after := snapshot(t, root)
 	assert.Equal(t, base, after["apps/base/web/helmrelease.yaml"], "the shared base is untouched")
@@ -626,9 +645,7 @@ func TestPlanPatchesOverATargetPatch(t *testing.T) {
 	root := sharedHelmRepo(t)
 	plan, err := helmPlanner(t, root).Plan(context.Background(), promote.Request{From: "production", To: "staging", Rollback: true, Selection: promote.Selection{Only: []string{"ghcr.io/acme/web"}}})
 	require.NoError(t, err)
-	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons, plan.Findings)
-	require.Len(t, plan.Files, 1)
-	assert.Equal(t, "overlays/staging/kustomization.yaml", plan.Files[0].Path)
+	assert.Equal(t, "overlays/staging/kustomization.yaml", readyFile(t, plan).Path)
 	assert.Contains(t, plan.Diff, "   - path: web-values.yaml\n+  - patch: ")
 	assert.Contains(t, plan.Diff, `\"image\":{\"digest\":\"\",\"tag\":\"1.2.0\"}`, "the digest is emptied: the base's value is not what staging runs")
 	_, err = plan.Apply(context.Background(), root)
@@ -643,27 +660,10 @@ func TestPlanPatchesChartVersionInSharedBase(t *testing.T) {
 	root := sharedHelmRepo(t)
 	replaceIn(t, filepath.Join(root, "apps", "base", "web", "helmrelease.yaml"), "        name: bjw-s\n", "        name: bjw-s\n        namespace: flux-system\n")
 	replaceIn(t, filepath.Join(root, "overlays", "staging", "web-values.yaml"), "spec:\n", "spec:\n  chart:\n    spec:\n      version: 3.6.0\n")
-	plan, err := helmPlanner(t, root).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Only: []string{"app-template"}}})
-	require.NoError(t, err)
-	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons, plan.Findings)
-	require.Len(t, plan.Files, 1)
-	require.Len(t, plan.Files[0].Edits, 1)
-	assert.Equal(t, []promote.KV{{Key: "patch", Value: `{"apiVersion":"helm.toolkit.fluxcd.io/v2","kind":"HelmRelease","metadata":{"name":"web"},"spec":{"chart":{"spec":{"version":"3.6.0"}}}}`}}, plan.Files[0].Edits[0].Item)
-}
-
-// TestPlanHelmValuesInSharedListBlocks: a values image reached through a
-// list cannot be patched (a merge patch replaces the whole list): the plan
-// is blocked and says what to do.
-func TestPlanHelmValuesInSharedListBlocks(t *testing.T) {
-	root := sharedHelmRepo(t)
-	plan, err := helmPlanner(t, root).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Only: []string{"busybox"}}})
-	require.NoError(t, err)
-	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
-	assert.Empty(t, plan.Files)
-	f := findingOf(t, plan, "edit")
-	assert.Equal(t, "/spec/values/sidecars/0/image", f.Field)
-	assert.Contains(t, f.Message, "apps/base/web/helmrelease.yaml: helm.toolkit.fluxcd.io/HelmRelease/shop-production/web /spec/values/sidecars/0/image goes through a list, which a strategic-merge patch cannot address")
-	assert.Contains(t, f.Message, "pin the version in a file only the target renders")
+	plan := promoteOnly(t, root, "app-template")
+	f := readyFile(t, plan)
+	require.Len(t, f.Edits, 1)
+	assert.Equal(t, []promote.KV{{Key: "patch", Value: `{"apiVersion":"helm.toolkit.fluxcd.io/v2","kind":"HelmRelease","metadata":{"name":"web"},"spec":{"chart":{"spec":{"version":"3.6.0"}}}}`}}, f.Edits[0].Item)
 }
 
 // TestPlanAppendsSeveralOverrides: several artifacts pinned only in shared
@@ -672,13 +672,10 @@ func TestPlanAppendsSeveralOverrides(t *testing.T) {
 	root := sharedHelmRepo(t)
 	replaceIn(t, filepath.Join(root, "apps", "base", "web", "helmrelease.yaml"), "    sidecars:\n      - name: log\n        image: docker.io/library/busybox:1.36.0\n", "    log:\n      image: docker.io/library/busybox:1.36.0\n")
 	replaceIn(t, filepath.Join(root, "overlays", "staging", "web-values.yaml"), "    sidecars:\n      - name: log\n        image: docker.io/library/busybox:1.37.0\n", "    log:\n      image: docker.io/library/busybox:1.37.0\n")
-	plan, err := helmPlanner(t, root).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
-	require.NoError(t, err)
-	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons, plan.Findings)
-	require.Len(t, plan.Files, 1)
-	require.Len(t, plan.Files[0].Edits, 2)
+	plan := promoteOnly(t, root, "")
+	require.Len(t, readyFile(t, plan).Edits, 2)
 	assert.Contains(t, plan.Diff, "+patches:\n")
-	_, err = plan.Apply(context.Background(), root)
+	_, err := plan.Apply(context.Background(), root)
 	require.NoError(t, err)
 	assert.Equal(t, renderValuesImages(t, root, "staging"), renderValuesImages(t, root, "production"))
 }
