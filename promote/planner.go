@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/policy"
 	"github.com/ferrygitops/ferry/render"
@@ -235,10 +237,6 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		return nil, fmt.Errorf("plan: %s and %s are the same environment", req.From, req.To)
 	}
 	op := fmt.Sprintf("plan %s -> %s", src.Name, tgt.Name)
-	srcRes, err := p.versions.Render(ctx, src.Path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
 	// The target is rendered twice, before and after the edits: a cache
 	// shared by both renders builds again only what the edits touch.
 	cache := render.NewCache()
@@ -246,8 +244,18 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	tgtRes, err := traced.Render(ctx, tgt.Path)
-	if err != nil {
+	// Source and target render side by side.
+	var srcRes, tgtRes *render.Result
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		srcRes, err = p.versions.Render(gctx, src.Path)
+		return err
+	})
+	g.Go(func() (err error) {
+		tgtRes, err = traced.Render(gctx, tgt.Path)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	src, tgt = p.inherit(src, srcRes), p.inherit(tgt, tgtRes)

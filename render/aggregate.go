@@ -14,12 +14,6 @@ import (
 	"github.com/ferrygitops/ferry/manifest"
 )
 
-// minAggregateParts is the number of parts from which building an aggregate
-// part by part pays: each build has a fixed cost of a few milliseconds, and
-// kustomize's quadratic merge overtakes it around a hundred parts (measured
-// with BenchmarkRender and hack/bench-render.sh on 2 cores).
-const minAggregateParts = 64
-
 // aggregateOf reports whether k is a pure aggregate — a kustomization that
 // only lists other kustomization directories and transforms nothing, the
 // usual Flux apps/<env> layout — and returns those directories.
@@ -83,7 +77,7 @@ func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, top *kusto
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, sub := range subs {
 		g.Go(func() error {
-			objs, err := r.cachedBuild(gctx, fsys, sub, asked{}, true)
+			objs, err := r.cachedBuild(gctx, fsys, sub, asked{})
 			parts[i] = objs
 			return err
 		})
@@ -97,7 +91,7 @@ func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, top *kusto
 	}
 	if ref, ok := crossReference(parts); ok {
 		r.log.Debug("parts of the aggregate refer to each other; building it whole", "dir", top.dir, "reference", ref)
-		return build(ctx, fsys, top, asked{}, false)
+		return build(ctx, fsys, top, asked{})
 	}
 	ids := make([]resid.ResId, len(all))
 	owner := make(map[resid.ResId]int, len(all))

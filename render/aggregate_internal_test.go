@@ -22,7 +22,7 @@ func renderWhole(t *testing.T, fsys fstest.MapFS, dir string) string {
 	sc := newScanner(rfs, false)
 	top, err := sc.scan(dir, dir+"/kustomization.yaml", 0)
 	require.NoError(t, err)
-	objs, err := build(context.Background(), rfs, top, asked{}, false)
+	objs, err := build(context.Background(), rfs, top, asked{})
 	require.NoError(t, err)
 	out := make([]*manifest.Object, len(objs))
 	for i, b := range objs {
@@ -33,8 +33,7 @@ func renderWhole(t *testing.T, fsys fstest.MapFS, dir string) string {
 	return sb.String()
 }
 
-// renderFast renders dir part by part, as Render does for aggregates of at
-// least minAggregateParts parts, whatever their number.
+// renderFast renders dir part by part, as Render does for aggregates.
 func renderFast(t *testing.T, fsys fstest.MapFS, dir string) (string, []*manifest.Object) {
 	t.Helper()
 	objs, err := renderParts(fsys, dir)
@@ -62,7 +61,7 @@ func renderParts(fsys fstest.MapFS, dir string) ([]*manifest.Object, error) {
 		if err != nil {
 			return nil, err
 		}
-	} else if built, err = build(context.Background(), rfs, top, asked{}, false); err != nil {
+	} else if built, err = build(context.Background(), rfs, top, asked{}); err != nil {
 		return nil, err
 	}
 	lines := newLineFinder(rfs)

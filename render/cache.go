@@ -69,10 +69,10 @@ func cacheKey(fsys *repoFS, k *kustomization, user asked, origins bool) (string,
 }
 
 // cachedBuild is build with the renderer's cache in front of it.
-func (r *Renderer) cachedBuild(ctx context.Context, fsys *repoFS, k *kustomization, user asked, shared bool) ([]built, error) {
+func (r *Renderer) cachedBuild(ctx context.Context, fsys *repoFS, k *kustomization, user asked) ([]built, error) {
 	c := r.opts.Cache
 	if c == nil {
-		return build(ctx, fsys, k, user, shared)
+		return build(ctx, fsys, k, user)
 	}
 	key, ok := cacheKey(fsys, k, user, !r.opts.SkipOrigins)
 	if ok {
@@ -83,7 +83,7 @@ func (r *Renderer) cachedBuild(ctx context.Context, fsys *repoFS, k *kustomizati
 			return slices.Clone(objs), nil
 		}
 	}
-	objs, err := build(ctx, fsys, k, user, shared)
+	objs, err := build(ctx, fsys, k, user)
 	if err == nil && ok {
 		c.mu.Lock()
 		c.builds[key] = slices.Clone(objs)

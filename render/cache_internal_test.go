@@ -13,12 +13,13 @@ import (
 	"github.com/ferrygitops/ferry/internal/testrepo"
 )
 
-// TestCacheRebuildsOnlyWhatChanged renders an aggregate of 64 parts, edits
+// TestCacheRebuildsOnlyWhatChanged renders an aggregate of 8 parts, edits
 // one part's file, renders again: one new build, and the same bytes as an
 // uncached render.
 func TestCacheRebuildsOnlyWhatChanged(t *testing.T) {
+	const parts = 8
 	root := t.TempDir()
-	require.NoError(t, testrepo.Write(root, minAggregateParts))
+	require.NoError(t, testrepo.Write(root, parts))
 	cache := NewCache()
 	cached, err := New(Options{Root: root, Cache: cache})
 	require.NoError(t, err)
@@ -35,16 +36,16 @@ func TestCacheRebuildsOnlyWhatChanged(t *testing.T) {
 
 	first := render(cached)
 	assert.Equal(t, render(plain), first)
-	require.Len(t, cache.builds, minAggregateParts, "one build per part")
+	require.Len(t, cache.builds, parts, "one build per part")
 	assert.Equal(t, first, render(cached))
-	assert.Len(t, cache.builds, minAggregateParts, "nothing rebuilt")
+	assert.Len(t, cache.builds, parts, "nothing rebuilt")
 
 	kust := filepath.Join(root, "apps", "production", "app-0007", "kustomization.yaml")
 	data, err := os.ReadFile(kust)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(kust, []byte(strings.Replace(string(data), "newTag: 1.1.0", "newTag: 9.9.9", 1)), 0o644))
 	second := render(cached)
-	assert.Len(t, cache.builds, minAggregateParts+1, "only the edited part was built again")
+	assert.Len(t, cache.builds, parts+1, "only the edited part was built again")
 	assert.Equal(t, render(plain), second)
 	assert.Contains(t, second, "ghcr.io/acme/app-0007:9.9.9")
 
@@ -54,6 +55,6 @@ func TestCacheRebuildsOnlyWhatChanged(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(base, []byte(strings.Replace(string(data), "port: 80", "port: 8080", 1)), 0o644))
 	third := render(cached)
-	assert.Len(t, cache.builds, minAggregateParts+2)
+	assert.Len(t, cache.builds, parts+2)
 	assert.Equal(t, render(plain), third)
 }

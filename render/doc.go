@@ -37,17 +37,19 @@
 // # Concurrency
 //
 // A [Renderer] is safe for concurrent use. kustomize keeps package-level
-// state (its OpenAPI schema) that concurrent builds corrupt, so the kustomize
-// builds of all Renderers in a process run one at a time, behind one lock,
-// with that state reset when a build may have changed it and kustomize panics
-// turned into errors; only the parts of an aggregate (below) build
-// concurrently, once that state is read-only. The context is checked between
-// builds: kustomize itself cannot be interrupted.
+// state (its OpenAPI schema) that it parses lazily without synchronisation,
+// and that a kustomization's openapi field replaces. ferry parses it once,
+// alone, before the first build; then builds run concurrently, since they only
+// read it. A build that sets its own schema runs alone, with the schema reset
+// before and after it, and kustomize panics are turned into errors. The
+// context is checked between builds: kustomize itself cannot be interrupted.
 //
 // # Aggregates
 //
 // An aggregate kustomization that only lists other kustomizations (the usual
-// Flux apps/<env> layout) is rendered part by part and merged in kustomize's
-// order, which keeps rendering time linear in the number of parts where
-// kustomize's grows quadratically. The output is the same bytes.
+// Flux apps/<env> layout) is rendered part by part, the parts concurrently,
+// and merged in kustomize's order, which keeps rendering time linear in the
+// number of parts where kustomize's grows quadratically, and lets a
+// [Cache] build again only the parts whose files changed. The output is the
+// same bytes.
 package render

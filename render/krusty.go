@@ -23,13 +23,14 @@ import (
 // #4824), and a kustomization's openapi field replaces it for the rest of the
 // process. ferry quarantines it behind buildMu:
 //
-//   - a build runs alone, as fluxcd/pkg runs them, resetting the schema first
-//     only when a previous build may have changed it (re-parsing the
-//     built-in schema costs more than building a small kustomization);
-//   - a build that sets its own schema also resets it afterwards;
-//   - the parts of an aggregate (see renderAggregate) build concurrently
-//     under the shared lock, once the built-in schema is parsed, so that
-//     every access to it is a read.
+//   - builds that use the built-in schema run concurrently under the shared
+//     lock, once that schema is parsed, so that every access to it is a
+//     read (the parts of an aggregate, see renderAggregate, and the source
+//     and target of a plan build side by side);
+//   - a build whose kustomizations set their own schema (the openapi field)
+//     runs alone, resetting the schema before and after it;
+//   - after a panic the schema is reset before the next build, which
+//     parses it again.
 //
 // These two variables are the only package-level state in ferry, and exist
 // only to contain kustomize's.
@@ -49,11 +50,10 @@ const (
 )
 
 // enterBuild takes buildMu for one build and returns the function that
-// releases it. shared asks for the shared lock (concurrent builds);
-// customSchema says the build sets its own schema, which always takes the
-// lock alone.
-func enterBuild(shared, customSchema bool) (leave func(panicked bool)) {
-	if shared && !customSchema {
+// releases it: the shared lock, unless customSchema says the build sets its
+// own schema, which takes the lock alone.
+func enterBuild(customSchema bool) (leave func(panicked bool)) {
+	if !customSchema {
 		for {
 			buildMu.RLock()
 			if schema.Load() == schemaParsed {
@@ -127,10 +127,10 @@ type transformation struct {
 // kustomize's default options, as `kustomize build` does, and returns the
 // objects in kustomize's output order with their origins and the
 // kustomizations whose images: entries changed them. customSchema says
-// whether the kustomizations built use the openapi field; shared whether the
-// build may run concurrently with others (see buildMu).
-func kustomize(fsys *repoFS, dir string, user asked, customSchema, shared bool) (out []built, err error) {
-	leave := enterBuild(shared, customSchema)
+// whether the kustomizations built use the openapi field, which makes the
+// build run alone (see buildMu).
+func kustomize(fsys *repoFS, dir string, user asked, customSchema bool) (out []built, err error) {
+	leave := enterBuild(customSchema)
 	panicked := true
 	defer func() { leave(panicked) }()
 	defer func() {

@@ -313,11 +313,11 @@ func (r *Renderer) renderDir(ctx context.Context, fsys *repoFS, dir string, t *t
 		return nil, err
 	}
 	var objs []built
-	if subs, ok := aggregateOf(top, sc); ok && len(subs) >= minAggregateParts && user == (asked{}) {
+	if subs, ok := aggregateOf(top, sc); ok && user == (asked{}) {
 		r.log.Debug("rendering aggregate kustomization one sub-kustomization at a time", "dir", dir, "subs", len(subs))
 		objs, err = r.renderAggregate(ctx, fsys, top, subs)
 	} else {
-		objs, err = r.cachedBuild(ctx, fsys, top, user, false)
+		objs, err = r.cachedBuild(ctx, fsys, top, user)
 	}
 	if err != nil {
 		if errors.Is(err, ErrInvalid) {
@@ -359,13 +359,12 @@ func annotate(fsys *repoFS, file string, inject bool) (asked, error) {
 }
 
 // build runs kustomize on one kustomization and ties its errors to the file.
-// shared lets it run concurrently with other shared builds.
-func build(ctx context.Context, fsys *repoFS, k *kustomization, user asked, shared bool) ([]built, error) {
+func build(ctx context.Context, fsys *repoFS, k *kustomization, user asked) ([]built, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	file := k.file
-	objs, err := kustomize(fsys, k.dir, user, k.customSchema, shared)
+	objs, err := kustomize(fsys, k.dir, user, k.customSchema)
 	if err != nil {
 		if errors.Is(err, ErrOutsideRoot) {
 			return nil, &Error{File: file, Err: fmt.Errorf("%s: %w", cleanKustomizeError(err), ErrOutsideRoot)}
