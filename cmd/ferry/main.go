@@ -11,15 +11,33 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strings"
 )
 
 func main() {
+	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// tuneGC sets the garbage collector for a short command, unless GOGC or
+// GOMEMLIMIT say otherwise. kustomize allocates many times the live heap in
+// every build; at Go's default (GOGC=100) collection took a fifth of a plan's
+// CPU time. At 400 a plan of the generated 1,000-app repository
+// (hack/bench-plan.sh) takes 10.6 s instead of 14.8 s, with 465 MiB peak
+// memory instead of 149 MiB; the soft limit keeps larger runs under 1 GiB
+// where it can.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(768 << 20)
+	}
 }
 
 // checkFormat refuses an output format that is not one of formats.
