@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ferrygitops/ferry/validate"
 )
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -85,6 +87,19 @@ func TestHelpListsExamples(t *testing.T) {
 	code, stdout, _ := runCLI(t, "render", "--help")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, stdout, "ferry render examples/shop/overlays/production")
+}
+
+// TestValidateHelpNamesTheEmbeddedVersions: the range is filled in when
+// help is shown (it is not computed for other commands).
+func TestValidateHelpNamesTheEmbeddedVersions(t *testing.T) {
+	v := validate.SupportedVersions()
+	require.NotEmpty(t, v)
+	code, stdout, _ := runCLI(t, "validate", "--help")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "built-in kinds of Kubernetes "+v[0]+" to "+v[len(v)-1]+" are embedded")
+	assert.Contains(t, stdout, "(default: the newest embedded, "+v[len(v)-1]+")")
+	assert.NotContains(t, stdout, versionsPlaceholder)
+	assert.NotContains(t, stdout, newestPlaceholder)
 }
 
 // TestFlagValuesAreChecked: every command refuses an unknown output format

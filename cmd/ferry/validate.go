@@ -37,7 +37,7 @@ does) and each is validated as one environment; files are read as YAML or
 JSON and validated together; "-", or no argument, reads standard input.
 Findings point at the repository file and line to edit.
 
-Schemas of the built-in kinds of Kubernetes ` + versionRange() + ` are embedded.
+Schemas of the built-in kinds of Kubernetes {versions} are embedded.
 Custom resources are checked against the CustomResourceDefinitions among the
 manifests and those given with --crd. Nothing is fetched from the network
 unless --allow-network lets a --schema-location be an http(s) URL.
@@ -104,7 +104,7 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.KubernetesVersion, "kubernetes-version", "", "Kubernetes version to validate for, such as 1.33 (default: the newest embedded, "+lastVersion()+")")
+	f.StringVar(&opts.KubernetesVersion, "kubernetes-version", "", "Kubernetes version to validate for, such as 1.33 (default: the newest embedded, "+newestPlaceholder+")")
 	f.BoolVar(&strict, "strict", true, "reject fields the schemas do not declare (--strict=false accepts them)")
 	f.StringSliceVar(&opts.SchemaLocations, "schema-location", nil, "extra schemas: a directory or a kubeconform path template (repeatable)")
 	f.BoolVar(&opts.AllowNetwork, "allow-network", false, "allow http(s) schema locations")
@@ -116,15 +116,31 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 	f.BoolVar(&failOnWarn, "fail-on-warn", false, "exit 1 on warnings too")
 	f.StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))
 	paths.register(cmd)
+	withVersionRange(cmd)
 	return cmd
 }
 
-func lastVersion() string {
-	v := validate.SupportedVersions()
-	if len(v) == 0 {
-		return ""
-	}
-	return v[len(v)-1]
+// The validate command's help names the embedded Kubernetes versions, filled
+// in when help is shown: reading them decodes the schema index, which no
+// other command should pay for.
+const (
+	versionsPlaceholder = "{versions}"
+	newestPlaceholder   = "{newest}"
+)
+
+// withVersionRange fills in the placeholders when cmd's help is shown.
+func withVersionRange(cmd *cobra.Command) {
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		c.Long = strings.Replace(c.Long, versionsPlaceholder, versionRange(), 1)
+		if f := c.Flags().Lookup("kubernetes-version"); f != nil {
+			newest := ""
+			if v := validate.SupportedVersions(); len(v) > 0 {
+				newest = v[len(v)-1]
+			}
+			f.Usage = strings.Replace(f.Usage, newestPlaceholder, newest, 1)
+		}
+		c.Parent().HelpFunc()(c, args)
+	})
 }
 
 func versionRange() string {
