@@ -11,9 +11,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
+	"testing/fstest"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -244,7 +246,19 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Source and target render side by side.
+	// The target's checks are prepared while source and target render side
+	// by side: for the environment as configured, which a cluster folder
+	// may still change by inheriting (see inherit).
+	edited := overlay{base: p.fsys, files: fstest.MapFS{}}
+	configured := tgt
+	var early *checkers
+	var earlyErr error
+	prepared := make(chan struct{})
+	go func() {
+		defer close(prepared)
+		early, earlyErr = p.checkers(ctx, configured, edited)
+	}()
+	defer func() { <-prepared }()
 	var srcRes, tgtRes *render.Result
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
@@ -300,11 +314,18 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		plan.Verdict = Verdict{Status: StatusNoop, Reasons: []string{fmt.Sprintf("%s already runs %s's versions", tgt.Name, src.Name)}}
 		return plan, nil
 	}
-	after := make(map[string][]byte, len(contents))
 	for path, c := range contents {
-		after[path] = c[1]
+		edited.files[path] = &fstest.MapFile{Data: c[1]}
 	}
-	if err := p.verify(ctx, plan, tgt, tgtRes.Objects, after, cache); err != nil {
+	<-prepared
+	checks, err := early, earlyErr
+	if !reflect.DeepEqual(configured, tgt) {
+		checks, err = p.checkers(ctx, tgt, edited)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if err := p.verify(ctx, plan, tgt, tgtRes.Objects, edited, checks, cache); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	plan.Verdict = verdict(plan)

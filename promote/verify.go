@@ -19,15 +19,12 @@ import (
 	"github.com/ferrygitops/ferry/validate"
 )
 
-// verify applies the plan's edits to an in-memory copy of the repository,
-// renders the target again and checks it: every promoted artifact now has
-// the source's version, nothing else changed, the target's policies pass,
-// and so do the plan-level rules. Its findings go into the plan.
-func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, before []*manifest.Object, contents map[string][]byte, cache *render.Cache) error {
-	edited := overlay{base: p.fsys, files: fstest.MapFS{}}
-	for path, data := range contents {
-		edited.files[path] = &fstest.MapFile{Data: data}
-	}
+// verify renders the target again from edited — the repository with the
+// plan's edits applied in memory — and checks it: every promoted artifact
+// now has the source's version, nothing else changed, the target's schemas
+// and policies pass (checks), and so do the plan-level rules. Its findings
+// go into the plan.
+func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, before []*manifest.Object, edited overlay, checks *checkers, cache *render.Cache) error {
 	r, err := p.newRenderer(edited, cache, false) // traces origins: findings point at lines
 	if err != nil {
 		return err
@@ -100,25 +97,12 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 
 	// The target's own checks, on the target as it would be: schemas for
 	// its cluster's Kubernetes version, then its policies.
-	vopts := p.opts.Validate
-	if tgt.KubernetesVersion != "" {
-		vopts.KubernetesVersion = tgt.KubernetesVersion
-	}
-	vopts.Sources = edited
-	validator, err := validate.New(vopts)
-	if err != nil {
-		return fmt.Errorf("validate %s: %w", tgt.Name, err)
-	}
-	vfs, err := validator.Validate(ctx, after.Objects)
+	vfs, err := checks.validator.Validate(ctx, after.Objects)
 	if err != nil {
 		return err
 	}
 	plan.Findings = append(plan.Findings, vfs...)
-	engines, err := p.engines(ctx, tgt)
-	if err != nil {
-		return err
-	}
-	fs, err := engines.checks.Check(ctx, after.Objects)
+	fs, err := checks.engines.checks.Check(ctx, after.Objects)
 	if err != nil {
 		return err
 	}
@@ -129,7 +113,7 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 	if err != nil {
 		return err
 	}
-	pfs, err := engines.plan.Eval(ctx, input)
+	pfs, err := checks.engines.plan.Eval(ctx, input)
 	if err != nil {
 		return err
 	}
@@ -281,6 +265,32 @@ func (o overlay) Open(name string) (fs.File, error) {
 		return o.files.Open(name)
 	}
 	return o.base.Open(name)
+}
+
+// checkers are what a target is checked with: the schema validator of its
+// Kubernetes version, reading lines from the edited repository, and its
+// compiled policies.
+type checkers struct {
+	validator *validate.Validator
+	engines   *policyEngines
+}
+
+// checkers prepares the checks of tgt, whose files are read from sources.
+func (p *Planner) checkers(ctx context.Context, tgt Environment, sources fs.FS) (*checkers, error) {
+	vopts := p.opts.Validate
+	if tgt.KubernetesVersion != "" {
+		vopts.KubernetesVersion = tgt.KubernetesVersion
+	}
+	vopts.Sources = sources
+	validator, err := validate.New(vopts)
+	if err != nil {
+		return nil, fmt.Errorf("validate %s: %w", tgt.Name, err)
+	}
+	engines, err := p.engines(ctx, tgt)
+	if err != nil {
+		return nil, err
+	}
+	return &checkers{validator: validator, engines: engines}, nil
 }
 
 // policyEngines are the compiled policies a target is checked with: its
