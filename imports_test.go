@@ -26,7 +26,7 @@ var allowed = map[string][]string{
 	"render":       {"manifest", "finding", "internal/yamlerr", "internal/yamlnode"},
 	"validate":     {"manifest", "finding", "internal/yamlnode"},
 	"policy":       {"manifest", "finding"},
-	"promote":      {"manifest", "finding", "render", "validate", "policy", "internal/yamlerr", "internal/yamledit", "internal/yamlnode"},
+	"promote":      {"manifest", "finding", "render", "validate", "policy", "internal/memofs", "internal/yamlerr", "internal/yamledit", "internal/yamlnode"},
 	"report":       {"manifest", "finding", "policy", "promote"},
 	"cmd/ferry":    {"*"},
 	"hack/genrepo": {"internal/testrepo"},

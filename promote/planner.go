@@ -21,6 +21,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/internal/memofs"
 	"github.com/ferrygitops/ferry/policy"
 	"github.com/ferrygitops/ferry/render"
 	"github.com/ferrygitops/ferry/validate"
@@ -79,11 +80,10 @@ type Request struct {
 
 // Planner plans promotions. It is safe for concurrent use.
 type Planner struct {
-	opts     Options
-	fsys     fs.FS
-	cfg      *Config
-	versions *render.Renderer // renders without origins: only what runs
-	log      *slog.Logger
+	opts Options
+	fsys fs.FS
+	cfg  *Config
+	log  *slog.Logger
 
 	mu       sync.Mutex
 	compiled map[string]*policyEngines // by target environment
@@ -144,12 +144,7 @@ func NewPlanner(opts Options) (*Planner, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	p := &Planner{opts: opts, fsys: fsys, cfg: cfg, log: log, compiled: map[string]*policyEngines{}}
-	var err error
-	if p.versions, err = p.newRenderer(fsys, nil, true); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return &Planner{opts: opts, fsys: fsys, cfg: cfg, log: log, compiled: map[string]*policyEngines{}}, nil
 }
 
 // newRenderer returns a renderer of the repository (or of an edited copy of
@@ -239,17 +234,24 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		return nil, fmt.Errorf("plan: %s and %s are the same environment", req.From, req.To)
 	}
 	op := fmt.Sprintf("plan %s -> %s", src.Name, tgt.Name)
-	// The target is rendered twice, before and after the edits: a cache
-	// shared by both renders builds again only what the edits touch.
+	// Every render of the plan reads one snapshot of the repository, each
+	// file once. The target is rendered twice, before and after the edits:
+	// a cache shared by both renders builds again only what the edits touch.
+	// The source needs versions only, not origins.
+	fsys := memofs.New(p.fsys)
+	versions, err := p.newRenderer(fsys, nil, true)
+	if err != nil {
+		return nil, err
+	}
 	cache := render.NewCache()
-	traced, err := p.newRenderer(p.fsys, cache, false)
+	traced, err := p.newRenderer(fsys, cache, false)
 	if err != nil {
 		return nil, err
 	}
 	// The target's checks are prepared while source and target render side
 	// by side: for the environment as configured, which a cluster folder
 	// may still change by inheriting (see inherit).
-	edited := overlay{base: p.fsys, files: fstest.MapFS{}}
+	edited := overlay{base: fsys, files: fstest.MapFS{}}
 	configured := tgt
 	var early *checkers
 	var earlyErr error
@@ -262,7 +264,7 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	var srcRes, tgtRes *render.Result
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		srcRes, err = p.versions.Render(gctx, src.Path)
+		srcRes, err = versions.Render(gctx, src.Path)
 		return err
 	})
 	g.Go(func() (err error) {
@@ -292,13 +294,13 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 			applied[k.ID.Namespace+"/"+k.ID.Name] = k.Path
 		}
 	}
-	edits, findings, err := planEdits(p.fsys, tgt, plan.Changes, shared, applied)
+	edits, findings, err := planEdits(fsys, tgt, plan.Changes, shared, applied)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	plan.Findings = append(plan.Findings, findings...)
 	var contents map[string][2][]byte
-	if plan.Files, contents, findings, err = applyInMemory(p.fsys, edits); err != nil {
+	if plan.Files, contents, findings, err = applyInMemory(fsys, edits); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	plan.Findings = append(plan.Findings, findings...)

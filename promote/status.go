@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ferrygitops/ferry/internal/memofs"
 )
 
 // Matrix is the version matrix of a repository: every artifact against
@@ -43,9 +45,15 @@ func (p *Planner) Status(ctx context.Context) (*Matrix, error) {
 	m := &Matrix{}
 	versions := make([]map[string]string, len(envs)) // per env: kind+name -> versions
 	rows := map[string]MatrixRow{}
+	// Versions only: no origins needed. One snapshot of the repository for
+	// all environments: files they share are read once.
+	r, err := p.newRenderer(memofs.New(p.fsys), nil, true)
+	if err != nil {
+		return nil, err
+	}
 	for i, e := range envs {
 		m.Environments = append(m.Environments, EnvironmentRef{Name: e.Name, Path: e.Path})
-		res, err := p.versions.Render(ctx, e.Path) // versions only: no origins needed
+		res, err := r.Render(ctx, e.Path)
 		if err != nil {
 			return nil, fmt.Errorf("status: %w", err)
 		}

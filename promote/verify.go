@@ -267,6 +267,28 @@ func (o overlay) Open(name string) (fs.File, error) {
 	return o.base.Open(name)
 }
 
+// ReadFile, Stat and ReadDir let the base answer them its own (cheaper)
+// way. Edits replace files and never add any: directory listings are the
+// base's.
+
+func (o overlay) ReadFile(name string) ([]byte, error) {
+	if _, ok := o.files[name]; ok {
+		return o.files.ReadFile(name)
+	}
+	return fs.ReadFile(o.base, name)
+}
+
+func (o overlay) Stat(name string) (fs.FileInfo, error) {
+	if _, ok := o.files[name]; ok {
+		return o.files.Stat(name)
+	}
+	return fs.Stat(o.base, name)
+}
+
+func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
+	return fs.ReadDir(o.base, name)
+}
+
 // checkers are what a target is checked with: the schema validator of its
 // Kubernetes version, reading lines from the edited repository, and its
 // compiled policies.

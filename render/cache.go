@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -59,9 +58,13 @@ func cacheKey(fsys *repoFS, k *kustomization, user asked, origins bool) (string,
 	// What kustomize reads in place of files: the kustomizations ferry
 	// generated, annotated or — for Flux — merged a Kustomization's spec
 	// into. A generated one has no file among the inputs.
-	for _, f := range slices.Sorted(maps.Keys(fsys.overrides)) {
-		if f == k.file || k.inputs[f] {
-			sum := sha256.Sum256(fsys.overrides[f])
+	if !k.inputs[k.file] {
+		files = append(files, k.file)
+		slices.Sort(files)
+	}
+	for _, f := range files {
+		if data, ok := fsys.overrides[f]; ok {
+			sum := sha256.Sum256(data)
 			b.WriteString("\x00override:" + f + "=" + hex.EncodeToString(sum[:]))
 		}
 	}

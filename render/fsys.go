@@ -39,12 +39,23 @@ type repoFS struct {
 
 	mu    sync.Mutex
 	reads map[string]string // repo-relative path -> hex SHA-256 of the real bytes
+	// A render reads the same files and asks the same paths many times
+	// (the scanner, kustomize, the line finder), and every stat through
+	// os.Root walks the path again: both are remembered for the life of
+	// the repoFS, one render.
+	data  map[string][]byte
+	stats map[string]statResult
+}
+
+type statResult struct {
+	info fs.FileInfo
+	err  error
 }
 
 var _ filesys.FileSystem = (*repoFS)(nil)
 
 func newRepoFS(fsys fs.FS) *repoFS {
-	return &repoFS{fsys: fsys, overrides: map[string][]byte{}, reads: map[string]string{}}
+	return &repoFS{fsys: fsys, overrides: map[string][]byte{}, reads: map[string]string{}, data: map[string][]byte{}, stats: map[string]statResult{}}
 }
 
 // rel maps an absolute kustomize path to a path relative to the repository
@@ -116,25 +127,42 @@ func (r *repoFS) sum(rel string) (string, bool) {
 	return r.reads[rel], true
 }
 
-// readRepoFile reads a repository file through the sandbox and records it.
+// readRepoFile reads a repository file through the sandbox, once per
+// repoFS, and records it. The caller gets its own copy.
 func (r *repoFS) readRepoFile(rel string) ([]byte, error) {
-	data, err := fs.ReadFile(r.fsys, rel)
-	if err != nil {
-		return nil, mapFSError(rel, err)
+	r.mu.Lock()
+	data, ok := r.data[rel]
+	r.mu.Unlock()
+	if !ok {
+		var err error
+		if data, err = fs.ReadFile(r.fsys, rel); err != nil {
+			return nil, mapFSError(rel, err)
+		}
+		r.record(rel, data)
+		r.mu.Lock()
+		r.data[rel] = data
+		r.mu.Unlock()
 	}
-	r.record(rel, data)
-	return data, nil
+	return slices.Clone(data), nil
 }
 
 func (r *repoFS) stat(rel string) (fs.FileInfo, error) {
 	if _, ok := r.overrides[rel]; ok {
 		return memInfo{name: path.Base(rel), size: int64(len(r.overrides[rel]))}, nil
 	}
-	info, err := fs.Stat(r.fsys, rel)
-	if err != nil {
-		return nil, mapFSError(rel, err)
+	r.mu.Lock()
+	res, ok := r.stats[rel]
+	r.mu.Unlock()
+	if !ok {
+		res.info, res.err = fs.Stat(r.fsys, rel)
+		if res.err != nil {
+			res.err = mapFSError(rel, res.err)
+		}
+		r.mu.Lock()
+		r.stats[rel] = res
+		r.mu.Unlock()
 	}
-	return info, nil
+	return res.info, res.err
 }
 
 // mapFSError turns the errors of a rooted file system into ferry's: a path
