@@ -3,11 +3,8 @@ package render
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
-
-	"golang.org/x/sync/errgroup"
 
 	"sigs.k8s.io/kustomize/kyaml/resid"
 
@@ -64,25 +61,19 @@ func aggregateOf(k *kustomization, sc *scanner) ([]*kustomization, bool) {
 // results as kustomize would: the same duplicate-ID check, the same legacy
 // order. If the parts refer to each other by names that kustomize would have
 // rewritten, it falls back to building the aggregate whole.
-func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, top *kustomization, subs []*kustomization) ([]built, error) {
-	// Annotate every part first: the overrides must not change while
+func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, sc *scanner, lines *lineFinder, top *buildTop, subs []*kustomization) ([]built, error) {
+	// Prepare every part first: the overrides must not change while
 	// builds read them.
-	for _, sub := range subs {
-		if _, err := annotate(fsys, sub.file, !r.opts.SkipOrigins); err != nil {
+	tops := make([]*buildTop, len(subs))
+	for i, sub := range subs {
+		t, err := r.prepare(fsys, sc, sub)
+		if err != nil {
 			return nil, err
 		}
+		tops[i] = t
 	}
 	parts := make([][]built, len(subs))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, sub := range subs {
-		g.Go(func() error {
-			objs, err := r.cachedBuild(gctx, fsys, sub, asked{})
-			parts[i] = objs
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
+	if err := r.buildTops(ctx, fsys, lines, tops, func(i int, objs []built) { parts[i] = objs }); err != nil {
 		return nil, err
 	}
 	var all []built
@@ -90,15 +81,17 @@ func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, top *kusto
 		all = append(all, p...)
 	}
 	if ref, ok := crossReference(parts); ok {
-		r.log.Debug("parts of the aggregate refer to each other; building it whole", "dir", top.dir, "reference", ref)
-		return build(ctx, fsys, top, asked{})
+		r.log.Debug("parts of the aggregate refer to each other; building it whole", "dir", top.k.dir, "reference", ref)
+		var whole []built
+		err := r.buildTops(ctx, fsys, lines, []*buildTop{top}, func(_ int, objs []built) { whole = objs })
+		return whole, err
 	}
 	ids := make([]resid.ResId, len(all))
 	owner := make(map[resid.ResId]int, len(all))
 	for i, b := range all {
 		id := resIDOf(b.obj)
 		if j, dup := owner[id]; dup {
-			return nil, errorf(top.file, 0, ErrInvalid,
+			return nil, errorf(top.k.file, 0, ErrInvalid,
 				"may not add resource with an already registered id: %s (defined in %s and in %s)",
 				id, all[j].obj.Origin().File, b.obj.Origin().File)
 		}

@@ -2,7 +2,6 @@ package render
 
 import (
 	"context"
-	"path"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -44,32 +43,15 @@ func renderFast(t *testing.T, fsys fstest.MapFS, dir string) (string, []*manifes
 }
 
 func renderParts(fsys fstest.MapFS, dir string) ([]*manifest.Object, error) {
-	rfs := newRepoFS(fsys)
-	sc := newScanner(rfs, false)
-	top, err := sc.scan(dir, path.Join(dir, "kustomization.yaml"), 0)
+	r, err := New(Options{FS: fsys, Mode: ModeKustomize})
 	if err != nil {
 		return nil, err
 	}
-	subs, ok := aggregateOf(top, sc)
-	var built []built
-	if ok {
-		r, err := New(Options{FS: fsys})
-		if err != nil {
-			return nil, err
-		}
-		built, err = r.renderAggregate(context.Background(), rfs, top, subs)
-		if err != nil {
-			return nil, err
-		}
-	} else if built, err = build(context.Background(), rfs, top, asked{}); err != nil {
+	res, err := r.Render(context.Background(), dir)
+	if err != nil {
 		return nil, err
 	}
-	lines := newLineFinder(rfs)
-	out := make([]*manifest.Object, len(built))
-	for i, b := range built {
-		out[i] = lines.locate(b)
-	}
-	return out, nil
+	return res.Objects, nil
 }
 
 func TestAggregateMatchesWholeBuild(t *testing.T) {

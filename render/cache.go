@@ -26,9 +26,9 @@ func NewCache() *Cache {
 }
 
 // cacheKey identifies a build by its directory, the build metadata it was
-// made with, and the content of every input file, which it reads (and so
+// made with (traced: kustomize recorded origins), and the content of every input file, which it reads (and so
 // records among the files of the render).
-func cacheKey(fsys *repoFS, k *kustomization, user asked, origins bool) (string, bool) {
+func cacheKey(fsys *repoFS, k *kustomization, user asked, traced bool) (string, bool) {
 	files := make([]string, 0, len(k.inputs))
 	for f := range k.inputs {
 		files = append(files, f)
@@ -36,7 +36,7 @@ func cacheKey(fsys *repoFS, k *kustomization, user asked, origins bool) (string,
 	slices.Sort(files)
 	var b strings.Builder
 	b.WriteString(k.dir)
-	if origins {
+	if traced {
 		b.WriteString("\x00origins")
 	}
 	if user.origins {
@@ -72,12 +72,12 @@ func cacheKey(fsys *repoFS, k *kustomization, user asked, origins bool) (string,
 }
 
 // cachedBuild is build with the renderer's cache in front of it.
-func (r *Renderer) cachedBuild(ctx context.Context, fsys *repoFS, k *kustomization, user asked) ([]built, error) {
+func (r *Renderer) cachedBuild(ctx context.Context, fsys *repoFS, k *kustomization, user asked, traced bool) ([]built, error) {
 	c := r.opts.Cache
 	if c == nil {
 		return build(ctx, fsys, k, user)
 	}
-	key, ok := cacheKey(fsys, k, user, !r.opts.SkipOrigins)
+	key, ok := cacheKey(fsys, k, user, traced)
 	if ok {
 		c.mu.Lock()
 		objs, hit := c.builds[key]

@@ -32,7 +32,9 @@ type lineFinder struct {
 // images: entry).
 type yamlEntry struct {
 	name, newName string
-	node          *yaml.Node
+	// behavior is a generator's (create, merge or replace; "" is create).
+	behavior string
+	node     *yaml.Node
 }
 
 func newLineFinder(fsys *repoFS) *lineFinder {
@@ -181,16 +183,7 @@ func (f *lineFinder) readPatchFiles(kustomization string) []string {
 // another namespace: match on kind first, then on name. A file that cannot
 // be parsed yields nothing: kustomize read it, so it is about the line only.
 func (f *lineFinder) object(file string, obj *manifest.Object) *manifest.Object {
-	f.mu.Lock()
-	docs, ok := f.files[file]
-	if !ok {
-		if data, err := f.fs.readRepoFile(file); err == nil {
-			docs, _ = manifest.Decode(file, data)
-		}
-		f.files[file] = docs
-	}
-	f.mu.Unlock()
-
+	docs := f.docs(file)
 	id := obj.ID()
 	var candidates []*manifest.Object
 	for _, d := range docs {
@@ -213,12 +206,26 @@ func (f *lineFinder) object(file string, obj *manifest.Object) *manifest.Object 
 	return best
 }
 
-// entry finds the entry of a kustomization list field (configMapGenerator,
-// images, …) for name. For generators the longest entry name contained in
-// the object's name wins (the name may carry prefixes, suffixes and a hash);
-// for images (exact) the entry whose newName, or else name, equals it.
-func (f *lineFinder) entry(file, field, name string, exact bool) *yamlEntry {
+// docs returns the objects file defines, parsing it once; none when it
+// cannot be read or parsed.
+func (f *lineFinder) docs(file string) []*manifest.Object {
 	f.mu.Lock()
+	defer f.mu.Unlock()
+	docs, ok := f.files[file]
+	if !ok {
+		if data, err := f.fs.readRepoFile(file); err == nil {
+			docs, _ = manifest.Decode(file, data)
+		}
+		f.files[file] = docs
+	}
+	return docs
+}
+
+// entries returns the entries of a kustomization list field
+// (configMapGenerator, secretGenerator or images), parsing the file once.
+func (f *lineFinder) entries(file, field string) []yamlEntry {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	fields, ok := f.kusts[file]
 	if !ok {
 		fields = map[string][]yamlEntry{}
@@ -232,25 +239,32 @@ func (f *lineFinder) entry(file, field, name string, exact bool) *yamlEntry {
 						continue
 					}
 					for _, e := range list.Content {
-						fields[fl] = append(fields[fl], yamlEntry{name: yamlnode.String(e, "name"), newName: yamlnode.String(e, "newName"), node: e})
+						fields[fl] = append(fields[fl], yamlEntry{name: yamlnode.String(e, "name"), newName: yamlnode.String(e, "newName"), behavior: yamlnode.String(e, "behavior"), node: e})
 					}
 				}
 			}
 		}
 		f.kusts[file] = fields
 	}
-	f.mu.Unlock()
+	return fields[field]
+}
 
+// entry finds the entry of a kustomization list field (configMapGenerator,
+// images, …) for name. For generators the longest entry name contained in
+// the object's name wins (the name may carry prefixes, suffixes and a hash);
+// for images (exact) the entry whose newName, or else name, equals it.
+func (f *lineFinder) entry(file, field, name string, exact bool) *yamlEntry {
+	entries := f.entries(file, field)
 	var best *yamlEntry
-	for i, e := range fields[field] {
+	for i, e := range entries {
 		if exact {
 			if e.newName == name || (e.newName == "" && e.name == name) {
-				return &fields[field][i]
+				return &entries[i]
 			}
 			continue
 		}
 		if e.name != "" && strings.Contains(name, e.name) && (best == nil || len(e.name) > len(best.name)) {
-			best = &fields[field][i]
+			best = &entries[i]
 		}
 	}
 	return best

@@ -11,8 +11,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/manifest"
@@ -36,9 +39,11 @@ type Options struct {
 	// Default false: they are refused with an error naming the entry.
 	AllowRemoteBases bool
 	// SkipOrigins renders without tracing objects to their files: objects
-	// then carry no origin and no field origins. It makes builds about a
-	// third cheaper, for callers that need only the content (a planner
-	// comparing versions). Default false: origins are traced.
+	// then carry no origin and no field origins, for callers that need only
+	// the content (a planner comparing versions). It saves reading the
+	// origin files, and, where kustomize must trace origins itself (see
+	// the package doc), a third of each build. Default false: origins are
+	// traced.
 	SkipOrigins bool
 	// Cache, when set, keeps builds across renders (see [Cache]). Default:
 	// none, every render builds.
@@ -57,6 +62,9 @@ type Options struct {
 type Renderer struct {
 	opts Options
 	log  *slog.Logger
+	// traceAll makes kustomize trace every build's origins, never deriving
+	// them: the reference the derivation is tested against.
+	traceAll bool
 }
 
 // New returns a Renderer configured by opts.
@@ -302,22 +310,24 @@ func (r *Renderer) renderDir(ctx context.Context, fsys *repoFS, dir string, t *t
 		}
 		fsys.overrides[file] = data
 	}
-	// Scan the kustomizations as written, then switch origin annotations on
-	// in the copy kustomize reads.
-	top, err := sc.scan(dir, file, 0)
+	// Scan the kustomizations as written, then — unless origins can be
+	// derived from the graph — switch origin annotations on in the copy
+	// kustomize reads.
+	k, err := sc.scan(dir, file, 0)
 	if err != nil {
 		return nil, err
 	}
-	user, err := annotate(fsys, file, !r.opts.SkipOrigins)
+	top, err := r.prepare(fsys, sc, k)
 	if err != nil {
 		return nil, err
 	}
+	lines := newLineFinder(fsys)
 	var objs []built
-	if subs, ok := aggregateOf(top, sc); ok && user == (asked{}) {
+	if subs, ok := aggregateOf(k, sc); ok && top.user == (asked{}) {
 		r.log.Debug("rendering aggregate kustomization one sub-kustomization at a time", "dir", dir, "subs", len(subs))
-		objs, err = r.renderAggregate(ctx, fsys, top, subs)
+		objs, err = r.renderAggregate(ctx, fsys, sc, lines, top, subs)
 	} else {
-		objs, err = r.cachedBuild(ctx, fsys, top, user)
+		err = r.buildTops(ctx, fsys, lines, []*buildTop{top}, func(_ int, b []built) { objs = b })
 	}
 	if err != nil {
 		if errors.Is(err, ErrInvalid) {
@@ -328,7 +338,6 @@ func (r *Renderer) renderDir(ctx context.Context, fsys *repoFS, dir string, t *t
 		return nil, err
 	}
 	res := &Result{Dir: dir, Objects: make([]*manifest.Object, len(objs))}
-	lines := newLineFinder(fsys)
 	for i, b := range objs {
 		if r.opts.SkipOrigins {
 			res.Objects[i] = b.obj
@@ -338,6 +347,92 @@ func (r *Renderer) renderDir(ctx context.Context, fsys *repoFS, dir string, t *t
 	}
 	res.Files = fsys.files()
 	return res, nil
+}
+
+// buildTop is a kustomization about to be built as the top of a build — an
+// environment, or a part of an aggregate — and how its objects get their
+// origins.
+type buildTop struct {
+	k    *kustomization
+	user asked // the build metadata the kustomization asks for itself
+	// traced says kustomize records origins (the renderer asked for them
+	// and they cannot be derived); derived, when not nil, derives them
+	// from the graph after a plain build.
+	traced  bool
+	derived *derivation
+}
+
+// prepare decides how k's objects get their origins and, when kustomize
+// must trace them, serves k with origin annotations switched on. It changes
+// fsys's overrides: call it while no build runs.
+func (r *Renderer) prepare(fsys *repoFS, sc *scanner, k *kustomization) (*buildTop, error) {
+	user, err := annotate(fsys, k.file, false)
+	if err != nil {
+		return nil, err
+	}
+	t := &buildTop{k: k, user: user}
+	if r.opts.SkipOrigins {
+		return t, nil
+	}
+	// A kustomization that asks for build metadata itself is traced by
+	// kustomize anyway.
+	if d, ok := derive(k, sc); ok && user == (asked{}) && !r.traceAll {
+		r.log.Debug("deriving origins from the kustomization graph", "kustomization", k.file)
+		t.derived = d
+		return t, nil
+	}
+	r.log.Debug("tracing origins with kustomize", "kustomization", k.file)
+	return t, t.trace(fsys)
+}
+
+// trace switches kustomize's origin annotations on for t.
+func (t *buildTop) trace(fsys *repoFS) error {
+	t.traced, t.derived = true, nil
+	_, err := annotate(fsys, t.k.file, true)
+	return err
+}
+
+// buildTops builds tops, concurrently, and gives their objects origins:
+// derived from the graph where it can; where it cannot after all (an
+// object matching no file, or several), the top is built again, traced.
+// done receives each top's objects.
+func (r *Renderer) buildTops(ctx context.Context, fsys *repoFS, lines *lineFinder, tops []*buildTop, done func(int, []built)) error {
+	retry := make([]bool, len(tops))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, t := range tops {
+		g.Go(func() error {
+			objs, err := r.cachedBuild(gctx, fsys, t.k, t.user, t.traced)
+			if err != nil {
+				return err
+			}
+			if t.derived != nil && !t.derived.apply(lines, objs) {
+				retry[i] = true
+				return nil
+			}
+			done(i, objs)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	var again []*buildTop
+	var at []int
+	for i, t := range tops {
+		if retry[i] {
+			r.log.Debug("origins cannot be derived from the graph; tracing them", "kustomization", t.k.file)
+			if err := t.trace(fsys); err != nil {
+				return err
+			}
+			again = append(again, t)
+			at = append(at, i)
+		}
+	}
+	if len(again) == 0 {
+		return nil
+	}
+	return r.buildTops(ctx, fsys, lines, again, func(i int, objs []built) { done(at[i], objs) })
 }
 
 // annotate reports which build metadata the kustomization file asked for

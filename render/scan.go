@@ -27,6 +27,8 @@ type kustomization struct {
 	fields map[string]bool
 	// subdirs are the resources that are directories, in order.
 	subdirs []string
+	// components are the components' directories, in order.
+	components []string
 	// fileResources are the resources that are files, in order.
 	fileResources []string
 	// usesVars is true when this kustomization or one it includes uses the
@@ -38,6 +40,10 @@ type kustomization struct {
 	// renames is true when this kustomization or one it includes sets a
 	// name prefix or suffix.
 	renames bool
+	// remote is true when this kustomization or one it includes refers
+	// to remote bases, components or plugin configurations (allowed by
+	// Options.AllowRemoteBases).
+	remote bool
 	// inputs are the repository files building it reads: its own, and
 	// those of the kustomizations it includes.
 	inputs map[string]bool
@@ -260,8 +266,11 @@ func (s *scanner) resource(k *kustomization, e *yaml.Node, component bool) error
 	}
 	k.usesVars = k.usesVars || sub.usesVars
 	k.renames = k.renames || sub.renames
+	k.remote = k.remote || sub.remote
 	k.customSchema = k.customSchema || sub.customSchema
-	if !component {
+	if component {
+		k.components = append(k.components, p)
+	} else {
 		k.subdirs = append(k.subdirs, p)
 	}
 	return nil
@@ -425,6 +434,7 @@ func (s *scanner) statError(k *kustomization, ref, p string, line int, err error
 
 func (s *scanner) remote(k *kustomization, ref string, line int) error {
 	if s.allowRemote {
+		k.remote = true
 		return nil
 	}
 	return errorf(k.file, line, ErrRemoteBase, "%q is remote; ferry renders offline by default: vendor it into the repository, or allow remote bases (Options.AllowRemoteBases, --allow-remote-bases)", ref)
