@@ -366,17 +366,13 @@ type buildTop struct {
 // must trace them, serves k with origin annotations switched on. It changes
 // fsys's overrides: call it while no build runs.
 func (r *Renderer) prepare(fsys *repoFS, sc *scanner, k *kustomization) (*buildTop, error) {
-	user, err := annotate(fsys, k.file, false)
-	if err != nil {
-		return nil, err
-	}
-	t := &buildTop{k: k, user: user}
+	t := &buildTop{k: k, user: k.asks}
 	if r.opts.SkipOrigins {
 		return t, nil
 	}
 	// A kustomization that asks for build metadata itself is traced by
 	// kustomize anyway.
-	if d, ok := derive(k, sc); ok && user == (asked{}) && !r.traceAll {
+	if d, ok := derive(k, sc); ok && t.user == (asked{}) && !r.traceAll {
 		r.log.Debug("deriving origins from the kustomization graph", "kustomization", k.file)
 		t.derived = d
 		return t, nil
@@ -388,8 +384,7 @@ func (r *Renderer) prepare(fsys *repoFS, sc *scanner, k *kustomization) (*buildT
 // trace switches kustomize's origin annotations on for t.
 func (t *buildTop) trace(fsys *repoFS) error {
 	t.traced, t.derived = true, nil
-	_, err := annotate(fsys, t.k.file, true)
-	return err
+	return annotate(fsys, t.k.file)
 }
 
 // buildTops builds tops, concurrently, and gives their objects origins:
@@ -435,22 +430,19 @@ func (r *Renderer) buildTops(ctx context.Context, fsys *repoFS, lines *lineFinde
 	return r.buildTops(ctx, fsys, lines, again, func(i int, objs []built) { done(at[i], objs) })
 }
 
-// annotate reports which build metadata the kustomization file asked for
-// itself and, with inject, serves it with origin and transformer annotations
-// switched on.
-func annotate(fsys *repoFS, file string, inject bool) (asked, error) {
+// annotate serves the kustomization file with origin and transformer
+// annotations switched on (see withBuildMetadata).
+func annotate(fsys *repoFS, file string) error {
 	data, err := fsys.ReadFile(abs(file))
 	if err != nil {
-		return asked{}, &Error{File: file, Err: err}
+		return &Error{File: file, Err: err}
 	}
-	annotated, user, err := withBuildMetadata(file, data)
+	annotated, _, err := withBuildMetadata(file, data)
 	if err != nil {
-		return asked{}, err
+		return err
 	}
-	if inject {
-		fsys.overrides[file] = annotated
-	}
-	return user, nil
+	fsys.overrides[file] = annotated
+	return nil
 }
 
 // build runs kustomize on one kustomization and ties its errors to the file.

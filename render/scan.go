@@ -47,6 +47,8 @@ type kustomization struct {
 	// inputs are the repository files building it reads: its own, and
 	// those of the kustomizations it includes.
 	inputs map[string]bool
+	// asks are the build metadata annotations the file asks for itself.
+	asks asked
 }
 
 // scanner walks the graph of kustomizations reachable from a directory
@@ -222,6 +224,11 @@ func (s *scanner) field(k *kustomization, key, val *yaml.Node) error {
 					return err
 				}
 			}
+		}
+	case "buildMetadata":
+		for _, e := range yamlnode.Scalars(val) {
+			k.asks.origins = k.asks.origins || e.Value == "originAnnotations"
+			k.asks.transformers = k.asks.transformers || e.Value == "transformerAnnotations"
 		}
 	case "vars":
 		k.usesVars = true
