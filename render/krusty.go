@@ -209,11 +209,7 @@ func kustomize(fsys *repoFS, dir string, user asked, customSchema bool) (out []b
 		}
 	}
 	for i, r := range resources {
-		js, err := r.MarshalJSON()
-		if err != nil {
-			return nil, fmt.Errorf("encode %s: %w", r.CurId(), err)
-		}
-		obj, err := manifest.FromJSON(js, manifest.Origin{File: out[i].file, Repo: out[i].repo})
+		obj, err := objectOf(&r.RNode, manifest.Origin{File: out[i].file, Repo: out[i].repo})
 		if err != nil {
 			return nil, fmt.Errorf("encode %s: %w", r.CurId(), err)
 		}

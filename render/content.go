@@ -1,0 +1,102 @@
+package render
+
+import (
+	"math"
+	"time"
+	"unicode/utf8"
+
+	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/ferrygitops/ferry/manifest"
+)
+
+// objectOf turns a built resource into an object with the content
+// manifest.FromJSON would give for the resource's JSON encoding (kyaml's
+// MarshalJSON), without the detour: MarshalJSON encodes the node as YAML,
+// parses that text back, encodes the result as JSON, and FromJSON decodes
+// it again. Decoding the node directly and converting each value as the
+// JSON round trip would is about a twelfth of a plan's CPU time less.
+// Values the conversion does not know take the detour.
+func objectOf(rn *kyaml.RNode, origin manifest.Origin) (*manifest.Object, error) {
+	var v any
+	if err := rn.YNode().Decode(&v); err == nil {
+		if m, ok := v.(map[string]any); ok && jsonCompatible(m) {
+			return manifest.New(m, origin)
+		}
+	}
+	js, err := rn.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return manifest.FromJSON(js, origin)
+}
+
+// jsonCompatible converts, in place, the values YAML decoding produced into
+// those a JSON round trip (encoding/json, then manifest.FromJSON) produces:
+// integers as int64, other numbers as float64, times as RFC 3339 strings.
+// It reports false, leaving v partly converted, on anything else: a map with
+// non-string keys, a string that is not UTF-8 (JSON would replace bytes), a
+// number JSON cannot encode.
+func jsonCompatible(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			c, ok := jsonValue(e)
+			if !ok || !utf8.ValidString(k) {
+				return false
+			}
+			v[k] = c
+		}
+		return true
+	case []any:
+		for i, e := range v {
+			c, ok := jsonValue(e)
+			if !ok {
+				return false
+			}
+			v[i] = c
+		}
+		return true
+	}
+	return false
+}
+
+// twoTo63 is 2^63, the first float64 above the int64 range.
+const twoTo63 = float64(1 << 63)
+
+func jsonValue(v any) (any, bool) {
+	switch v := v.(type) {
+	case nil, bool:
+		return v, true
+	case string:
+		return v, utf8.ValidString(v)
+	case int:
+		return int64(v), true
+	case int64:
+		return v, true
+	case uint64:
+		if v <= math.MaxInt64 {
+			return int64(v), true
+		}
+		return float64(v), true
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, false
+		}
+		// encoding/json writes integral values below 1e21 without a
+		// fraction or exponent, and FromJSON reads those as int64 when
+		// they fit.
+		if v == math.Trunc(v) && math.Abs(v) < 1e21 && v >= -twoTo63 && v < twoTo63 {
+			return int64(v), true
+		}
+		return v, true
+	case time.Time:
+		if y := v.Year(); y < 0 || y > 9999 {
+			return nil, false
+		}
+		return v.Format(time.RFC3339Nano), true
+	case map[string]any, []any:
+		return v, jsonCompatible(v)
+	}
+	return nil, false
+}
