@@ -9,15 +9,19 @@
 # edits, no re-render after them, no plan-level rules), so the ratio is
 # conservative. Repositories: internal/testrepo, staging -> production, with
 # 10, 100 and 1,000 apps (override with APPS="10 100"), best of 3 runs on
-# both sides below 1,000 apps. Peak memory of ferry plan is printed from
-# /usr/bin/time when it is installed.
+# both sides (RUNS=1 for a quick look). Peak memory of ferry plan is printed
+# from /usr/bin/time when it is installed.
 #
 # Usage (from the repository root):
 #   hack/bench-plan.sh
-#   KUSTOMIZE=… KUBECONFORM=… CONFTEST=… APPS="10 100" hack/bench-plan.sh
+#   KUSTOMIZE=… KUBECONFORM=… CONFTEST=… APPS="10 100" RUNS=1 hack/bench-plan.sh
 set -euo pipefail
 
 APPS="${APPS:-10 100 1000}"
+# Each side's time is the best of RUNS runs: a small machine is noisy (on 2
+# shared cores single runs of either side varied by a third). At 1,000 apps
+# the chain takes a minute or more per run.
+RUNS="${RUNS:-3}"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=hack/lib.sh
@@ -44,12 +48,8 @@ chain() { # chain REPO
 printf '%-10s %10s %10s %8s %12s\n' "apps" "chain s" "ferry s" "ratio" "ferry MiB"
 for apps in $APPS; do
   go run ./hack/genrepo -apps "$apps" -out "$work/repo-$apps"
-  # Best of 3 on both sides below 1,000 apps (a 2-core machine is noisy);
-  # one run each at 1,000, where the chain takes minutes.
-  runs=3
-  if (( apps >= 1000 )); then runs=1; fi
-  c=$(best_of "$runs" chain "$work/repo-$apps")
-  f=$(best_of "$runs" "$work/ferry" plan --root "$work/repo-$apps" --from staging --to production)
+  c=$(best_of "$RUNS" chain "$work/repo-$apps")
+  f=$(best_of "$RUNS" "$work/ferry" plan --root "$work/repo-$apps" --from staging --to production)
   mem="-"
   if [[ -x /usr/bin/time ]]; then
     mem=$( { /usr/bin/time -f '%M' "$work/ferry" plan --root "$work/repo-$apps" --from staging --to production > /dev/null; } 2>&1 | tail -1)

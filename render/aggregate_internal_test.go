@@ -21,7 +21,7 @@ func renderWhole(t *testing.T, fsys fstest.MapFS, dir string) string {
 	sc := newScanner(rfs, false)
 	top, err := sc.scan(dir, dir+"/kustomization.yaml", 0)
 	require.NoError(t, err)
-	objs, err := build(context.Background(), rfs, top, asked{})
+	objs, err := build(context.Background(), rfs, top, asked{}, false)
 	require.NoError(t, err)
 	out := make([]*manifest.Object, len(objs))
 	for i, b := range objs {

@@ -72,10 +72,10 @@ func cacheKey(fsys *repoFS, k *kustomization, user asked, traced bool) (string, 
 }
 
 // cachedBuild is build with the renderer's cache in front of it.
-func (r *Renderer) cachedBuild(ctx context.Context, fsys *repoFS, k *kustomization, user asked, traced bool) ([]built, error) {
+func (r *Renderer) cachedBuild(ctx context.Context, fsys *repoFS, k *kustomization, user asked, traced, parallel bool) ([]built, error) {
 	c := r.opts.Cache
 	if c == nil {
-		return build(ctx, fsys, k, user)
+		return build(ctx, fsys, k, user, parallel)
 	}
 	key, ok := cacheKey(fsys, k, user, traced)
 	if ok {
@@ -86,7 +86,7 @@ func (r *Renderer) cachedBuild(ctx context.Context, fsys *repoFS, k *kustomizati
 			return slices.Clone(objs), nil
 		}
 	}
-	objs, err := build(ctx, fsys, k, user)
+	objs, err := build(ctx, fsys, k, user, parallel)
 	if err == nil && ok {
 		c.mu.Lock()
 		c.builds[key] = slices.Clone(objs)

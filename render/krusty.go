@@ -25,8 +25,12 @@ import (
 //
 //   - builds that use the built-in schema run concurrently under the shared
 //     lock, once that schema is parsed, so that every access to it is a
-//     read (the parts of an aggregate, see renderAggregate, and the source
-//     and target of a plan build side by side);
+//     read: the parts of an aggregate (see renderAggregate), which parse it
+//     first if need be, and any build once it is parsed (the source and
+//     target of a plan build side by side);
+//   - until then, a build on its own runs alone without parsing it: a
+//     simple build never needs the schema, and parsing it costs more than
+//     building a small overlay;
 //   - a build whose kustomizations set their own schema (the openapi field)
 //     runs alone, resetting the schema before and after it;
 //   - after a panic the schema is reset before the next build, which
@@ -50,10 +54,11 @@ const (
 )
 
 // enterBuild takes buildMu for one build and returns the function that
-// releases it: the shared lock, unless customSchema says the build sets its
-// own schema, which takes the lock alone.
-func enterBuild(customSchema bool) (leave func(panicked bool)) {
-	if !customSchema {
+// releases it: the shared lock for a build beside others (parallel), or for
+// any build once the schema is parsed; the lock alone otherwise, and always
+// when customSchema says the build sets its own schema.
+func enterBuild(customSchema, parallel bool) (leave func(panicked bool)) {
+	if !customSchema && (parallel || schema.Load() == schemaParsed) {
 		for {
 			buildMu.RLock()
 			if schema.Load() == schemaParsed {
@@ -128,9 +133,9 @@ type transformation struct {
 // objects in kustomize's output order with their origins and the
 // kustomizations whose images: entries changed them. customSchema says
 // whether the kustomizations built use the openapi field, which makes the
-// build run alone (see buildMu).
-func kustomize(fsys *repoFS, dir string, user asked, customSchema bool) (out []built, err error) {
-	leave := enterBuild(customSchema)
+// build run alone; parallel whether other builds run beside it (see buildMu).
+func kustomize(fsys *repoFS, dir string, user asked, customSchema, parallel bool) (out []built, err error) {
+	leave := enterBuild(customSchema, parallel)
 	panicked := true
 	defer func() { leave(panicked) }()
 	defer func() {

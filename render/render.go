@@ -397,7 +397,7 @@ func (r *Renderer) buildTops(ctx context.Context, fsys *repoFS, lines *lineFinde
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, t := range tops {
 		g.Go(func() error {
-			objs, err := r.cachedBuild(gctx, fsys, t.k, t.user, t.traced)
+			objs, err := r.cachedBuild(gctx, fsys, t.k, t.user, t.traced, len(tops) > 1)
 			if err != nil {
 				return err
 			}
@@ -446,12 +446,13 @@ func annotate(fsys *repoFS, file string) error {
 }
 
 // build runs kustomize on one kustomization and ties its errors to the file.
-func build(ctx context.Context, fsys *repoFS, k *kustomization, user asked) ([]built, error) {
+// parallel says other builds run beside it (see enterBuild).
+func build(ctx context.Context, fsys *repoFS, k *kustomization, user asked, parallel bool) ([]built, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	file := k.file
-	objs, err := kustomize(fsys, k.dir, user, k.customSchema)
+	objs, err := kustomize(fsys, k.dir, user, k.customSchema, parallel)
 	if err != nil {
 		if errors.Is(err, ErrOutsideRoot) {
 			return nil, &Error{File: file, Err: fmt.Errorf("%s: %w", cleanKustomizeError(err), ErrOutsideRoot)}
