@@ -1,6 +1,7 @@
 package promote
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"errors"
@@ -17,8 +18,6 @@ import (
 	"sync"
 	"testing/fstest"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/internal/memofs"
@@ -241,12 +240,12 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	fsys := memofs.New(p.fsys)
 	versions, err := p.newRenderer(fsys, nil, true)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	cache := render.NewCache()
 	traced, err := p.newRenderer(fsys, cache, false)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	// The target's checks are prepared while source and target render side
 	// by side: for the environment as configured, which a cluster folder
@@ -258,20 +257,20 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	prepared := make(chan struct{})
 	go func() {
 		defer close(prepared)
+		// The validator keeps edited to read lines from when it
+		// validates; its files are filled in before that.
 		early, earlyErr = p.checkers(ctx, configured, edited)
 	}()
-	defer func() { <-prepared }()
+	defer func() { <-prepared }() // Plan leaves nothing running
+	// Both run to the end, so that when both fail the error reported is
+	// always the source's.
 	var srcRes, tgtRes *render.Result
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
-		srcRes, err = versions.Render(gctx, src.Path)
-		return err
-	})
-	g.Go(func() (err error) {
-		tgtRes, err = traced.Render(gctx, tgt.Path)
-		return err
-	})
-	if err := g.Wait(); err != nil {
+	var srcErr, tgtErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { srcRes, srcErr = versions.Render(ctx, src.Path) })
+	wg.Go(func() { tgtRes, tgtErr = traced.Render(ctx, tgt.Path) })
+	wg.Wait()
+	if err := cmp.Or(srcErr, tgtErr); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	src, tgt = p.inherit(src, srcRes), p.inherit(tgt, tgtRes)

@@ -86,16 +86,21 @@ func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, sc *scanne
 		err := r.buildTops(ctx, fsys, lines, []*buildTop{top}, func(_ int, objs []built) { whole = objs })
 		return whole, err
 	}
+	// Two objects are the same to kustomize when their group, version,
+	// kind and name match in the same effective namespace: "" and
+	// "default" are one, and cluster-scoped kinds have none.
+	type sameID struct{ group, version, kind, name, namespace string }
 	ids := make([]resid.ResId, len(all))
-	owner := make(map[resid.ResId]int, len(all))
+	owner := make(map[sameID]int, len(all))
 	for i, b := range all {
 		id := resIDOf(b.obj)
-		if j, dup := owner[id]; dup {
+		key := sameID{id.Group, id.Version, id.Kind, id.Name, id.EffectiveNamespace()}
+		if j, dup := owner[key]; dup {
 			return nil, errorf(top.k.file, 0, ErrInvalid,
 				"may not add resource with an already registered id: %s (defined in %s and in %s)",
 				id, all[j].obj.Origin().File, b.obj.Origin().File)
 		}
-		owner[id] = i
+		owner[key] = i
 		ids[i] = id
 	}
 	if fsys.flux {
@@ -206,14 +211,36 @@ func crossReference(parts [][]built) (string, bool) {
 	if len(generated) == 0 {
 		return "", false
 	}
+	// An object without a namespace (a ClusterRole's resourceNames) may
+	// refer to a generated object of any namespace.
+	anyNS := map[string][]int{}
+	for k, i := range generated {
+		anyNS[k.name] = append(anyNS[k.name], i)
+	}
+	for _, parts := range anyNS {
+		slices.Sort(parts)
+	}
 	for i, p := range parts {
 		for _, b := range p {
 			ns := b.obj.Namespace()
 			var found string
-			walkStrings(b.obj.Content(), func(s string) bool {
-				if j, ok := generated[key{ns, s}]; ok && j != i {
-					found = fmt.Sprintf("%s mentions %q, generated in %s", b.obj.ID(), s, parts[j][0].obj.Origin().File)
+			mention := func(s string, j int) bool {
+				if j == i {
 					return false
+				}
+				found = fmt.Sprintf("%s mentions %q, generated in %s", b.obj.ID(), s, parts[j][0].obj.Origin().File)
+				return true
+			}
+			walkStrings(b.obj.Content(), func(s string) bool {
+				if j, ok := generated[key{ns, s}]; ok && mention(s, j) {
+					return false
+				}
+				if ns == "" {
+					for _, j := range anyNS[s] {
+						if mention(s, j) {
+							return false
+						}
+					}
 				}
 				return true
 			})

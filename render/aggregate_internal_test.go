@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/kustomize/kyaml/openapi"
 
 	"github.com/ferrygitops/ferry/internal/testrepo"
 	"github.com/ferrygitops/ferry/manifest"
@@ -174,4 +175,72 @@ metadata: {name: a}
 	assert.Negative(t, legacyCompare(c, a), "same GVK: by name")
 	assert.Negative(t, legacyCompare(a, b), "core Namespaces sort before grouped ones (kustomize reverses the GVK order for them)")
 	assert.Positive(t, legacyCompare(b, a))
+}
+
+// TestAggregateAgreesWithWholeBuildOnIdentity: part by part, two objects
+// are the same when kustomize says so — "" and "default" are one
+// namespace — and the aggregate fails as the whole build does.
+func TestAggregateAgreesWithWholeBuildOnIdentity(t *testing.T) {
+	fsys := fstest.MapFS{
+		"agg/kustomization.yaml":   {Data: []byte("resources:\n- a\n- b\n")},
+		"agg/a/kustomization.yaml": {Data: []byte("resources:\n- cm.yaml\n")},
+		"agg/a/cm.yaml":            {Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n")},
+		"agg/b/kustomization.yaml": {Data: []byte("resources:\n- cm.yaml\n")},
+		"agg/b/cm.yaml":            {Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n  namespace: default\n")},
+	}
+	rfs := newRepoFS(fsys)
+	sc := newScanner(rfs, false)
+	top, err := sc.scan("agg", "agg/kustomization.yaml", 0)
+	require.NoError(t, err)
+	_, ok := aggregateOf(top, sc)
+	require.True(t, ok, "the fixture is an aggregate")
+	_, err = build(context.Background(), rfs, top, asked{}, false)
+	require.ErrorContains(t, err, "already registered id")
+	_, err = renderParts(fsys, "agg")
+	require.ErrorContains(t, err, "already registered id")
+	assert.ErrorContains(t, err, "agg/a/cm.yaml")
+}
+
+// TestAggregateSeesReferencesFromClusterScopedObjects: a ClusterRole in one
+// part naming a ConfigMap generated in another part's namespace is a
+// reference kustomize rewrites to the hashed name, so the aggregate is
+// built whole.
+func TestAggregateSeesReferencesFromClusterScopedObjects(t *testing.T) {
+	fsys := fstest.MapFS{
+		"agg/kustomization.yaml":   {Data: []byte("resources:\n- a\n- b\n")},
+		"agg/a/kustomization.yaml": {Data: []byte("namespace: shop\nconfigMapGenerator:\n- name: shared\n  literals: [K=v]\n")},
+		"agg/b/kustomization.yaml": {Data: []byte("resources:\n- cr.yaml\n")},
+		"agg/b/cr.yaml":            {Data: []byte("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules:\n- apiGroups: [\"\"]\n  resources: [configmaps]\n  resourceNames: [shared]\n  verbs: [get]\n")},
+	}
+	got, _ := renderFast(t, fsys, "agg")
+	want := renderWhole(t, fsys, "agg")
+	assert.Equal(t, want, got)
+	assert.Contains(t, got, "- shared-", "the reference was rewritten to the hashed name")
+}
+
+// TestSchemaSetInAPluginDirectoryIsContained: kustomize sets the openapi
+// schema of a transformers: directory for the rest of the build, so the
+// build runs alone and leaves kyaml's built-in schema behind it.
+func TestSchemaSetInAPluginDirectoryIsContained(t *testing.T) {
+	fsys := fstest.MapFS{
+		"app/kustomization.yaml": {Data: []byte("resources: [cm.yaml]\ntransformers: [../xf]\n")},
+		"app/cm.yaml":            {Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")},
+		"xf/kustomization.yaml":  {Data: []byte("openapi:\n  path: schema.json\nresources: [labels.yaml]\n")},
+		"xf/schema.json":         {Data: []byte(`{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}, "definitions": {}}`)},
+		"xf/labels.yaml":         {Data: []byte("apiVersion: builtin\nkind: LabelTransformer\nmetadata:\n  name: l\nlabels:\n  x: y\nfieldSpecs:\n- path: metadata/labels\n  create: true\n")},
+	}
+	builtin := openapi.GetSchemaVersion()
+	rfs := newRepoFS(fsys)
+	sc := newScanner(rfs, false)
+	k, err := sc.scan("app", "app/kustomization.yaml", 0)
+	require.NoError(t, err)
+	assert.True(t, k.customSchema, "the plugin directory's schema is the build's")
+
+	r, err := New(Options{FS: fsys})
+	require.NoError(t, err)
+	res, err := r.Render(context.Background(), "app")
+	require.NoError(t, err)
+	require.Len(t, res.Objects, 1)
+	assert.Equal(t, map[string]any{"x": "y"}, res.Objects[0].Content()["metadata"].(map[string]any)["labels"])
+	assert.Equal(t, builtin, openapi.GetSchemaVersion(), "kyaml's schema is the built-in one again")
 }

@@ -26,8 +26,9 @@ func NewCache() *Cache {
 }
 
 // cacheKey identifies a build by its directory, the build metadata it was
-// made with (traced: kustomize recorded origins), and the content of every input file, which it reads (and so
-// records among the files of the render).
+// made with (traced: kustomize recorded origins), and the content of every
+// input file, which it reads (and so records among the files of the
+// render).
 func cacheKey(fsys *repoFS, k *kustomization, user asked, traced bool) (string, bool) {
 	files := make([]string, 0, len(k.inputs))
 	for f := range k.inputs {

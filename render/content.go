@@ -1,7 +1,7 @@
 package render
 
 import (
-	"math"
+	"encoding/json"
 	"time"
 	"unicode/utf8"
 
@@ -61,9 +61,6 @@ func jsonCompatible(v any) bool {
 	return false
 }
 
-// twoTo63 is 2^63, the first float64 above the int64 range.
-const twoTo63 = float64(1 << 63)
-
 func jsonValue(v any) (any, bool) {
 	switch v := v.(type) {
 	case nil, bool:
@@ -74,27 +71,27 @@ func jsonValue(v any) (any, bool) {
 		return int64(v), true
 	case int64:
 		return v, true
-	case uint64:
-		if v <= math.MaxInt64 {
-			return int64(v), true
+	case uint64, float64:
+		// Exactly as encoding/json writes the number (the shortest
+		// decimal that reads back the same float) and FromJSON reads it:
+		// int64 when the text is an integer that fits, else float64.
+		js, err := json.Marshal(v)
+		if err != nil {
+			return nil, false // NaN, ±Inf
 		}
-		return float64(v), true
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, false
+		n := json.Number(js)
+		if i, err := n.Int64(); err == nil {
+			return i, true
 		}
-		// encoding/json writes integral values below 1e21 without a
-		// fraction or exponent, and FromJSON reads those as int64 when
-		// they fit.
-		if v == math.Trunc(v) && math.Abs(v) < 1e21 && v >= -twoTo63 && v < twoTo63 {
-			return int64(v), true
-		}
-		return v, true
+		f, err := n.Float64()
+		return f, err == nil
 	case time.Time:
-		if y := v.Year(); y < 0 || y > 9999 {
+		var out string
+		js, err := json.Marshal(v) // RFC 3339; errors where JSON cannot hold the time
+		if err != nil || json.Unmarshal(js, &out) != nil {
 			return nil, false
 		}
-		return v.Format(time.RFC3339Nano), true
+		return out, true
 	case map[string]any, []any:
 		return v, jsonCompatible(v)
 	}

@@ -53,6 +53,12 @@ spec:
   binary: !!binary aGVsbG8=
   str-tag: !!str 123
   unicode: "héllo ✓ 🚀"
+  above-2-53: 1152921504606846976.0
+  shortest-differs: 1.2345678901234568e18
+  min-int64-float: -9223372036854775808.0
+  below-min-int64: -9223372036854775809
+  max-uint64: 18446744073709551615
+  float-2-63: 9223372036854775808.0
 `
 
 // TestObjectOfMatchesTheJSONRoundTrip: converting a built resource's node
@@ -105,13 +111,15 @@ func TestObjectOfMatchesTheJSONRoundTrip(t *testing.T) {
 }
 
 // TestObjectOfTakesTheDetourWhenItMust: for values the direct conversion
-// does not know (here non-string keys), objectOf answers as kyaml's JSON
-// encoding does: an error.
+// does not know or JSON cannot hold (non-string keys, a time at +24:00),
+// objectOf answers as kyaml's JSON encoding does: an error.
 func TestObjectOfTakesTheDetourWhenItMust(t *testing.T) {
-	rn, err := kyaml.Parse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\ndata:\n  1: one\n  2: two\n")
-	require.NoError(t, err)
-	_, jsonErr := rn.MarshalJSON()
-	require.Error(t, jsonErr)
-	_, err = objectOf(rn, manifest.Origin{})
-	assert.EqualError(t, err, jsonErr.Error())
+	for _, data := range []string{"  1: one\n  2: two\n", "  when: 2001-12-14t21:59:43.10+24:00\n"} {
+		rn, err := kyaml.Parse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: odd\ndata:\n" + data)
+		require.NoError(t, err)
+		_, jsonErr := rn.MarshalJSON()
+		require.Error(t, jsonErr, data)
+		_, err = objectOf(rn, manifest.Origin{})
+		assert.EqualError(t, err, jsonErr.Error(), data)
+	}
 }

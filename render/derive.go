@@ -16,8 +16,11 @@ import (
 // For the usual graph, ferry derives the same facts from the kustomization
 // graph the scanner walked, around a plain build:
 //
-//   - an object comes from the one resource file of the graph that defines an
-//     object of its kind and name, or from the one generator of its name;
+//   - an object comes from the one document of the graph's resource files
+//     that defines its group, kind and name, or from the one generator
+//     that creates a ConfigMap or Secret of its name; every definition must
+//     pair off with exactly one object, so that a patch that deletes,
+//     renames or moves an object cannot make a wrong pair;
 //   - the transformers that ran over it are those of the kustomizations
 //     between where it entered the build and the top, components included,
 //     in kustomize's order: kustomize records a transformer on every object
@@ -25,9 +28,13 @@ import (
 //
 // The derivation refuses graphs where either could be ambiguous — a
 // directory or a resource file reached twice, name prefixes or suffixes,
-// generator or transformer plugins, remote resources — and objects that
-// match no file or several; the build is then traced by kustomize, as before.
-// TestDerivedOriginsMatchTraced holds the two to the same results.
+// generator or transformer plugins, remote resources — and builds whose
+// objects and definitions do not pair off; those are traced by kustomize, as
+// before. TestDerivedOriginsMatchTraced and TestDerivedOriginsEdgeCases hold
+// the two to the same results, with one exception: where a patch replaces
+// an object's annotations, kustomize loses its record of the object's
+// origin and stamps the next transformer's kustomization on it, where the
+// derivation still names the object's definition.
 
 // derivation is what ferry knows of a build's origins before running it.
 type derivation struct {
@@ -117,59 +124,69 @@ func (d *derivation) componentChain(comps []*kustomization) []*kustomization {
 
 // apply fills in what a traced build would have recorded on objs: each
 // object's origin and the kustomizations whose images: entries and patches
-// ran over it. It reports false, changing nothing, when an object matches
-// no origin or more than one, or two objects match the same one.
+// ran over it. Origins must pair off exactly: every object with one
+// definition (a document of a resource file, or a generator creating a
+// ConfigMap or Secret of its name) and every definition with one object.
+// Anything else — two definitions of one name, an object renamed, moved
+// out of its name or deleted by a patch — reports false, changing nothing.
 func (d *derivation) apply(lines *lineFinder, objs []built) bool {
-	type docRef struct {
-		file  string
-		index int
+	// Definitions by group/kind/name: documents, and the generators that
+	// create (not merge into) a ConfigMap or Secret.
+	defs := map[string]origin{}
+	add := func(key string, o origin) bool {
+		if _, twice := defs[key]; twice {
+			return false
+		}
+		defs[key] = o
+		return true
 	}
-	byName := map[string][]docRef{} // group/kind/name -> where defined
-	key := func(id manifest.ID) string { return id.Group + "/" + id.Kind + "/" + id.Name }
 	for _, f := range d.files {
-		for i, doc := range lines.docs(f) {
-			byName[key(doc.ID())] = append(byName[key(doc.ID())], docRef{f, i})
+		for _, doc := range lines.docs(f) {
+			if !add(doc.ID().Group+"/"+doc.ID().Kind+"/"+doc.ID().Name, origin{file: f}) {
+				return false
+			}
+		}
+	}
+	for _, g := range d.generators {
+		for _, gen := range []struct{ field, kind, object string }{
+			{"configMapGenerator", "ConfigMapGenerator", "ConfigMap"},
+			{"secretGenerator", "SecretGenerator", "Secret"},
+		} {
+			for _, e := range lines.entries(g, gen.field) {
+				if e.behavior == "merge" {
+					continue
+				}
+				if e.name == "" || !add("/"+gen.object+"/"+e.name, origin{file: g, generator: gen.kind}) {
+					return false
+				}
+			}
 		}
 	}
 	found := make([]origin, len(objs))
-	used := map[docRef]bool{}
+	claimed := map[string]bool{}
 	for i, b := range objs {
 		id := b.obj.ID()
-		var gens []origin
-		if id.Group == "" && (id.Kind == "ConfigMap" || id.Kind == "Secret") {
-			field, kind := "configMapGenerator", "ConfigMapGenerator"
-			if id.Kind == "Secret" {
-				field, kind = "secretGenerator", "SecretGenerator"
-			}
-			base, hashed := generatedBase(id.Name)
-			for _, g := range d.generators {
-				for _, e := range lines.entries(g, field) {
-					if e.name == id.Name || (hashed && e.name == base) {
-						gens = append(gens, origin{g, kind, e.behavior == "merge"})
-					}
+		keys := []string{id.Group + "/" + id.Kind + "/" + id.Name}
+		if base, hashed := generatedBase(id.Name); hashed && id.Group == "" && (id.Kind == "ConfigMap" || id.Kind == "Secret") {
+			keys = append(keys, "/"+id.Kind+"/"+base)
+		}
+		var match string
+		for _, k := range keys {
+			if _, ok := defs[k]; ok {
+				if match != "" {
+					return false
 				}
+				match = k
 			}
 		}
-		gens = creator(gens)
-		refs := byName[key(id)]
-		if len(refs) > 1 {
-			var sameNS []docRef
-			for _, r := range refs {
-				if lines.docs(r.file)[r.index].Namespace() == id.Namespace {
-					sameNS = append(sameNS, r)
-				}
-			}
-			refs = sameNS
-		}
-		switch {
-		case len(gens) == 1 && len(refs) == 0:
-			found[i] = gens[0]
-		case len(gens) == 0 && len(refs) == 1 && !used[refs[0]]:
-			used[refs[0]] = true
-			found[i] = origin{file: refs[0].file}
-		default:
+		if match == "" || claimed[match] {
 			return false
 		}
+		claimed[match] = true
+		found[i] = defs[match]
+	}
+	if len(claimed) != len(defs) {
+		return false
 	}
 	for i := range objs {
 		b := &objs[i]
@@ -193,24 +210,4 @@ func (d *derivation) apply(lines *lineFinder, objs []built) bool {
 // kustomization of the generator that made it.
 type origin struct {
 	file, generator string
-	merges          bool // a generator with behavior: merge
-}
-
-// creator picks, among the generators of one object, the one that created
-// it when every other one merges into it: kustomize keeps the creator's
-// origin on a merged object. A replace, or two creators, stay ambiguous.
-func creator(gens []origin) []origin {
-	if len(gens) < 2 {
-		return gens
-	}
-	var created []origin
-	for _, g := range gens {
-		if !g.merges {
-			created = append(created, g)
-		}
-	}
-	if len(created) == 1 {
-		return created
-	}
-	return gens
 }

@@ -46,11 +46,14 @@
 //
 // A [Renderer] is safe for concurrent use. kustomize keeps package-level
 // state (its OpenAPI schema) that it parses lazily without synchronisation,
-// and that a kustomization's openapi field replaces. ferry parses it once,
-// alone, before the first build; then builds run concurrently, since they only
-// read it. A build that sets its own schema runs alone, with the schema reset
-// before and after it, and kustomize panics are turned into errors. The
-// context is checked between builds: kustomize itself cannot be interrupted.
+// and that a kustomization's openapi field replaces. Builds that run side by
+// side (the parts of an aggregate, and any build once the schema is
+// parsed) share a lock, after ferry has parsed the schema alone; a build on
+// its own, before that, runs alone and lets kustomize parse the schema only
+// if it needs it. A build that sets its own schema runs alone, with the
+// schema reset before and after it, and kustomize panics are turned into
+// errors. The context is checked between builds: kustomize itself cannot be
+// interrupted.
 //
 // # Aggregates
 //

@@ -26,11 +26,12 @@ import (
 //   - builds that use the built-in schema run concurrently under the shared
 //     lock, once that schema is parsed, so that every access to it is a
 //     read: the parts of an aggregate (see renderAggregate), which parse it
-//     first if need be, and any build once it is parsed (the source and
-//     target of a plan build side by side);
+//     first if need be, and any build once it is parsed;
 //   - until then, a build on its own runs alone without parsing it: a
 //     simple build never needs the schema, and parsing it costs more than
-//     building a small overlay;
+//     building a small overlay. Whether kustomize parsed it lazily is not
+//     known, so such builds stay one at a time (a plan's source and target
+//     overlays build in turn) until an aggregate has parsed it;
 //   - a build whose kustomizations set their own schema (the openapi field)
 //     runs alone, resetting the schema before and after it;
 //   - after a panic the schema is reset before the next build, which
@@ -113,9 +114,10 @@ type built struct {
 }
 
 // asked records which build metadata a kustomization asked for itself: those
-// annotations stay in the output, as kustomize would print them. ferry
-// switches both on in the copy kustomize reads, to learn where objects and
-// their fields come from.
+// annotations stay in the output, as kustomize would print them. When ferry
+// cannot derive origins from the graph (see derive.go), it switches both on
+// in the copy kustomize reads, to learn where objects and their fields come
+// from.
 type asked struct {
 	origins, transformers bool
 }

@@ -57,8 +57,8 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Renderer renders environments. It is safe for concurrent use; kustomize
-// builds themselves run one at a time in the process (see the package doc).
+// Renderer renders environments. It is safe for concurrent use (see the
+// package doc for how kustomize builds share the process).
 type Renderer struct {
 	opts Options
 	log  *slog.Logger

@@ -268,6 +268,20 @@ func (s *scanner) resource(k *kustomization, e *yaml.Node, component bool) error
 	if err != nil {
 		return err
 	}
+	k.include(sub)
+	if component {
+		k.components = append(k.components, p)
+	} else {
+		k.subdirs = append(k.subdirs, p)
+	}
+	return nil
+}
+
+// include records that building k builds sub too: its files, and what
+// makes a build of it special (vars, renames, remote resources, its own
+// schema — kustomize sets a directory's openapi schema for the rest of
+// the build, plugin configuration directories included).
+func (k *kustomization) include(sub *kustomization) {
 	for f := range sub.inputs {
 		k.inputs[f] = true
 	}
@@ -275,12 +289,6 @@ func (s *scanner) resource(k *kustomization, e *yaml.Node, component bool) error
 	k.renames = k.renames || sub.renames
 	k.remote = k.remote || sub.remote
 	k.customSchema = k.customSchema || sub.customSchema
-	if component {
-		k.components = append(k.components, p)
-	} else {
-		k.subdirs = append(k.subdirs, p)
-	}
-	return nil
 }
 
 // plugin checks an entry of generators, transformers or validators: inline
@@ -316,9 +324,7 @@ func (s *scanner) plugin(k *kustomization, field string, e *yaml.Node) error {
 		if err != nil {
 			return err
 		}
-		for f := range sub.inputs {
-			k.inputs[f] = true
-		}
+		k.include(sub)
 		return nil
 	}
 	data, err := s.fs.ReadFile(abs(p))

@@ -29,8 +29,9 @@ func main() {
 // every build; at Go's default (GOGC=100) collection took a fifth of a plan's
 // CPU time. At 400 a plan of the generated 1,000-app repository
 // (hack/bench-plan.sh) takes 10.6 s instead of 14.8 s, with 465 MiB peak
-// memory instead of 149 MiB; the soft limit keeps larger runs under 1 GiB
-// where it can.
+// memory instead of 149 MiB. The soft limit keeps larger runs near 768 MiB:
+// as the heap nears it the collector runs more often (Go caps that at half
+// the CPU), trading speed for memory only when memory runs short.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)

@@ -104,7 +104,7 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.KubernetesVersion, "kubernetes-version", "", "Kubernetes version to validate for, such as 1.33 (default: the newest embedded, "+newestPlaceholder+")")
+	f.StringVar(&opts.KubernetesVersion, "kubernetes-version", "", "Kubernetes version to validate for, such as 1.33 (default: the newest embedded version)")
 	f.BoolVar(&strict, "strict", true, "reject fields the schemas do not declare (--strict=false accepts them)")
 	f.StringSliceVar(&opts.SchemaLocations, "schema-location", nil, "extra schemas: a directory or a kubeconform path template (repeatable)")
 	f.BoolVar(&opts.AllowNetwork, "allow-network", false, "allow http(s) schema locations")
@@ -120,26 +120,19 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 	return cmd
 }
 
-// The validate command's help names the embedded Kubernetes versions, filled
-// in when help is shown: reading them decodes the schema index, which no
-// other command should pay for.
-const (
-	versionsPlaceholder = "{versions}"
-	newestPlaceholder   = "{newest}"
-)
+// versionsPlaceholder stands in the validate command's help for the range
+// of embedded Kubernetes versions, filled in when the help is shown:
+// reading the range decodes the schema index, which no other command
+// should pay for.
+const versionsPlaceholder = "{versions}"
 
-// withVersionRange fills in the placeholders when cmd's help is shown.
+// withVersionRange fills in versionsPlaceholder when cmd's help is shown,
+// then shows it as cobra would.
 func withVersionRange(cmd *cobra.Command) {
+	show := cmd.HelpFunc() // cobra's default, through the parent
 	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
 		c.Long = strings.Replace(c.Long, versionsPlaceholder, versionRange(), 1)
-		if f := c.Flags().Lookup("kubernetes-version"); f != nil {
-			newest := ""
-			if v := validate.SupportedVersions(); len(v) > 0 {
-				newest = v[len(v)-1]
-			}
-			f.Usage = strings.Replace(f.Usage, newestPlaceholder, newest, 1)
-		}
-		c.Parent().HelpFunc()(c, args)
+		show(c, args)
 	})
 }
 

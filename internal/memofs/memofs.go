@@ -9,6 +9,7 @@
 package memofs
 
 import (
+	"bytes"
 	"io/fs"
 	"slices"
 	"sync"
@@ -66,8 +67,31 @@ func memo[T any](f *FS, m map[string]result[T], name string, read func() (T, err
 	return v, err
 }
 
-// Open opens name in the wrapped file system; it is not remembered.
-func (f *FS) Open(name string) (fs.File, error) { return f.fsys.Open(name) }
+// Open opens name: a file with the content ReadFile remembers, a directory
+// in the wrapped file system (its listing through ReadDir is remembered).
+func (f *FS) Open(name string) (fs.File, error) {
+	info, err := f.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if info.IsDir() {
+		return f.fsys.Open(name)
+	}
+	data, err := f.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return &file{Reader: bytes.NewReader(data), info: info}, nil
+}
+
+// file is an open file of the snapshot.
+type file struct {
+	*bytes.Reader
+	info fs.FileInfo
+}
+
+func (f *file) Stat() (fs.FileInfo, error) { return f.info, nil }
+func (f *file) Close() error               { return nil }
 
 // ReadFile returns the content of name, read once. The caller may modify
 // the returned slice.

@@ -1,6 +1,7 @@
 package memofs_test
 
 import (
+	"io"
 	"io/fs"
 	"sync"
 	"testing"
@@ -74,7 +75,8 @@ func TestCallersGetTheirOwnCopies(t *testing.T) {
 }
 
 // TestASnapshot: once read, a file keeps its content for the life of the
-// FS, whatever happens underneath; every reader sees the same bytes.
+// FS, whatever happens underneath; every reader sees the same bytes,
+// through ReadFile or Open.
 func TestASnapshot(t *testing.T) {
 	under := newCounting()
 	f := memofs.New(under)
@@ -84,6 +86,12 @@ func TestASnapshot(t *testing.T) {
 	data, err := f.ReadFile("a/x.yaml")
 	require.NoError(t, err)
 	assert.Equal(t, "kind: X\n", string(data))
+	opened, err := f.Open("a/x.yaml")
+	require.NoError(t, err)
+	data, err = io.ReadAll(opened)
+	require.NoError(t, err)
+	assert.Equal(t, "kind: X\n", string(data))
+	require.NoError(t, opened.Close())
 }
 
 func TestConcurrentReadersSeeOneResult(t *testing.T) {
