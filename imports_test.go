@@ -23,7 +23,7 @@ const module = "github.com/ferrygitops/ferry"
 var allowed = map[string][]string{
 	"manifest":     {"internal/yamlerr", "internal/yamlnode"},
 	"finding":      {"manifest"},
-	"render":       {"manifest", "finding", "internal/yamlerr", "internal/yamlnode"},
+	"render":       {"manifest", "finding", "internal/memofs", "internal/yamlerr", "internal/yamlnode"},
 	"validate":     {"manifest", "finding", "internal/yamlnode"},
 	"policy":       {"manifest", "finding"},
 	"promote":      {"manifest", "finding", "render", "validate", "policy", "internal/memofs", "internal/yamlerr", "internal/yamledit", "internal/yamlnode"},

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/ferrygitops/ferry/internal/memofs"
 )
 
 // mount is where the repository root appears in the absolute paths kustomize
@@ -39,23 +41,21 @@ type repoFS struct {
 
 	mu    sync.Mutex
 	reads map[string]string // repo-relative path -> hex SHA-256 of the real bytes
-	// A render reads the same files and asks the same paths many times
-	// (the scanner, kustomize, the line finder), and every stat through
-	// os.Root walks the path again: both are remembered for the life of
-	// the repoFS, one render.
-	data  map[string][]byte
-	stats map[string]statResult
-}
-
-type statResult struct {
-	info fs.FileInfo
-	err  error
 }
 
 var _ filesys.FileSystem = (*repoFS)(nil)
 
+// newRepoFS reads fsys through a snapshot (memofs): a render reads the same
+// files and asks the same paths many times (the scanner, kustomize, the
+// line finder), and every stat through os.Root walks the path again. A
+// snapshot the caller passes (a planner's, shared by its renders) is used
+// as it is.
 func newRepoFS(fsys fs.FS) *repoFS {
-	return &repoFS{fsys: fsys, overrides: map[string][]byte{}, reads: map[string]string{}, data: map[string][]byte{}, stats: map[string]statResult{}}
+	snap, ok := fsys.(*memofs.FS)
+	if !ok {
+		snap = memofs.New(fsys)
+	}
+	return &repoFS{fsys: snap, overrides: map[string][]byte{}, reads: map[string]string{}}
 }
 
 // rel maps an absolute kustomize path to a path relative to the repository
@@ -127,42 +127,31 @@ func (r *repoFS) sum(rel string) (string, bool) {
 	return r.reads[rel], true
 }
 
-// readRepoFile reads a repository file through the sandbox, once per
-// repoFS, and records it. The caller gets its own copy.
+// readRepoFile reads a repository file through the sandbox and records it,
+// hashing it the first time. The caller gets its own copy.
 func (r *repoFS) readRepoFile(rel string) ([]byte, error) {
-	r.mu.Lock()
-	data, ok := r.data[rel]
-	r.mu.Unlock()
-	if !ok {
-		var err error
-		if data, err = fs.ReadFile(r.fsys, rel); err != nil {
-			return nil, mapFSError(rel, err)
-		}
-		r.record(rel, data)
-		r.mu.Lock()
-		r.data[rel] = data
-		r.mu.Unlock()
+	data, err := fs.ReadFile(r.fsys, rel)
+	if err != nil {
+		return nil, mapFSError(rel, err)
 	}
-	return slices.Clone(data), nil
+	r.mu.Lock()
+	_, recorded := r.reads[rel]
+	r.mu.Unlock()
+	if !recorded {
+		r.record(rel, data)
+	}
+	return data, nil
 }
 
 func (r *repoFS) stat(rel string) (fs.FileInfo, error) {
 	if _, ok := r.overrides[rel]; ok {
 		return memInfo{name: path.Base(rel), size: int64(len(r.overrides[rel]))}, nil
 	}
-	r.mu.Lock()
-	res, ok := r.stats[rel]
-	r.mu.Unlock()
-	if !ok {
-		res.info, res.err = fs.Stat(r.fsys, rel)
-		if res.err != nil {
-			res.err = mapFSError(rel, res.err)
-		}
-		r.mu.Lock()
-		r.stats[rel] = res
-		r.mu.Unlock()
+	info, err := fs.Stat(r.fsys, rel)
+	if err != nil {
+		return nil, mapFSError(rel, err)
 	}
-	return res.info, res.err
+	return info, nil
 }
 
 // mapFSError turns the errors of a rooted file system into ferry's: a path

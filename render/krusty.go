@@ -231,23 +231,16 @@ const transformationsAnnotation = "alpha.config.kubernetes.io/transformations"
 
 // withBuildMetadata returns the kustomization with buildMetadata:
 // [originAnnotations, transformerAnnotations] added, so kustomize records
-// where each object comes from and which kustomizations changed it, and says
-// which of them the file asked for itself.
-func withBuildMetadata(file string, data []byte) ([]byte, asked, error) {
+// where each object comes from and which kustomizations changed it.
+func withBuildMetadata(file string, data []byte) ([]byte, error) {
 	root, err := parseKustomization(file, data)
 	if err != nil {
-		return nil, asked{}, err
+		return nil, err
 	}
-	var user asked
 	bm := yamlnode.Value(root, "buildMetadata")
-	if bm != nil {
-		for _, e := range bm.Content {
-			user.origins = user.origins || e.Value == "originAnnotations"
-			user.transformers = user.transformers || e.Value == "transformerAnnotations"
-		}
-	}
+	user := asksOf(bm)
 	if user.origins && user.transformers {
-		return data, user, nil
+		return data, nil
 	}
 	var items []*yaml.Node
 	if !user.origins {
@@ -265,9 +258,19 @@ func withBuildMetadata(file string, data []byte) ([]byte, asked, error) {
 	}
 	var buf bytes.Buffer
 	if err := yaml.NewEncoder(&buf).Encode(root); err != nil {
-		return nil, asked{}, errorf(file, 0, ErrInvalid, "annotate kustomization: %v", err)
+		return nil, errorf(file, 0, ErrInvalid, "annotate kustomization: %v", err)
 	}
-	return buf.Bytes(), user, nil
+	return buf.Bytes(), nil
+}
+
+// asksOf reads a kustomization's buildMetadata list.
+func asksOf(buildMetadata *yaml.Node) asked {
+	var user asked
+	for _, e := range yamlnode.Scalars(buildMetadata) {
+		user.origins = user.origins || e.Value == "originAnnotations"
+		user.transformers = user.transformers || e.Value == "transformerAnnotations"
+	}
+	return user
 }
 
 // cleanKustomizeError rewrites kustomize's absolute paths into

@@ -437,7 +437,7 @@ func annotate(fsys *repoFS, file string) error {
 	if err != nil {
 		return &Error{File: file, Err: err}
 	}
-	annotated, _, err := withBuildMetadata(file, data)
+	annotated, err := withBuildMetadata(file, data)
 	if err != nil {
 		return err
 	}

@@ -226,10 +226,7 @@ func (s *scanner) field(k *kustomization, key, val *yaml.Node) error {
 			}
 		}
 	case "buildMetadata":
-		for _, e := range yamlnode.Scalars(val) {
-			k.asks.origins = k.asks.origins || e.Value == "originAnnotations"
-			k.asks.transformers = k.asks.transformers || e.Value == "transformerAnnotations"
-		}
+		k.asks = asksOf(val)
 	case "vars":
 		k.usesVars = true
 	case "namePrefix", "nameSuffix":
