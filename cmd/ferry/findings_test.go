@@ -205,3 +205,17 @@ spec:
 	assert.NotContains(t, stdout, "1.2.0-alpine\" (alpine)", "a variant is not a prerelease")
 	assert.Equal(t, 2, strings.Count(stdout, "error ["), stdout)
 }
+
+func TestCheckTagVariantsFromConfig(t *testing.T) {
+	repo := writeRepo(t, map[string]string{
+		"ferry.yaml":                       "apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - name: prod\n    path: overlays/prod\n    policy:\n      tagVariants: [gpu]\n",
+		"overlays/prod/kustomization.yaml": "resources:\n- deployment.yaml\n",
+		"overlays/prod/deployment.yaml":    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ml\nspec:\n  selector:\n    matchLabels: {app: ml}\n  template:\n    metadata:\n      labels: {app: ml}\n    spec:\n      containers:\n      - name: ml\n        image: ghcr.io/acme/ml:2.1.0-gpu\n",
+	})
+	dir := filepath.Join(repo, "overlays", "prod")
+	code, stdout, stderr := runCLI(t, "check", dir)
+	assert.Equal(t, exitFindings, code, stderr)
+	assert.Contains(t, stdout, `overlays/prod/deployment.yaml:14: error [no-prerelease] apps/Deployment/ml /spec/template/spec/containers/0/image: container "ml" uses prerelease image "ghcr.io/acme/ml:2.1.0-gpu" (gpu)`)
+	code, stdout, stderr = runCLI(t, "check", "--env", "prod", dir)
+	assert.Equal(t, exitOK, code, stdout+stderr)
+}
