@@ -21,15 +21,16 @@ const module = "github.com/ferrygitops/ferry"
 // import (the package boundaries of the design). A package missing from the
 // table may import nothing of ferry's but internal helpers.
 var allowed = map[string][]string{
-	"manifest":     {"internal/yamlerr", "internal/yamlnode"},
-	"finding":      {"manifest"},
-	"render":       {"manifest", "finding", "internal/memofs", "internal/yamlerr", "internal/yamlnode"},
-	"validate":     {"manifest", "finding", "internal/yamlnode"},
-	"policy":       {"manifest", "finding"},
-	"promote":      {"manifest", "finding", "render", "validate", "policy", "internal/memofs", "internal/yamlerr", "internal/yamledit", "internal/yamlnode"},
-	"report":       {"manifest", "finding", "policy", "promote"},
-	"cmd/ferry":    {"*"},
-	"hack/genrepo": {"internal/testrepo"},
+	"manifest":           {"internal/yamlerr", "internal/yamlnode"},
+	"finding":            {"manifest"},
+	"render":             {"manifest", "finding", "internal/memofs", "internal/yamlerr", "internal/yamlnode"},
+	"validate":           {"manifest", "finding", "internal/fieldline", "internal/yamlnode"},
+	"policy":             {"manifest", "finding", "internal/fieldline"},
+	"promote":            {"manifest", "finding", "render", "validate", "policy", "internal/memofs", "internal/yamlerr", "internal/yamledit", "internal/yamlnode"},
+	"report":             {"manifest", "finding", "policy", "promote"},
+	"cmd/ferry":          {"*"},
+	"hack/genrepo":       {"internal/testrepo"},
+	"internal/fieldline": {"manifest", "finding", "internal/yamlnode"},
 }
 
 // engines lists third-party engines whose types must stay inside one

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/internal/fieldline"
 	"github.com/ferrygitops/ferry/manifest"
 )
 
@@ -58,6 +59,7 @@ func (e *Engine) Check(ctx context.Context, objs []*manifest.Object) ([]finding.
 func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Result, error) {
 	results := make([]Result, len(objs))
 	prints := make([][]Print, len(objs))
+	src := fieldline.New(e.opts.Sources)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, obj := range objs {
@@ -71,7 +73,7 @@ func (e *Engine) Evaluate(ctx context.Context, objs []*manifest.Object) ([]Resul
 				return fmt.Errorf("check %s: %w", obj.ID(), err)
 			}
 			for j := range r.Findings {
-				locate(&r.Findings[j], obj)
+				locate(&r.Findings[j], obj, src)
 			}
 			r.Object = obj
 			r.Findings = applyWaivers(r.Findings, obj, e.now())
@@ -305,20 +307,16 @@ func (v queryVar) finding(item any) (finding.Finding, error) {
 }
 
 // locate ties a finding to the object and to the repository line to edit:
-// the origin of the offending field where the renderer recorded one, else the
-// object's own.
-func locate(f *finding.Finding, obj *manifest.Object) {
+// the origin of the offending field where the renderer recorded one, else
+// the field's line in the object's source file where src can read it, else
+// the object's own.
+func locate(f *finding.Finding, obj *manifest.Object, src *fieldline.Cache) {
 	f.Object = obj.ID()
 	if f.Source.File != "" {
 		return // the policy said where (_loc)
 	}
-	if f.Field != "" {
-		if o, ok := obj.FieldOrigin(f.Field); ok {
-			f.Source = o
-			return
-		}
-	}
 	f.Source = obj.Origin()
+	src.Locate(obj, f)
 }
 
 func asList(v any) []any {

@@ -21,7 +21,9 @@ func RulesMarkdown(rules []Rule) string {
 	b.WriteString("Waive one on an object with the annotation `ferry.dev/waive: \"<rule>: <reason>; until YYYY-MM-DD\"`.\n\n")
 	b.WriteString("The image rules check the containers of every workload kind and the images a Flux HelmRelease sets in `spec.values`:\n")
 	b.WriteString("a map with `repository` and `tag` (and optional `registry`, `digest`), or an `image: repo:tag` string.\n")
-	b.WriteString("A finding's field is the JSON pointer of the image, or of the tag in such a map.\n\n")
+	b.WriteString("An `image:` string with neither tag nor digest (and no `tag`, `imageTag` or `digest` key beside it) means latest, and no-latest-tag reports it;\n")
+	b.WriteString("a map with a `repository` and no `tag` is left to the chart, since Helm keeps the chart's own tag (or its appVersion).\n")
+	b.WriteString("A finding's field is the JSON pointer of the image, or of the tag in such a map; it points at that line of the file that sets it.\n\n")
 	b.WriteString("| rule | severity | parameters | title |\n|---|---|---|---|\n")
 	for _, r := range rules {
 		fmt.Fprintf(&b, "| [`%s`](#%s) | %s | %s | %s |\n", r.ID, r.ID, r.Severity, paramNames(r), r.Title)

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"io/fs"
 	"log/slog"
 	"time"
 )
@@ -30,8 +31,9 @@ type Options struct {
 	// Builtins selects built-in rules by id (see [Builtins]). Default: all.
 	Builtins []string
 	// Params are the environment's parameters, visible to policies as
-	// data.ferry.params. Default: prerelease tags are not allowed, digests
-	// are not required, every registry is allowed.
+	// data.ferry.params. Default: prerelease tags are not allowed (variant
+	// tags such as 1.2.3-alpine are not prereleases), digests are not
+	// required, every registry is allowed.
 	Params Params
 	// RegoV0 parses Policies as Rego v0 (the syntax before OPA 1.0), as
 	// older conftest policies are written. Default: Rego v1. Built-in rules
@@ -50,6 +52,13 @@ type Options struct {
 	// Now returns the current time, against which waiver end dates are
 	// checked. Default: time.Now.
 	Now func() time.Time
+	// Sources is the repository the objects' origins are relative to. When
+	// set, [Engine.Check] and [Engine.Evaluate] read the origin files of
+	// objects with findings (names as in Origin.File) to point each finding
+	// at the line of its field, such as the tag: line of a HelmRelease's
+	// values. Default: nil, findings point at the field origins the objects
+	// carry (container images, annotations), else at the object's line.
+	Sources fs.FS
 	// Logger receives debug records. Default: none.
 	Logger *slog.Logger
 }
@@ -60,6 +69,11 @@ type Params struct {
 	// AllowPrerelease allows prerelease versions (1.2.0-rc.1). Default:
 	// false, so no-prerelease reports them.
 	AllowPrerelease bool `json:"allowPrerelease" yaml:"allowPrerelease,omitempty"`
+	// TagVariants are names of image variants, in addition to the
+	// built-in ones (alpine, slim, bookworm, debian, management, …; see
+	// docs/policies.md): a version whose suffix names variants
+	// (1.2.3-gpu) is a variant of the release, not a prerelease.
+	TagVariants []string `json:"tagVariants" yaml:"tagVariants,omitempty"`
 	// RequireDigest makes digest-pinned report images without a digest.
 	RequireDigest bool `json:"requireDigest" yaml:"requireDigest,omitempty"`
 	// AllowedRegistries, when not empty, makes allowed-registries report

@@ -176,27 +176,6 @@ func crdName(obj *manifest.Object) string {
 	return p + "." + g
 }
 
-// duplicateFindings reports every object whose ID an earlier object already
-// has.
-func duplicateFindings(objs []*manifest.Object) []finding.Finding {
-	var out []finding.Finding
-	all := manifest.Duplicates(objs)
-	for _, id := range manifest.SortedIDs(all) {
-		dups := all[id]
-		first := dups[0]
-		for _, o := range dups[1:] {
-			out = append(out, finding.Finding{
-				Rule:     "duplicate-object",
-				Severity: finding.SeverityError,
-				Message:  fmt.Sprintf("%s is defined twice: first at %s", id, first.Origin()),
-				Object:   id,
-				Source:   o.Origin(),
-			})
-		}
-	}
-	return out
-}
-
 // The functions below are fast paths for the common, valid case: each
 // accepts only strings the apimachinery function it stands for accepts, and
 // the apimachinery function (with its messages) decides the rest. They save

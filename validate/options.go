@@ -60,6 +60,10 @@ type Options struct {
 	// finding at the line of the offending field. Default: nil, findings
 	// point at the line where the object starts.
 	Sources fs.FS
+	// Duplicates says which objects are compared to find objects defined
+	// twice (rule "duplicate-object"). Default: DuplicatesPerCluster, the
+	// objects of one Validate call meant for the same cluster.
+	Duplicates DuplicateScope
 	// Concurrency bounds how many objects are validated at once. Default:
 	// runtime.GOMAXPROCS(0).
 	Concurrency int
@@ -96,6 +100,9 @@ func New(opts Options) (*Validator, error) {
 	minor, locVersion, err := resolveVersion(b, opts.KubernetesVersion)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Duplicates < DuplicatesPerCluster || opts.Duplicates > DuplicatesOff {
+		return nil, fmt.Errorf("validate: unknown duplicate scope %d: use DuplicatesPerCluster, DuplicatesPerFile or DuplicatesOff", int(opts.Duplicates))
 	}
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = runtime.GOMAXPROCS(0)

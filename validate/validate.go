@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/internal/fieldline"
 	"github.com/ferrygitops/ferry/manifest"
 )
 
@@ -22,7 +23,7 @@ import (
 const batchSize = 16
 
 // Validate checks objs, which form one environment (duplicate IDs are
-// reported across them), and returns the findings sorted with
+// reported across them, as [Options].Duplicates says), and returns the findings sorted with
 // [finding.Sort]. CustomResourceDefinitions among objs give schemas to the
 // custom resources among them. Objects are checked in parallel; the call
 // returns when all are done. It returns an error, and no findings, when the
@@ -32,7 +33,7 @@ func (v *Validator) Validate(ctx context.Context, objs []*manifest.Object) ([]fi
 		return nil, err
 	}
 	input, failed := v.inputCRDs(objs)
-	src := newSourceCache(v.opts.Sources)
+	src := fieldline.New(v.opts.Sources)
 	results := make([][]finding.Finding, len(objs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(v.opts.Concurrency)
@@ -51,7 +52,7 @@ func (v *Validator) Validate(ctx context.Context, objs []*manifest.Object) ([]fi
 					return fmt.Errorf("validate %s: %w", obj.ID(), err)
 				}
 				for j := range fs {
-					src.locate(obj, &fs[j])
+					src.Locate(obj, &fs[j])
 				}
 				results[i] = fs
 			}
@@ -61,7 +62,7 @@ func (v *Validator) Validate(ctx context.Context, objs []*manifest.Object) ([]fi
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	out := duplicateFindings(objs)
+	out := duplicateFindings(objs, v.opts.Duplicates)
 	for _, fs := range results {
 		out = append(out, fs...)
 	}

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/manifest"
 	"github.com/ferrygitops/ferry/policy"
 	"github.com/ferrygitops/ferry/promote"
 	"github.com/ferrygitops/ferry/report"
@@ -76,29 +78,70 @@ exit 2.`,
 					fmt.Fprintf(errOut, "%s: %s: %s\n", p.Location, p.Object, p.Message)
 				}
 			}
-			engine, err := policy.Load(cmd.Context(), opts)
+			ctx := cmd.Context()
+			groups, renderFindings, err := inputs{paths: paths, stdin: cmd.InOrStdin()}.groups(ctx, args)
 			if err != nil {
 				return err
 			}
-			objs, renderFindings, err := inputs{paths: paths, stdin: cmd.InOrStdin()}.load(cmd.Context(), args)
-			if err != nil {
-				return err
+			var (
+				objs    []*manifest.Object
+				results []policy.Result
+				engine  *policy.Engine
+			)
+			engines := map[string]*policy.Engine{}
+			for _, g := range groups {
+				objs = append(objs, g.objs...)
+				key := g.root
+				if g.files != nil {
+					key = "\x00files named on the command line"
+				}
+				if engine = engines[key]; engine == nil {
+					o := opts
+					switch {
+					case g.files != nil:
+						o.Sources = g.files
+					case g.root != "":
+						o.Sources = os.DirFS(g.root)
+					}
+					if engine, err = policy.Load(ctx, o); err != nil {
+						return err
+					}
+					engines[key] = engine
+				}
+				if combine {
+					continue
+				}
+				rs, err := engine.Evaluate(ctx, g.objs)
+				if err != nil {
+					return err
+				}
+				results = append(results, rs...)
 			}
-			printFindings(cmd.ErrOrStderr(), renderFindings)
-			var results []policy.Result
+			if engine == nil { // every argument failed to render
+				if engine, err = policy.Load(ctx, opts); err != nil {
+					return err
+				}
+			}
 			if combine {
-				r, err := engine.EvaluateCombined(cmd.Context(), objs)
+				r, err := engine.EvaluateCombined(ctx, objs)
 				if err != nil {
 					return err
 				}
 				results = []policy.Result{r}
-			} else if results, err = engine.Evaluate(cmd.Context(), objs); err != nil {
-				return err
 			}
-			var findings []finding.Finding
+			// Directories that cannot render are failures of the check; the
+			// other findings of rendering (a dependsOn without its
+			// Kustomization, say) are notes on standard error, as before.
+			renderErrors := slices.DeleteFunc(slices.Clone(renderFindings), func(f finding.Finding) bool { return f.Rule != renderErrorRule })
+			printFindings(cmd.ErrOrStderr(), slices.DeleteFunc(renderFindings, func(f finding.Finding) bool { return f.Rule == renderErrorRule }))
+			if output == "json" { // conftest's JSON has no place for them
+				printFindings(cmd.ErrOrStderr(), renderErrors)
+			}
+			findings := renderErrors
 			for _, r := range results {
 				findings = append(findings, r.Findings...)
 			}
+			finding.Sort(findings)
 			out := cmd.OutOrStdout()
 			switch output {
 			case "json":

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/manifest"
@@ -25,20 +26,6 @@ type inputs struct {
 	decodeFinding func(error) (finding.Finding, bool)
 }
 
-// load returns every object the arguments name, and the findings of
-// rendering them.
-func (in inputs) load(ctx context.Context, args []string) ([]*manifest.Object, []finding.Finding, error) {
-	groups, findings, err := in.groups(ctx, args)
-	if err != nil {
-		return nil, nil, err
-	}
-	var objs []*manifest.Object
-	for _, g := range groups {
-		objs = append(objs, g.objs...)
-	}
-	return objs, findings, nil
-}
-
 // printFindings writes findings one per line, for commands whose output
 // format has no place for them.
 func printFindings(w io.Writer, findings []finding.Finding) {
@@ -46,6 +33,10 @@ func printFindings(w io.Writer, findings []finding.Finding) {
 		fmt.Fprintln(w, f)
 	}
 }
+
+// renderErrorRule is the rule of the finding for a directory that cannot
+// render (see render.ErrorFinding).
+const renderErrorRule = "render-error"
 
 // group is a set of objects validated together, with the repository root
 // their origins are relative to ("" when there is none to read) or, for
@@ -70,8 +61,28 @@ func (a argFiles) Open(name string) (fs.File, error) {
 // groups reads the arguments: each directory is rendered into a group of
 // its own (one environment); files and standard input form one group whose
 // origins are relative to the working directory. Input that does not decode
-// is an error, or a finding when decodeFinding turns it into one.
+// is an error, or a finding when decodeFinding turns it into one. A
+// directory that cannot render is one "render-error" finding, and the other
+// arguments are still read. Input that holds no object at all, and
+// standard input that is a terminal, are a findingsError (exit 1), as
+// kubeconform refuses a terminal: checking nothing proves nothing.
 func (in inputs) groups(ctx context.Context, args []string) ([]group, []finding.Finding, error) {
+	groups, findings, err := in.read(ctx, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	n := 0
+	for _, g := range groups {
+		n += len(g.objs)
+	}
+	if n == 0 && len(findings) == 0 {
+		return nil, nil, &findingsError{summary: fmt.Sprintf("no objects found in %s: nothing to check", strings.Join(args, ", ")), code: exitFindings}
+	}
+	return groups, findings, nil
+}
+
+// read is groups without the check for empty input.
+func (in inputs) read(ctx context.Context, args []string) ([]group, []finding.Finding, error) {
 	var (
 		groups   []group
 		files    = group{files: argFiles{}}
@@ -94,6 +105,9 @@ func (in inputs) groups(ctx context.Context, args []string) ([]group, []finding.
 	}
 	for _, arg := range args {
 		if arg == "-" {
+			if isTerminal(in.stdin) {
+				return nil, nil, &findingsError{summary: "standard input is a terminal: pipe manifests in (kustomize build dir | ferry ...), or name files or directories", code: exitFindings}
+			}
 			data, err := io.ReadAll(in.stdin)
 			if err != nil {
 				return nil, nil, fmt.Errorf("read standard input: %w", err)
@@ -125,6 +139,10 @@ func (in inputs) groups(ctx context.Context, args []string) ([]group, []finding.
 			}
 		}
 		res, err := r.Render(ctx, arg)
+		if f, ok := render.ErrorFinding(arg, err); ok {
+			findings = append(findings, f)
+			continue
+		}
 		if err != nil {
 			return nil, nil, err
 		}
@@ -135,6 +153,17 @@ func (in inputs) groups(ctx context.Context, args []string) ([]group, []finding.
 		groups = append(groups, files)
 	}
 	return groups, findings, nil
+}
+
+// isTerminal reports whether r is a terminal (a character device), where
+// reading would wait for someone to type manifests.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 // repoRoot returns the directory the origins of a rendered directory are

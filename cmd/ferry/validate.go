@@ -21,6 +21,7 @@ func newValidateCommand() *cobra.Command {
 		output     string
 		summary    bool
 		failOnWarn bool
+		duplicates bool
 		paths      pathFlags
 	)
 	cmd := &cobra.Command{
@@ -30,11 +31,15 @@ func newValidateCommand() *cobra.Command {
 version, offline, as kubeconform -strict does, and check what kubeconform
 does not: apiVersions removed in or deprecated by that version (with their
 replacement), object names, labels and annotations as the API server checks
-them, and objects defined twice.
+them, and objects defined twice for the same cluster (Flux Kustomizations
+with spec.kubeConfig apply to other clusters), in one environment or, for
+files, in one file.
 
 Directories are rendered first (a kustomization, or their YAML files as Flux
-does) and each is validated as one environment; files are read as YAML or
-JSON and validated together; "-", or no argument, reads standard input.
+does) and each is validated as one environment; a directory that cannot
+render is reported as a render-error and the others are still validated.
+Files are read as YAML or JSON and validated together; "-", or no argument,
+reads standard input. Input without any object fails (exit 1).
 Findings point at the repository file and line to edit.
 
 Schemas of the built-in kinds of Kubernetes {versions} are embedded.
@@ -79,6 +84,12 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 				if !ok {
 					o := opts
 					switch {
+					case !duplicates:
+						o.Duplicates = validate.DuplicatesOff
+					case g.files != nil:
+						o.Duplicates = validate.DuplicatesPerFile
+					}
+					switch {
 					case g.files != nil:
 						o.Sources = g.files
 					case g.root != "":
@@ -112,6 +123,7 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 	f.StringSliceVar(&opts.SkipKinds, "skip", nil, "kinds to skip, as Kind or apiVersion/Kind (comma-separated)")
 	f.StringSliceVar(&opts.RejectKinds, "reject", nil, "kinds to reject, as Kind or apiVersion/Kind (comma-separated)")
 	f.BoolVar(&opts.IgnoreMissingSchemas, "ignore-missing-schemas", false, "skip objects no schema is known for")
+	f.BoolVar(&duplicates, "duplicates", true, "report objects defined twice for one cluster (per file for files); --duplicates=false turns the check off")
 	f.BoolVar(&summary, "summary", false, "also print the summary line to standard error (the text output always ends with it)")
 	f.BoolVar(&failOnWarn, "fail-on-warn", false, "exit 1 on warnings too")
 	f.StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))

@@ -60,3 +60,11 @@ test_invalid_helm_values_reference_denied if {
 	some r in no_latest_tag.deny with input as helm_release({"image": {"repository": "Acme/App", "tag": "1.0.0"}})
 	contains(r.msg, "invalid image reference \"Acme/App:1.0.0\"")
 }
+
+test_untagged_helm_values_image_denied if {
+	some r in no_latest_tag.deny with input as helm_release({"worker": {"image": "nginx"}})
+	r._field == "/spec/values/worker/image"
+	r.msg == "HelmRelease value \"worker.image\" uses image \"nginx\" without a tag, which means latest; pin a version"
+	count(no_latest_tag.deny) == 0 with input as helm_release({"worker": {"image": "nginx", "tag": "1.27.0"}})
+	count(no_latest_tag.deny) == 0 with input as helm_release({"image": {"repository": "nginx"}})
+}

@@ -34,3 +34,14 @@ test_helm_values_tags_checked if {
 	r._field == "/spec/values/image/tag"
 	contains(r.msg, "tag \"2024-05-01\" is not a semantic version")
 }
+
+test_variant_tags_allowed if {
+	count(semver_tag.deny) == 0 with input as deployment("nginx:1.27.0-alpine")
+	count(semver_tag.deny) == 0 with input as deployment("bitnami/nginx:1.25.3-debian-12-r0")
+	count(semver_tag.deny) == 0 with input as deployment("rabbitmq:3.13.7-management")
+}
+
+test_partial_versions_with_variants_denied if {
+	some r in semver_tag.deny with input as deployment("nginx:1.27-alpine")
+	contains(r.msg, "optionally followed by a prerelease or a variant")
+}

@@ -7,6 +7,8 @@
 #   references.
 package ferry.lib.images
 
+import data.ferry.lib.params
+
 # The path to the pod spec of each workload kind.
 pod_spec_paths := {
 	"Pod": ["spec"],
@@ -35,6 +37,32 @@ containers contains container if {
 		"image": object.get(c, "image", ""),
 		"field": concat("/", array.concat([""], array.concat(path, [field, sprintf("%d", [i]), "image"]))),
 	}
+}
+
+# values_untagged are image strings in a Flux HelmRelease's spec.values
+# that name neither a tag nor a digest (image: nginx), which the chart then
+# uses as they are, meaning latest: a string under a key named image that is
+# a valid reference, whose map has no tag, imageTag or digest key of its own
+# (image: ghcr.io/acme/app with tag: 1.2.0 beside it is the name half of a
+# split image). A map with a repository and no tag is not one: Helm merges
+# it over the chart's values, whose tag (or the chart's appVersion) stays.
+values_untagged contains img if {
+	is_helm_release
+	values := object.get(input, ["spec", "values"], {})
+	walk(values, [path, value])
+	count(path) > 0
+	path[count(path) - 1] == "image"
+	is_string(value)
+	not has_version(value)
+	parse(value)
+	parent := object.get(values, array.slice(path, 0, count(path) - 1), {})
+	not has_split_version(parent)
+	img := {"path": helm_path(path), "image": value, "field": values_pointer(path)}
+}
+
+has_split_version(m) if {
+	some key in ["tag", "imageTag", "digest"]
+	object.get(m, key, null) != null
 }
 
 # values_images are the images a Flux HelmRelease sets in spec.values, at
@@ -146,6 +174,11 @@ references contains ref if {
 	ref := {"subject": values_subject(v.path), "image": v.image, "field": v.field}
 }
 
+references contains ref if {
+	some v in values_untagged
+	ref := {"subject": values_subject(v.path), "image": v.image, "field": v.field}
+}
+
 values_subject(path) := "HelmRelease values" if path == "" else := sprintf("HelmRelease value %q", [path])
 
 # An image reference: [registry/]repository[:tag][@digest]. The registry is
@@ -192,3 +225,45 @@ semver_pattern := `^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-((?:0
 is_semver(tag) if regex.match(semver_pattern, tag)
 
 prerelease(tag) := regex.find_all_string_submatch_n(semver_pattern, tag, 1)[0][4]
+
+# default_tag_variants name the variants of an image release, as Docker
+# images tag them after the version (nginx:1.27.0-alpine,
+# rabbitmq:3.13.7-management, redis:7.4.1-bookworm): base images and
+# distribution releases, flavours, architectures and Bitnami's revision
+# (1.25.3-debian-12-r0). The environment parameter tagVariants adds to them.
+default_tag_variants := {
+	"alpine", "slim", "debian", "ubuntu", "ubi", "distroless", "scratch", "busybox",
+	"bookworm", "bullseye", "buster", "stretch", "trixie",
+	"jammy", "noble", "focal", "bionic", "xenial",
+	"musl", "glibc", "windowsservercore", "nanoserver", "ltsc",
+	"amd64", "arm64", "arm64v8", "arm", "armhf", "ppc64le", "s390x",
+	"management", "community", "enterprise", "oss", "minimal", "full",
+	"fpm", "apache", "cli", "zts", "jdk", "jre", "temurin",
+	"nonroot", "rootless", "debug", "fips", "r",
+}
+
+tag_variants := default_tag_variants | {lower(v) | some v in params.tag_variants}
+
+# is_variant holds for the prerelease part of a semantic version that
+# names a variant of the release rather than a prerelease: its
+# hyphen-separated words are tag variants, each optionally followed by a
+# version (alpine3.20, ubi9, ltsc2022), and the words after the first may
+# also be plain versions (debian-12). -rc.1, -alpha and -beta.2 are not.
+is_variant(pre) if {
+	words := split(pre, "-")
+	variant_word(words[0])
+	every w in array.slice(words, 1, count(words)) {
+		variant_part(w)
+	}
+}
+
+variant_word(w) if lower(w) in tag_variants
+
+variant_word(w) if {
+	m := regex.find_all_string_submatch_n(`^([a-z]+)[0-9][0-9.]*$`, lower(w), 1)[0]
+	m[1] in tag_variants
+}
+
+variant_part(w) if variant_word(w)
+
+variant_part(w) if regex.match(`^[0-9]+(\.[0-9]+)*$`, w)

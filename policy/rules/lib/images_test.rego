@@ -111,3 +111,33 @@ test_references_name_what_holds_the_image if {
 	images.references == {{"subject": "container \"a\"", "image": "x:1.0.0", "field": "/spec/containers/0/image"}} with input as pod
 	images.references == {{"subject": "HelmRelease value \"sidecars[0].image\"", "image": "y:2.0.0", "field": "/spec/values/sidecars/0/image"}} with input as helm_release({"sidecars": [{"image": "y:2.0.0"}]})
 }
+
+test_values_untagged if {
+	values := {
+		"image": "nginx",
+		"sidecars": [{"name": "proxy", "image": "registry:5000/acme/proxy"}],
+		"split": {"image": "ghcr.io/acme/worker", "tag": "1.2.0"}, # the name half of a split image
+		"splitNumber": {"image": "ghcr.io/acme/worker", "imageTag": 1.2},
+		"splitDigest": {"image": "ghcr.io/acme/worker", "digest": "sha256:0123456789abcdef0123456789abcdef"},
+		"map": {"image": {"repository": "acme/app"}}, # the chart's tag stays
+		"pinned": {"image": "nginx:1.27.0"},
+		"template": {"image": "{{ .Values.registry }}/app"}, # not a reference
+	}
+	images.values_untagged == {
+		{"path": "image", "image": "nginx", "field": "/spec/values/image"},
+		{"path": "sidecars[0].image", "image": "registry:5000/acme/proxy", "field": "/spec/values/sidecars/0/image"},
+	} with input as helm_release(values)
+	count(images.values_untagged) == 0 with input as {"apiVersion": "example.com/v1", "kind": "HelmRelease", "spec": {"values": {"image": "nginx"}}}
+}
+
+test_variants if {
+	images.is_variant("alpine")
+	images.is_variant("alpine3.20")
+	images.is_variant("debian-12-r0")
+	images.is_variant("windowsservercore-ltsc2022")
+	not images.is_variant("rc.1")
+	not images.is_variant("12")
+	not images.is_variant("alpine-rc.1")
+	images.is_variant("cuda12.4") with data.ferry.params.tagVariants as ["cuda"]
+	not images.is_variant("cuda12.4")
+}

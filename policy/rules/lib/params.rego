@@ -17,3 +17,7 @@ require_digest := data.ferry.params.requireDigest
 default allowed_registries := []
 
 allowed_registries := data.ferry.params.allowedRegistries if data.ferry.params.allowedRegistries != null
+
+default tag_variants := []
+
+tag_variants := data.ferry.params.tagVariants if data.ferry.params.tagVariants != null

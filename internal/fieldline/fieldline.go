@@ -1,4 +1,8 @@
-package validate
+// Package fieldline finds the line of a field in the repository file that
+// defines an object, so that a finding points at the line a person edits
+// rather than where the object starts. A [Cache] reads and parses each file
+// once and is safe for concurrent use.
+package fieldline
 
 import (
 	"bytes"
@@ -19,9 +23,10 @@ import (
 // maxSourceSize bounds the source files read to locate fields.
 const maxSourceSize = 8 << 20
 
-// sourceCache reads and parses each origin file at most once per
-// Validate call, to find the lines of offending fields.
-type sourceCache struct {
+// Cache reads and parses each origin file at most once, to find the lines
+// of offending fields. It is safe for concurrent use; use one per set of
+// objects checked together, as files may change between checks.
+type Cache struct {
 	fsys  fs.FS
 	mu    sync.Mutex
 	files map[string]*sourceFile
@@ -32,15 +37,18 @@ type sourceFile struct {
 	docs []*yaml.Node
 }
 
-func newSourceCache(fsys fs.FS) *sourceCache {
-	return &sourceCache{fsys: fsys, files: map[string]*sourceFile{}}
+// New returns a cache reading files from fsys, the repository the objects'
+// origins are relative to; with a nil fsys, Locate only uses the field
+// origins the objects carry.
+func New(fsys fs.FS) *Cache {
+	return &Cache{fsys: fsys, files: map[string]*sourceFile{}}
 }
 
-// locate points f at the line of its field: the field's own origin when
+// Locate points f at the line of its field: the field's own origin when
 // the renderer recorded one, else the line of the field in the object's
 // source file, when the file is readable and the field is written there
 // with the value the object has. Otherwise f keeps the object's origin.
-func (c *sourceCache) locate(obj *manifest.Object, f *finding.Finding) {
+func (c *Cache) Locate(obj *manifest.Object, f *finding.Finding) {
 	if f.Field == "" {
 		return
 	}
@@ -61,7 +69,7 @@ func (c *sourceCache) locate(obj *manifest.Object, f *finding.Finding) {
 	}
 }
 
-func (c *sourceCache) parse(file string) []*yaml.Node {
+func (c *Cache) parse(file string) []*yaml.Node {
 	c.mu.Lock()
 	sf, ok := c.files[file]
 	if !ok {
