@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"k8s.io/apimachinery/pkg/version"
 
 	"github.com/ferrygitops/ferry/manifest"
 )
@@ -36,6 +37,14 @@ type crdSchema struct {
 	crd              *manifest.Object
 	doc              map[string]any
 	loader           jsonschema.URLLoader // for the embedded ObjectMeta schema
+	// deprecated and warning are the version's deprecated flag and
+	// deprecationWarning; replacement is the version to use instead, ""
+	// when the CRD serves none that is not deprecated.
+	deprecated           bool
+	warning, replacement string
+	// embedded is the module an embedded CRD comes from; nil for CRDs of
+	// the input and of Options.CRDs.
+	embedded *toolchainSource
 
 	once     sync.Once
 	compiled *jsonschema.Schema
@@ -60,8 +69,9 @@ func (c *crdSchema) schema() (*jsonschema.Schema, error) {
 
 // crdSet holds the schemas of a set of CRDs by apiVersion/kind.
 type crdSet struct {
-	byKey map[string]*crdSchema
-	byCRD map[*manifest.Object][]*crdSchema
+	byKey      map[string]*crdSchema
+	byCRD      map[*manifest.Object][]*crdSchema
+	groupKinds map[string]bool // group/kind of every CRD
 }
 
 // newCRDSet converts the served versions of every CRD among objs; objects
@@ -85,13 +95,14 @@ func (v *Validator) newCRDSet(objs []*manifest.Object) (*crdSet, error) {
 }
 
 func emptyCRDSet() *crdSet {
-	return &crdSet{byKey: map[string]*crdSchema{}, byCRD: map[*manifest.Object][]*crdSchema{}}
+	return &crdSet{byKey: map[string]*crdSchema{}, byCRD: map[*manifest.Object][]*crdSchema{}, groupKinds: map[string]bool{}}
 }
 
 // add records a CRD's schemas; an apiVersion/kind already defined keeps its
 // first definition.
 func (s *crdSet) add(crd *manifest.Object, schemas []*crdSchema) {
 	for _, sc := range schemas {
+		s.groupKinds[manifest.GroupFromAPIVersion(sc.apiVersion)+"/"+sc.kind] = true
 		key := sc.apiVersion + "/" + sc.kind
 		if _, dup := s.byKey[key]; !dup {
 			s.byKey[key] = sc
@@ -127,8 +138,11 @@ func (v *Validator) crdSchemas(crd *manifest.Object) ([]*crdSchema, error) {
 	}
 	topLevel := nestedMap(spec, "validation", "openAPIV3Schema")
 	type served struct {
-		name   string
-		schema map[string]any
+		name       string
+		schema     map[string]any
+		deprecated bool
+		warning    string
+		storage    bool
 	}
 	var versions []served
 	list, _ := spec["versions"].([]any)
@@ -145,14 +159,32 @@ func (v *Validator) crdSchemas(crd *manifest.Object) ([]*crdSchema, error) {
 		if schema == nil {
 			schema = topLevel
 		}
-		versions = append(versions, served{name, schema})
+		deprecated, _ := ver["deprecated"].(bool)
+		warning, _ := ver["deprecationWarning"].(string)
+		storage, _ := ver["storage"].(bool)
+		versions = append(versions, served{name, schema, deprecated, warning, storage})
 	}
 	if len(list) == 0 {
 		name, _ := spec["version"].(string)
 		if name == "" {
 			return nil, fail("spec.versions is empty")
 		}
-		versions = append(versions, served{name, topLevel})
+		versions = append(versions, served{name: name, schema: topLevel, storage: true})
+	}
+	// The replacement of a deprecated version: the storage version when it
+	// is not deprecated, else the most stable served version that is not.
+	replacement := ""
+	for _, sv := range versions {
+		if sv.storage && !sv.deprecated {
+			replacement = sv.name
+		}
+	}
+	if replacement == "" {
+		for _, sv := range versions {
+			if !sv.deprecated && (replacement == "" || version.CompareKubeAwareVersionStrings(sv.name, replacement) > 0) {
+				replacement = sv.name
+			}
+		}
 	}
 	out := make([]*crdSchema, 0, len(versions))
 	for _, sv := range versions {
@@ -160,7 +192,14 @@ func (v *Validator) crdSchemas(crd *manifest.Object) ([]*crdSchema, error) {
 		if err != nil {
 			return nil, fail("version %s: %v", sv.name, err)
 		}
-		out = append(out, &crdSchema{apiVersion: group + "/" + sv.name, kind: kind, crd: crd, doc: doc, loader: v.loader})
+		s := &crdSchema{apiVersion: group + "/" + sv.name, kind: kind, crd: crd, doc: doc, loader: v.loader}
+		if sv.deprecated {
+			s.deprecated, s.warning = true, sv.warning
+			if replacement != "" {
+				s.replacement = group + "/" + replacement
+			}
+		}
+		out = append(out, s)
 	}
 	return out, nil
 }

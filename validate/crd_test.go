@@ -159,8 +159,9 @@ spec: x
 }
 
 // TestFluxExample validates the rendered clusters/ and infrastructure/
-// folders of the shop example with the Flux CRD fixtures; the clusters
-// render the CRDs themselves.
+// folders of the shop example with the Flux CRD fixtures, with the embedded
+// Flux schemas alone, and with neither; the clusters render the CRDs
+// themselves.
 func TestFluxExample(t *testing.T) {
 	ctx := context.Background()
 	crds, err := validate.LoadCRDs(ctx, filepath.Join("testdata", "crds", "flux"))
@@ -168,7 +169,9 @@ func TestFluxExample(t *testing.T) {
 	require.Len(t, crds, 4)
 	v, err := validate.New(validate.Options{CRDs: crds})
 	require.NoError(t, err)
-	strict, err := validate.New(validate.Options{})
+	embedded, err := validate.New(validate.Options{})
+	require.NoError(t, err)
+	strict, err := validate.New(validate.Options{NoToolchainSchemas: true})
 	require.NoError(t, err)
 	r, err := render.New(render.Options{})
 	require.NoError(t, err)
@@ -179,6 +182,10 @@ func TestFluxExample(t *testing.T) {
 			got, err := v.Validate(ctx, res.Objects)
 			require.NoError(t, err)
 			assert.Empty(t, got, "the example is valid once its CRDs are given")
+
+			withEmbedded, err := embedded.Validate(ctx, res.Objects)
+			require.NoError(t, err)
+			assert.Empty(t, withEmbedded, "the embedded Flux schemas cover the example")
 
 			without, err := strict.Validate(ctx, res.Objects)
 			require.NoError(t, err)

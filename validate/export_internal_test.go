@@ -178,3 +178,16 @@ func (vs *versionSchemas) standaloneKind(name string, strict bool) (map[string]a
 	}
 	return vs.standalone(root.(map[string]any), strict)
 }
+
+// EmbeddedCRD returns the embedded toolchain CRD of a group and kind, for
+// tests that compare it with the same CRD given in the input.
+func EmbeddedCRD(t testing.TB, group, kind string) *manifest.Object {
+	t.Helper()
+	b, err := embeddedToolchain()
+	require.NoError(t, err)
+	c := b.byGroupKind[group+"/"+kind]
+	require.NotNil(t, c, "no embedded CRD for %s/%s", group, kind)
+	obj, err := c.object()
+	require.NoError(t, err)
+	return obj
+}

@@ -51,6 +51,14 @@ type Options struct {
 	// RejectKinds are kinds reported as errors ("rejected-kind"), in the
 	// same syntax as SkipKinds. Default: none.
 	RejectKinds []string
+	// NoToolchainSchemas leaves out the embedded schemas of the GitOps
+	// toolchain (Flux, Flagger, Argo CD, cert-manager and the other
+	// projects [EmbeddedSchemas] lists): custom resources then need their
+	// CRD or a schema location, as with kubeconform. Default false: a
+	// custom resource that no CRD of the input or of CRDs and no schema
+	// location covers is checked against the embedded CRD of its kind, and
+	// an apiVersion that CRD no longer serves is a "removed-api" error.
+	NoToolchainSchemas bool
 	// IgnoreMissingSchemas skips objects no schema is known for. Default
 	// false: each is an error finding ("missing-schema").
 	IgnoreMissingSchemas bool
@@ -87,6 +95,9 @@ type Validator struct {
 	builtin  sync.Map             // definition name -> *jsonschema.Schema
 	located  sync.Map             // apiVersion/kind -> *jsonschema.Schema, nil when no location has one
 	crds     *crdSet              // from Options.CRDs
+
+	tcMu      sync.Mutex            // guards toolchain
+	toolchain map[string]*crdSchema // apiVersion/kind -> schema of an embedded toolchain CRD
 }
 
 // New returns a Validator configured by opts. It fails on an unknown

@@ -109,16 +109,23 @@ func (v *Validator) check(obj *manifest.Object, input *crdSet, crdErr error) ([]
 		out = append(out, *st.finding)
 	}
 	if !st.removed {
-		schema, found, err := v.schemaFor(obj, input)
+		schema, crd, found, err := v.schemaFor(obj, input)
 		var crdUse *crdUseError
 		switch {
 		case errors.As(err, &crdUse):
 			add("missing-schema", "", err.Error())
 		case err != nil:
 			return nil, err
-		case !found && !v.opts.IgnoreMissingSchemas:
-			add("missing-schema", "", v.missingMessage(obj, st.notYet))
-		case found:
+		case !found:
+			if c := v.toolchainRemoved(obj, input); c != nil {
+				out = append(out, toolchainRemovedFinding(obj, c))
+			} else if !v.opts.IgnoreMissingSchemas {
+				add("missing-schema", "", v.missingMessage(obj, st.notYet))
+			}
+		default:
+			if crd != nil && crd.deprecated {
+				out = append(out, crdDeprecatedFinding(obj, crd))
+			}
 			if err := schema.Validate(obj.Content()); err != nil {
 				out = append(out, schemaFindings(obj, err)...)
 			}
@@ -142,24 +149,38 @@ func (e *crdUseError) Error() string { return "cannot check against " + e.err.Er
 func (e *crdUseError) Unwrap() error { return e.err }
 
 // schemaFor finds the schema of obj: from a CRD among the input, from
-// Options.CRDs, embedded, or from a schema location, in that order, and
-// reports whether there is one.
-func (v *Validator) schemaFor(obj *manifest.Object, input *crdSet) (*jsonschema.Schema, bool, error) {
+// Options.CRDs, embedded for the built-in kinds, from a schema location, or
+// from the embedded CRDs of the GitOps toolchain, in that order. It reports
+// whether there is one and, when a CRD gives it, returns that CRD's schema
+// too.
+func (v *Validator) schemaFor(obj *manifest.Object, input *crdSet) (*jsonschema.Schema, *crdSchema, bool, error) {
 	key := obj.APIVersion() + "/" + obj.Kind()
 	for _, set := range []*crdSet{input, v.crds} {
 		if s, ok := set.byKey[key]; ok {
 			compiled, err := s.schema()
 			if err != nil {
-				return nil, false, &crdUseError{err}
+				return nil, nil, false, &crdUseError{err}
 			}
-			return compiled, true, nil
+			return compiled, s, true, nil
 		}
 	}
 	if def, ok := v.apis.kinds[key]; ok {
 		s, err := v.builtinSchema(def)
-		return s, err == nil, err
+		return s, nil, err == nil, err
 	}
-	return v.locatedSchema(obj.APIVersion(), obj.Kind())
+	located, found, err := v.locatedSchema(obj.APIVersion(), obj.Kind())
+	if found || err != nil {
+		return located, nil, found, err
+	}
+	s, err := v.toolchainSchema(obj, input)
+	if err != nil || s == nil {
+		return nil, nil, false, err
+	}
+	compiled, err := s.schema()
+	if err != nil {
+		return nil, nil, false, err
+	}
+	return compiled, s, true, nil
 }
 
 func (v *Validator) missingMessage(obj *manifest.Object, firstServed string) string {

@@ -23,6 +23,8 @@ func newValidateCommand() *cobra.Command {
 		failOnWarn bool
 		duplicates bool
 		paths      pathFlags
+		listOnly   bool
+		toolchain  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "validate [DIR|FILE|-]...",
@@ -44,7 +46,10 @@ Findings point at the repository file and line to edit.
 
 Schemas of the built-in kinds of Kubernetes {versions} are embedded.
 Custom resources are checked against the CustomResourceDefinitions among the
-manifests and those given with --crd. Nothing is fetched from the network
+manifests and those given with --crd, else against the embedded CRDs of the
+GitOps toolchain (Flux, Flagger, Argo Rollouts, Argo CD, cert-manager,
+External Secrets, Prometheus Operator, Gateway API, Kyverno), which
+--list-schemas shows. Nothing is fetched from the network
 unless --allow-network lets a --schema-location be an http(s) URL.
 
 Exit codes: 0 valid (warnings, such as deprecations, included unless
@@ -54,11 +59,15 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
   ferry validate --crd crds/ clusters/production
   kustomize build overlays/prod | ferry validate -o json -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if listOnly {
+				return listSchemas(cmd.OutOrStdout(), output)
+			}
 			if err := checkFormat(output, report.Formats()); err != nil {
 				return err
 			}
 			ctx := cmd.Context()
 			opts.Lax = !strict
+			opts.NoToolchainSchemas = !toolchain
 			if len(crdPaths) > 0 {
 				crds, err := validate.LoadCRDs(ctx, crdPaths...)
 				if err != nil {
@@ -126,6 +135,8 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 	f.BoolVar(&duplicates, "duplicates", true, "report objects defined twice for one cluster (per file for files); --duplicates=false turns the check off")
 	f.BoolVar(&summary, "summary", false, "also print the summary line to standard error (the text output always ends with it)")
 	f.BoolVar(&failOnWarn, "fail-on-warn", false, "exit 1 on warnings too")
+	f.BoolVar(&listOnly, "list-schemas", false, "list the embedded schemas (Kubernetes versions, GitOps toolchain kinds) and exit; -o json for JSON")
+	f.BoolVar(&toolchain, "toolchain-schemas", true, "use the embedded CRDs of the GitOps toolchain for kinds no CRD or schema location covers")
 	f.StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))
 	paths.register(cmd)
 	withVersionRange(cmd)

@@ -51,7 +51,11 @@ func TestValidateCommand(t *testing.T) {
 	}{
 		{name: "valid overlay", args: []string{"validate", filepath.Join(example, "overlays", "production")}, contains: []string{"8 objects checked: 0 errors, 0 warnings"}},
 		{
-			name: "Flux objects without CRDs", args: []string{"validate", filepath.Join(example, "infrastructure", "production")}, code: exitFindings,
+			name: "Flux objects without CRDs, embedded schemas", args: []string{"validate", filepath.Join(example, "infrastructure", "production")},
+			contains: []string{"3 objects checked: 0 errors, 0 warnings"},
+		},
+		{
+			name: "Flux objects without CRDs", args: []string{"validate", "--toolchain-schemas=false", filepath.Join(example, "infrastructure", "production")}, code: exitFindings,
 			contains: []string{"infrastructure/base/ingress-nginx/helmrelease.yaml:1: error [missing-schema] helm.toolkit.fluxcd.io/HelmRelease/ingress-nginx/ingress-nginx"},
 			stderr:   "3 objects checked: 2 errors, 0 warnings",
 		},
