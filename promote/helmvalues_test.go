@@ -69,7 +69,7 @@ func TestArtifactsInHelmValues(t *testing.T) {
 `,
 			want: map[string]string{
 				"ghcr.io/acme/web": "1.2.0 /spec/values/controllers/main/containers/app/image/tag",
-				"envoyproxy/envoy": "v1.30.1 /spec/values/controllers/main/containers/proxy/image/tag",
+				"docker.io/envoyproxy/envoy": "v1.30.1 /spec/values/controllers/main/containers/proxy/image/tag",
 			},
 		},
 		{
