@@ -228,6 +228,11 @@ func Diff(source, target []Artifact, opts DiffOptions) []Change {
 			c.Relation = RelationOnlyInSource
 		case !inSource || len(t.Uses) == 0:
 			c.Relation = RelationOnlyInTarget
+		case len(sv) == 1 && len(tv) > 1:
+			// The target's uses pin several versions, each promoted to
+			// the source's one.
+			c.Relation, c.Bump, c.Warnings = compareAll(tv, *c.To)
+			c.Warnings = append(c.Warnings, fmt.Sprintf("the target pins %d versions of %s (%s): all of them are promoted to %s", len(tv), t.Name, usesString(t.Uses), c.To))
 		case len(sv) > 1 || len(tv) > 1:
 			c.Relation = RelationAmbiguous
 			c.Warnings = append(c.Warnings, ambiguity("source", s.Artifact), ambiguity("target", t.Artifact))
@@ -238,6 +243,28 @@ func Diff(source, target []Artifact, opts DiffOptions) []Change {
 		out = append(out, c)
 	}
 	return out
+}
+
+// compareAll relates the source's one version to each of the target's:
+// a downgrade of any is a downgrade, else an upgrade of any an upgrade
+// (with the largest bump), else a rebuild or incomparable.
+func compareAll(from []Version, to Version) (Relation, Bump, []string) {
+	rank := map[Relation]int{RelationDowngrade: 5, RelationIncomparable: 4, RelationUpgrade: 3, RelationDigest: 2, RelationSame: 1}
+	bumps := []Bump{BumpMajor, BumpMinor, BumpPatch, BumpPrerelease, BumpBuild}
+	var rel Relation
+	var bump Bump
+	var warnings []string
+	for _, f := range from {
+		r, b, w := Compare(f, to)
+		warnings = append(warnings, w...)
+		switch {
+		case rank[r] > rank[rel]:
+			rel, bump = r, b
+		case r == rel && b != "" && (bump == "" || slices.Index(bumps, b) < slices.Index(bumps, bump)):
+			bump = b
+		}
+	}
+	return rel, bump, slices.Compact(warnings)
 }
 
 // matched is an artifact's uses that a promotion pairs, and those it leaves
@@ -281,9 +308,14 @@ func ambiguity(env string, a Artifact) string {
 	if len(vs) < 2 {
 		return ""
 	}
-	var where []string
-	for _, u := range a.Uses {
-		where = append(where, fmt.Sprintf("%s in %s", u.Version, u.Object))
+	return fmt.Sprintf("the %s pins %d versions of %s (%s): align them, or promote the objects separately", env, len(vs), a.Name, usesString(a.Uses))
+}
+
+// usesString lists uses as "<version> in <object>".
+func usesString(uses []Use) string {
+	where := make([]string, len(uses))
+	for i, u := range uses {
+		where[i] = fmt.Sprintf("%s in %s", u.Version, u.Object)
 	}
-	return fmt.Sprintf("the %s pins %d versions of %s (%s): align them, or promote the objects separately", env, len(vs), a.Name, strings.Join(where, ", "))
+	return strings.Join(where, ", ")
 }
