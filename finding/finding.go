@@ -99,6 +99,10 @@ type Finding struct {
 	Source manifest.Origin `json:"source,omitzero"`
 	// Waiver is set when the finding is waived: reported, but not counted.
 	Waiver *Waiver `json:"waiver,omitempty"`
+	// Baseline is set when the finding was compared with a baseline, as a
+	// promotion plan compares the target after its edits with the target
+	// before them: new, existing or fixed. Empty otherwise.
+	Baseline Baseline `json:"baseline,omitempty"`
 	// Metadata holds extra data from the check (policy metadata, say).
 	Metadata map[string]any `json:"metadata,omitempty"`
 }

@@ -56,6 +56,14 @@ type Use struct {
 	Version Version `json:"version"`
 	// Source is where the repository sets that field.
 	Source manifest.Origin `json:"source"`
+	// Ref is, for an image, its name as the object spells it
+	// ("busybox" for the artifact docker.io/library/busybox): edits keep
+	// that spelling.
+	Ref string `json:"ref,omitempty"`
+	// Container is, for the image of a container, its list and name
+	// ("containers/app"): uses are matched across environments by
+	// workload and container.
+	Container string `json:"container,omitempty"`
 }
 
 // Artifact is a versioned thing pinned by an environment, with every place
@@ -92,6 +100,10 @@ func (a Artifact) Versions() []Version {
 // Its use's field is the tag's, or the string's. It is a [KindImage]
 // artifact like a container's, so a promotion compares an image wherever
 // either environment sets it.
+//
+// Images are named by their normalized name (see [ImageName]): busybox and
+// docker.io/library/busybox are one artifact, each use keeping its
+// spelling in Use.Ref.
 func Artifacts(objs []*manifest.Object) []Artifact {
 	byKey := map[string]*Artifact{}
 	add := func(kind ArtifactKind, name string, u Use) {
@@ -106,7 +118,9 @@ func Artifacts(objs []*manifest.Object) []Artifact {
 	for _, o := range objs {
 		for _, c := range o.Containers() {
 			name, v := ParseImage(c.Image)
-			add(KindImage, name, use(o, c.Field, v))
+			u := use(o, c.Field, v)
+			u.Ref, u.Container = name, containerSlot(c.Field, c.Name)
+			add(KindImage, ImageName(name), u)
 		}
 		group := o.ID().Group
 		switch {
@@ -118,7 +132,9 @@ func Artifacts(objs []*manifest.Object) []Artifact {
 				add(KindChart, chartName(o, c), use(o, "/spec/chart/spec/version", Version{Tag: v}))
 			}
 			for _, img := range valuesImages(o) {
-				add(KindImage, img.name, use(o, img.field, img.version))
+				u := use(o, img.field, img.version)
+				u.Ref = img.name
+				add(KindImage, ImageName(img.name), u)
 			}
 		case (o.Kind() == "OCIRepository" || o.Kind() == "GitRepository") && group == "source.toolkit.fluxcd.io":
 			url, _ := o.Field("spec", "url")

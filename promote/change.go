@@ -26,17 +26,58 @@ func (s Selection) Selects(name string) bool {
 	return !matchName(s.Exclude, name)
 }
 
+// matchName matches an artifact's name, the last segment of it, and for an
+// image its short form (busybox for docker.io/library/busybox).
 func matchName(globs []string, name string) bool {
-	short := path.Base(name)
+	forms := []string{name, path.Base(name), familiarImageName(name)}
 	for _, g := range globs {
-		if ok, _ := path.Match(g, name); ok {
-			return true
-		}
-		if ok, _ := path.Match(g, short); ok {
-			return true
+		for _, f := range forms {
+			if ok, _ := path.Match(g, f); ok {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// SelectionError reports a pattern of a [Selection] that matches no
+// artifact the environments use: a misspelt --only would otherwise plan
+// nothing and look like success.
+type SelectionError struct {
+	// List is "only" or "exclude".
+	List string
+	// Pattern is the pattern that matches nothing.
+	Pattern string
+	// Artifacts are the names of the artifacts the environments use,
+	// sorted.
+	Artifacts []string
+}
+
+func (e *SelectionError) Error() string {
+	names := "none"
+	if len(e.Artifacts) > 0 {
+		names = strings.Join(e.Artifacts, ", ")
+	}
+	return fmt.Sprintf("selection: %s pattern %q matches no artifact; the artifacts are: %s", e.List, e.Pattern, names)
+}
+
+// Check returns a *SelectionError for the first pattern of the selection
+// that matches none of the artifact names, and nil when every pattern
+// matches one.
+func (s Selection) Check(names []string) error {
+	for _, list := range []struct {
+		name     string
+		patterns []string
+	}{{"only", s.Only}, {"exclude", s.Exclude}} {
+		for _, p := range list.patterns {
+			if !slices.ContainsFunc(names, func(n string) bool { return matchName([]string{p}, n) }) {
+				sorted := slices.Clone(names)
+				slices.Sort(sorted)
+				return &SelectionError{List: list.name, Pattern: p, Artifacts: slices.Compact(sorted)}
+			}
+		}
+	}
+	return nil
 }
 
 // Change is one artifact whose versions in the source and target
@@ -56,8 +97,12 @@ type Change struct {
 	// Warnings point out surprises, such as prerelease identifiers that
 	// order as text.
 	Warnings []string `json:"warnings,omitempty"`
-	// Target are the target's uses of the artifact: what the edits change.
+	// Target are the target's uses of the artifact the promotion moves to
+	// To: what the edits change.
 	Target []Use `json:"target,omitempty"`
+	// OnlyInTarget are the target's uses by workloads the source does not
+	// run the artifact in: they are left alone (see DiffOptions.AllUses).
+	OnlyInTarget []Use `json:"onlyInTarget,omitempty"`
 }
 
 // Promotes reports whether the change moves the target to another version.
@@ -69,10 +114,69 @@ func (c Change) Promotes() bool {
 	return false
 }
 
+// DiffOptions say which artifacts [Diff] compares and how it pairs the
+// uses of the two environments. The zero value compares every artifact,
+// use by use.
+type DiffOptions struct {
+	// Selection narrows the comparison to some artifacts.
+	Selection Selection
+	// AllUses promotes an artifact wherever the target uses it, to the one
+	// version the source pins. Default false: a target's use takes the
+	// version of the source's use by the same workload and container, and
+	// a use by a workload only the target has is left alone.
+	AllUses bool
+	// Source and Target are the name prefixes and suffixes each
+	// environment adds to its objects' names (kustomize namePrefix and
+	// nameSuffix), set aside when workloads are matched.
+	Source, Target Affixes
+}
+
+// Affixes are the prefixes and suffixes an environment adds to the names
+// of its objects.
+type Affixes struct {
+	Prefixes []string `json:"prefixes,omitempty"`
+	Suffixes []string `json:"suffixes,omitempty"`
+}
+
+// strip removes the longest prefix and the longest suffix of a that name
+// carries, leaving at least one character.
+func (a Affixes) strip(name string) string {
+	longest := func(list []string, has func(string, string) bool) string {
+		best := ""
+		for _, x := range list {
+			if len(x) > len(best) && len(x) < len(name) && has(name, x) {
+				best = x
+			}
+		}
+		return best
+	}
+	name = strings.TrimPrefix(name, longest(a.Prefixes, strings.HasPrefix))
+	return strings.TrimSuffix(name, longest(a.Suffixes, strings.HasSuffix))
+}
+
+// workload identifies the slot of a use across environments: the object's
+// group, kind and name (its namespace and the environment's affixes set
+// aside), and the container, or for other uses the field.
+func workload(u Use, a Affixes) string {
+	slot := u.Container
+	if slot == "" {
+		slot = u.Field
+	}
+	return u.Object.Group + "/" + u.Object.Kind + "/" + a.strip(u.Object.Name) + "\x00" + slot
+}
+
 // Diff compares the artifacts of a source and a target environment and
 // returns a change for every selected artifact either of them uses, sorted
 // by kind and name.
-func Diff(source, target []Artifact, sel Selection) []Change {
+//
+// Uses are matched by workload (see [DiffOptions]): a change's Target are
+// the target's uses by a workload and container the source also has, From
+// their version and To the version of the source's uses by the same
+// workloads. The target's other uses are the change's OnlyInTarget, left
+// alone; when all of them are, the relation is only-in-target.
+// With AllUses, every use of the target is promoted to the source's one
+// version.
+func Diff(source, target []Artifact, opts DiffOptions) []Change {
 	type key struct {
 		kind ArtifactKind
 		name string
@@ -102,12 +206,16 @@ func Diff(source, target []Artifact, sel Selection) []Change {
 	})
 	var out []Change
 	for _, k := range keys {
-		if !sel.Selects(k.name) {
+		if !opts.Selection.Selects(k.name) {
 			continue
 		}
-		s, inSource := src[k]
-		t, inTarget := tgt[k]
-		c := Change{Kind: k.kind, Artifact: k.name, Target: t.Uses}
+		sa, inSource := src[k]
+		ta, inTarget := tgt[k]
+		s, t := matched{Artifact: sa}, matched{Artifact: ta}
+		if inSource && inTarget && !opts.AllUses {
+			s, t = matchUses(sa, ta, opts)
+		}
+		c := Change{Kind: k.kind, Artifact: k.name, Target: t.Uses, OnlyInTarget: t.left}
 		sv, tv := s.Versions(), t.Versions()
 		if len(sv) == 1 {
 			c.To = &sv[0]
@@ -118,11 +226,16 @@ func Diff(source, target []Artifact, sel Selection) []Change {
 		switch {
 		case !inTarget:
 			c.Relation = RelationOnlyInSource
-		case !inSource:
+		case !inSource || len(t.Uses) == 0:
 			c.Relation = RelationOnlyInTarget
+		case len(sv) == 1 && len(tv) > 1:
+			// The target's uses pin several versions, each promoted to
+			// the source's one.
+			c.Relation, c.Bump, c.Warnings = compareAll(tv, *c.To)
+			c.Warnings = append(c.Warnings, fmt.Sprintf("the target pins %d versions of %s (%s): all of them are promoted to %s", len(tv), t.Name, usesString(t.Uses), c.To))
 		case len(sv) > 1 || len(tv) > 1:
 			c.Relation = RelationAmbiguous
-			c.Warnings = append(c.Warnings, ambiguity("source", s), ambiguity("target", t))
+			c.Warnings = append(c.Warnings, ambiguity("source", s.Artifact), ambiguity("target", t.Artifact))
 			c.Warnings = slices.DeleteFunc(c.Warnings, func(w string) bool { return w == "" })
 		default:
 			c.Relation, c.Bump, c.Warnings = Compare(*c.From, *c.To)
@@ -132,6 +245,62 @@ func Diff(source, target []Artifact, sel Selection) []Change {
 	return out
 }
 
+// compareAll relates the source's one version to each of the target's:
+// a downgrade of any is a downgrade, else an upgrade of any an upgrade
+// (with the largest bump), else a rebuild or incomparable.
+func compareAll(from []Version, to Version) (Relation, Bump, []string) {
+	rank := map[Relation]int{RelationDowngrade: 5, RelationIncomparable: 4, RelationUpgrade: 3, RelationDigest: 2, RelationSame: 1}
+	bumps := []Bump{BumpMajor, BumpMinor, BumpPatch, BumpPrerelease, BumpBuild}
+	var rel Relation
+	var bump Bump
+	var warnings []string
+	for _, f := range from {
+		r, b, w := Compare(f, to)
+		warnings = append(warnings, w...)
+		switch {
+		case rank[r] > rank[rel]:
+			rel, bump = r, b
+		case r == rel && b != "" && (bump == "" || slices.Index(bumps, b) < slices.Index(bumps, bump)):
+			bump = b
+		}
+	}
+	return rel, bump, slices.Compact(warnings)
+}
+
+// matched is an artifact's uses that a promotion pairs, and those it leaves
+// alone.
+type matched struct {
+	Artifact
+	left []Use
+}
+
+// matchUses pairs the uses of one artifact in the source and the target by
+// workload: it returns the source's uses by workloads the target's uses
+// share, and the target's uses split into those and the rest.
+func matchUses(s, t Artifact, opts DiffOptions) (matched, matched) {
+	bySlot := map[string][]Use{}
+	for _, u := range s.Uses {
+		w := workload(u, opts.Source)
+		bySlot[w] = append(bySlot[w], u)
+	}
+	ms, mt := matched{Artifact: Artifact{Kind: s.Kind, Name: s.Name}}, matched{Artifact: Artifact{Kind: t.Kind, Name: t.Name}}
+	taken := map[string]bool{}
+	for _, u := range t.Uses {
+		w := workload(u, opts.Target)
+		su, ok := bySlot[w]
+		if !ok {
+			mt.left = append(mt.left, u)
+			continue
+		}
+		mt.Uses = append(mt.Uses, u)
+		if !taken[w] {
+			taken[w] = true
+			ms.Uses = append(ms.Uses, su...)
+		}
+	}
+	return ms, mt
+}
+
 // ambiguity explains an environment pinning several versions of one
 // artifact, or returns "".
 func ambiguity(env string, a Artifact) string {
@@ -139,9 +308,14 @@ func ambiguity(env string, a Artifact) string {
 	if len(vs) < 2 {
 		return ""
 	}
-	var where []string
-	for _, u := range a.Uses {
-		where = append(where, fmt.Sprintf("%s in %s", u.Version, u.Object))
+	return fmt.Sprintf("the %s pins %d versions of %s (%s): align them, or promote the objects separately", env, len(vs), a.Name, usesString(a.Uses))
+}
+
+// usesString lists uses as "<version> in <object>".
+func usesString(uses []Use) string {
+	where := make([]string, len(uses))
+	for i, u := range uses {
+		where[i] = fmt.Sprintf("%s in %s", u.Version, u.Object)
 	}
-	return fmt.Sprintf("the %s pins %d versions of %s (%s): align them, or promote the objects separately", env, len(vs), a.Name, strings.Join(where, ", "))
+	return strings.Join(where, ", ")
 }

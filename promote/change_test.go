@@ -61,7 +61,7 @@ func renderEnv(t *testing.T, env string) []*manifest.Object {
 }
 
 func TestDiffExample(t *testing.T) {
-	changes := promote.Diff(promote.Artifacts(renderEnv(t, "staging")), promote.Artifacts(renderEnv(t, "production")), promote.Selection{})
+	changes := promote.Diff(promote.Artifacts(renderEnv(t, "staging")), promote.Artifacts(renderEnv(t, "production")), promote.DiffOptions{})
 	got := map[string]string{}
 	for _, c := range changes {
 		got[c.Artifact] = string(c.Relation) + " " + c.From.String() + " -> " + c.To.String() + " " + string(c.Bump)
@@ -83,10 +83,10 @@ func TestDiffExample(t *testing.T) {
 		assert.Equal(t, "overlays/production/kustomization.yaml", c.Target[0].Source.File, "the production overlay's images: entry pins it")
 	}
 
-	only := promote.Diff(promote.Artifacts(renderEnv(t, "staging")), promote.Artifacts(renderEnv(t, "production")), promote.Selection{Only: []string{"storefront"}})
+	only := promote.Diff(promote.Artifacts(renderEnv(t, "staging")), promote.Artifacts(renderEnv(t, "production")), promote.DiffOptions{Selection: promote.Selection{Only: []string{"storefront"}}})
 	require.Len(t, only, 1)
 	assert.Equal(t, "ghcr.io/acme-shop/storefront", only[0].Artifact)
-	excluded := promote.Diff(promote.Artifacts(renderEnv(t, "staging")), promote.Artifacts(renderEnv(t, "production")), promote.Selection{Exclude: []string{"ghcr.io/acme-shop/*"}})
+	excluded := promote.Diff(promote.Artifacts(renderEnv(t, "staging")), promote.Artifacts(renderEnv(t, "production")), promote.DiffOptions{Selection: promote.Selection{Exclude: []string{"ghcr.io/acme-shop/*"}}})
 	require.Len(t, excluded, 1)
 	assert.Equal(t, "docker.io/library/busybox", excluded[0].Artifact)
 }
@@ -148,19 +148,30 @@ func TestDiffOnlyInOneAndAmbiguous(t *testing.T) {
 	require.NoError(t, err)
 	tgt, err := manifest.Decode("tgt.yaml", []byte(deploy("b", "ghcr.io/acme/shared:1.0.0")+deploy("d", "ghcr.io/acme/old:0.1.0")))
 	require.NoError(t, err)
-	got := map[string]promote.Relation{}
-	for _, c := range promote.Diff(promote.Artifacts(src), promote.Artifacts(tgt), promote.Selection{}) {
-		got[c.Artifact] = c.Relation
-		if c.Relation == promote.RelationAmbiguous {
-			require.Len(t, c.Warnings, 1)
-			assert.Contains(t, c.Warnings[0], "the source pins 2 versions of ghcr.io/acme/shared (1.0.0 in apps/Deployment/b, 1.1.0 in apps/Deployment/c)")
+	relations := func(opts promote.DiffOptions) map[string]promote.Relation {
+		got := map[string]promote.Relation{}
+		for _, c := range promote.Diff(promote.Artifacts(src), promote.Artifacts(tgt), opts) {
+			got[c.Artifact] = c.Relation
+			if c.Relation == promote.RelationAmbiguous {
+				require.Len(t, c.Warnings, 1)
+				assert.Contains(t, c.Warnings[0], "the source pins 2 versions of ghcr.io/acme/shared (1.0.0 in apps/Deployment/b, 1.1.0 in apps/Deployment/c)")
+			}
 		}
+		return got
 	}
+	// By workload, the target's b takes the source's b's version: the
+	// same; c runs only in the source.
+	assert.Equal(t, map[string]promote.Relation{
+		"ghcr.io/acme/a":      promote.RelationOnlyInSource,
+		"ghcr.io/acme/shared": promote.RelationSame,
+		"ghcr.io/acme/old":    promote.RelationOnlyInTarget,
+	}, relations(promote.DiffOptions{}))
+	// Artifact-wide, the source's two versions have no one to carry over.
 	assert.Equal(t, map[string]promote.Relation{
 		"ghcr.io/acme/a":      promote.RelationOnlyInSource,
 		"ghcr.io/acme/shared": promote.RelationAmbiguous,
 		"ghcr.io/acme/old":    promote.RelationOnlyInTarget,
-	}, got)
+	}, relations(promote.DiffOptions{AllUses: true}))
 }
 
 func TestParseImage(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/internal/yamlerr"
 	"github.com/ferrygitops/ferry/internal/yamlnode"
 	"github.com/ferrygitops/ferry/policy"
@@ -61,6 +62,11 @@ type Environment struct {
 	// Freeze lists the windows during which promotion into the environment
 	// is blocked.
 	Freeze []Window `yaml:"freeze,omitempty"`
+	// BlockOn lists the baseline classes of the findings that block a
+	// promotion into the environment: [new] (the default) blocks on what
+	// the promotion causes only; [new, existing] also on errors the
+	// environment already had before it.
+	BlockOn []finding.Baseline `yaml:"blockOn,omitempty"`
 }
 
 // Window is a freeze window: [Start, End).
@@ -142,6 +148,9 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 		}
 		names[env.Name] = i
 		cfg.Environments[i].Path = path.Clean(env.Path)
+		if err := checkBlockOn(env.BlockOn); err != nil {
+			return nil, fail(lineOf(i, "blockOn"), "environment %s: blockOn: %v", env.Name, err)
+		}
 		for j, w := range env.Freeze {
 			if !w.End.After(w.Start) {
 				return nil, fail(lineOf(i, "freeze"), "environment %s: freeze window %d ends before it starts", env.Name, j+1)
@@ -197,4 +206,16 @@ func (e Environment) Frozen(t time.Time) (Window, bool) {
 		}
 	}
 	return Window{}, false
+}
+
+// checkBlockOn accepts the baseline classes a promotion may block on: new
+// and existing. Fixed findings are gone after the promotion; they never
+// block.
+func checkBlockOn(classes []finding.Baseline) error {
+	for _, b := range classes {
+		if b != finding.BaselineNew && b != finding.BaselineExisting {
+			return fmt.Errorf("%q is not a class a promotion can block on: use new and existing (fixed findings never block)", b)
+		}
+	}
+	return nil
 }

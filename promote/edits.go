@@ -202,7 +202,7 @@ func imageEntryEdits(data []byte, at imageList, c Change, to Version, why string
 	key := func(more ...string) []string { return append(slices.Clone(at.keys), more...) }
 	for i, entry := range yamlnode.Items(images) {
 		name, newName := yamlnode.String(entry, "name"), yamlnode.String(entry, "newName")
-		if newName != c.Artifact && (newName != "" || name != c.Artifact) {
+		if !sameImage(newName, c.Artifact) && (newName != "" || !sameImage(name, c.Artifact)) {
 			continue
 		}
 		idx := strconv.Itoa(i)
@@ -244,8 +244,8 @@ func literalEdits(data []byte, c Change, u Use, to Version) ([]Edit, error) {
 	from := u.Version
 	switch c.Kind {
 	case KindImage:
-		want = []string{imageRef(c.Artifact, from), from.Tag}
-		repl = []string{imageRef(c.Artifact, to), to.Tag}
+		want = []string{imageRef(spelling(c, u), from), from.Tag}
+		repl = []string{imageRef(spelling(c, u), to), to.Tag}
 	default:
 		want = []string{from.Tag}
 		repl = []string{to.Tag}
@@ -303,7 +303,9 @@ func overrideEdits(fsys fs.FS, tgt Environment, c Change, u Use, others []string
 		if edits, err := imageEntryEdits(data, kustomizationImages, c, *c.To, why); err == nil {
 			return edits, kfile, nil
 		}
-		item := []KV{{Key: "name", Value: c.Artifact}}
+		// kustomize matches an images: entry by the name as the base
+		// spells it.
+		item := []KV{{Key: "name", Value: spelling(c, u)}}
 		if c.To.Tag != "" {
 			item = append(item, KV{Key: "newTag", Value: c.To.Tag})
 		}
@@ -329,6 +331,14 @@ func overrideEdits(fsys fs.FS, tgt Environment, c Change, u Use, others []string
 		return nil, "", fmt.Errorf("%s: %w", u.Source.File, err)
 	}
 	return []Edit{{Op: OpAppend, Keys: []string{"patches"}, Item: []KV{{Key: "patch", Value: patch}}, Reason: fmt.Sprintf("%s (%s → %s)", why, c.From, c.To)}}, kfile, nil
+}
+
+// spelling is the image name as the use spells it: edits keep it.
+func spelling(c Change, u Use) string {
+	if u.Ref != "" {
+		return u.Ref
+	}
+	return c.Artifact
 }
 
 func imageRef(name string, v Version) string {

@@ -134,7 +134,7 @@ func valuesImageSets(data []byte, c Change, u Use, to Version, exact bool) ([]va
 	if err != nil && exact {
 		return nil, err
 	}
-	set := valueSet{field: u.Field, doc: doc, keys: keys, node: node, value: imageRef(c.Artifact, to)}
+	set := valueSet{field: u.Field, doc: doc, keys: keys, node: node, value: imageRef(spelling(c, u), to)}
 	if !isImageMap(u) {
 		return []valueSet{set}, nil
 	}
@@ -165,7 +165,7 @@ func valuesImageSets(data []byte, c Change, u Use, to Version, exact bool) ([]va
 // use's is returned with an error.
 func locateValuesImage(data []byte, c Change, u Use) (int, []string, *yaml.Node, error) {
 	from := u.Version
-	want := []string{imageRef(c.Artifact, from)}
+	want := []string{imageRef(spelling(c, u), from)}
 	if isImageMap(u) {
 		want = slices.Compact([]string{from.Tag, from.String()})
 	}

@@ -68,8 +68,8 @@ func TestArtifactsInHelmValues(t *testing.T) {
             image: {repository: envoyproxy/envoy, tag: v1.30.1}
 `,
 			want: map[string]string{
-				"ghcr.io/acme/web": "1.2.0 /spec/values/controllers/main/containers/app/image/tag",
-				"envoyproxy/envoy": "v1.30.1 /spec/values/controllers/main/containers/proxy/image/tag",
+				"ghcr.io/acme/web":           "1.2.0 /spec/values/controllers/main/containers/app/image/tag",
+				"docker.io/envoyproxy/envoy": "v1.30.1 /spec/values/controllers/main/containers/proxy/image/tag",
 			},
 		},
 		{

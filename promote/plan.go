@@ -37,8 +37,14 @@ type Plan struct {
 	Target EnvironmentRef `json:"target"`
 	// Rollback says the request allowed downgrades.
 	Rollback bool `json:"rollback,omitempty"`
+	// AllUses says the request promoted every use of an artifact in the
+	// target, not only those by the workloads the source runs it in.
+	AllUses bool `json:"allUses,omitempty"`
 	// Selection is the request's --only/--exclude.
 	Selection Selection `json:"selection,omitzero"`
+	// BlockOn are the baseline classes of the findings that block the plan:
+	// new, and existing when the target environment or the request says so.
+	BlockOn []finding.Baseline `json:"blockOn,omitempty"`
 	// Changes compare every selected artifact of the two environments.
 	Changes []Change `json:"changes"`
 	// Files are the target files the plan edits, with their edits.
@@ -48,7 +54,10 @@ type Plan struct {
 	// Rendered summarises how the rendered target changes.
 	Rendered []ObjectChange `json:"rendered,omitempty"`
 	// Findings are the results of every check run on the target as it
-	// would be after the edits, and of the plan-level rules.
+	// would be after the edits, and of the plan-level rules, each with its
+	// Baseline: new (caused by the edits), existing (the target had it
+	// before them) or fixed (the target had it before them only; listed,
+	// never blocking). The plan's own findings are new.
 	Findings []finding.Finding `json:"findings,omitempty"`
 	// Verdict says whether the plan can be applied.
 	Verdict Verdict `json:"verdict"`

@@ -320,7 +320,8 @@ func TestDiscoveredEnvironments(t *testing.T) {
 
 // TestTargetIsValidatedForItsKubernetesVersion: the target is validated
 // against its cluster's version (ferry.yaml: production runs 1.33), so an
-// API removed there blocks the promotion.
+// API removed there is found; the target had it before the promotion, so
+// it is existing: it blocks only when the request blocks on existing too.
 func TestTargetIsValidatedForItsKubernetesVersion(t *testing.T) {
 	root := copyShop(t)
 	require.NoError(t, os.WriteFile(filepath.Join(root, "overlays", "production", "pdb.yaml"), []byte(`apiVersion: policy/v1beta1
@@ -336,16 +337,23 @@ spec:
 	replaceIn(t, filepath.Join(root, "overlays", "production", "kustomization.yaml"), "  - namespace.yaml\n", "  - namespace.yaml\n  - pdb.yaml\n")
 	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
 	require.NoError(t, err)
-	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+	assert.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
 	found := false
 	for _, f := range plan.Findings {
 		if f.Rule == "removed-api" {
 			found = true
 			assert.Equal(t, "overlays/production/pdb.yaml", f.Source.File)
 			assert.Contains(t, f.Message, "policy/v1")
+			assert.Equal(t, finding.BaselineExisting, f.Baseline)
 		}
 	}
 	assert.True(t, found, "a removed-api finding: %v", plan.Findings)
+
+	strict, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production", BlockOn: []finding.Baseline{finding.BaselineExisting}})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusBlocked, strict.Verdict.Status)
+	require.Len(t, strict.Verdict.Reasons, 1)
+	assert.Contains(t, strict.Verdict.Reasons[0], "[removed-api] (existing)")
 }
 
 // TestApplyRefusesChangedInputs: a plan rests on every file it read, not

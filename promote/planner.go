@@ -75,6 +75,16 @@ type Request struct {
 	Selection Selection
 	// Rollback allows downgrades; the plan records it.
 	Rollback bool
+	// AllUses promotes an artifact wherever the target uses it, to the
+	// source's one version. Default false: only the target's uses by the
+	// workloads and containers the source runs it in are promoted, each to
+	// the source's version there; the others are left alone and listed in
+	// the change's OnlyInTarget.
+	AllUses bool
+	// BlockOn adds baseline classes the plan blocks on to the target
+	// environment's (Environment.BlockOn): [existing] blocks on errors the
+	// target had before the promotion too. New findings always block.
+	BlockOn []finding.Baseline
 }
 
 // Planner plans promotions. It is safe for concurrent use.
@@ -232,6 +242,9 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	if src.Path == tgt.Path {
 		return nil, fmt.Errorf("plan: %s and %s are the same environment", req.From, req.To)
 	}
+	if err := checkBlockOn(req.BlockOn); err != nil {
+		return nil, fmt.Errorf("plan: block on: %w", err)
+	}
 	op := fmt.Sprintf("plan %s -> %s", src.Name, tgt.Name)
 	// Every render of the plan reads one snapshot of the repository, each
 	// file once. The target is rendered twice, before and after the edits:
@@ -274,14 +287,27 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	src, tgt = p.inherit(src, srcRes), p.inherit(tgt, tgtRes)
+	srcArts, tgtArts := Artifacts(srcRes.Objects), Artifacts(tgtRes.Objects)
+	var names []string
+	for _, a := range append(slices.Clip(srcArts), tgtArts...) {
+		names = append(names, a.Name)
+	}
+	if err := req.Selection.Check(names); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
 	plan := &Plan{
 		APIVersion: PlanAPIVersion, Kind: PlanKind,
 		Source:    EnvironmentRef{Name: src.Name, Path: src.Path},
 		Target:    EnvironmentRef{Name: tgt.Name, Path: tgt.Path},
 		Rollback:  req.Rollback,
+		AllUses:   req.AllUses,
 		Selection: req.Selection,
-		Changes:   Diff(Artifacts(srcRes.Objects), Artifacts(tgtRes.Objects), req.Selection),
-		Inputs:    mergeInputs(srcRes.Files, tgtRes.Files),
+		BlockOn:   blockOn(tgt, req),
+		Changes: Diff(srcArts, tgtArts, DiffOptions{
+			Selection: req.Selection, AllUses: req.AllUses,
+			Source: affixes(fsys, src, srcRes), Target: affixes(fsys, tgt, tgtRes),
+		}),
+		Inputs: mergeInputs(srcRes.Files, tgtRes.Files),
 	}
 	shared, err := p.sharedFiles(ctx, traced, tgt, tgtRes, src, srcRes)
 	if err != nil {
@@ -313,6 +339,7 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	}
 	if promoting == 0 {
 		plan.Verdict = Verdict{Status: StatusNoop, Reasons: []string{fmt.Sprintf("%s already runs %s's versions", tgt.Name, src.Name)}}
+		markNew(plan.Findings)
 		return plan, nil
 	}
 	for path, c := range contents {
@@ -326,9 +353,22 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	if err := p.verify(ctx, plan, tgt, tgtRes.Objects, edited, checks, cache); err != nil {
+	// The target before the edits is checked alongside: the plan blocks on
+	// what the promotion changes, not on what the target already had.
+	var baseline []finding.Finding
+	var baselineErr error
+	var checking sync.WaitGroup
+	checking.Go(func() { baseline, baselineErr = checks.check(ctx, tgtRes.Objects) })
+	err = p.verify(ctx, plan, tgt, tgtRes, func() ([]finding.Finding, error) {
+		checking.Wait()
+		return baseline, baselineErr
+	}, edited, checks, cache)
+	checking.Wait()
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
+	markNew(plan.Findings)
+	finding.Sort(plan.Findings)
 	plan.Verdict = verdict(plan)
 	return plan, nil
 }
@@ -402,21 +442,6 @@ func (p *Planner) sharedFiles(ctx context.Context, r *render.Renderer, tgt Envir
 		}
 	}
 	return shared, nil
-}
-
-// verdict decides from the findings: any error that is not waived blocks.
-func verdict(plan *Plan) Verdict {
-	var reasons []string
-	for _, f := range plan.Findings {
-		if f.Severity == finding.SeverityError && f.Waiver == nil {
-			reasons = append(reasons, fmt.Sprintf("[%s] %s", f.Rule, f.Message))
-		}
-	}
-	if len(reasons) > 0 {
-		slices.Sort(reasons)
-		return Verdict{Status: StatusBlocked, Reasons: slices.Compact(reasons)}
-	}
-	return Verdict{Status: StatusReady}
 }
 
 func mergeInputs(lists ...[]render.File) []render.File {

@@ -23,8 +23,9 @@ import (
 // plan's edits applied in memory — and checks it: every promoted artifact
 // now has the source's version, nothing else changed, the target's schemas
 // and policies pass (checks), and so do the plan-level rules. Its findings
-// go into the plan.
-func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, before []*manifest.Object, edited overlay, checks *checkers, cache *render.Cache) error {
+// go into the plan, classified against baseline: the findings of the same
+// checks on the target before the edits (see classify).
+func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, before *render.Result, baseline func() ([]finding.Finding, error), edited overlay, checks *checkers, cache *render.Cache) error {
 	r, err := p.newRenderer(edited, cache, false) // traces origins: findings point at lines
 	if err != nil {
 		return err
@@ -34,8 +35,8 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 		return fmt.Errorf("render %s after the edits: %w", tgt.Name, err)
 	}
 	// What rendering found about the cluster (a dangling dependsOn, a
-	// source outside the repository) holds after the promotion too.
-	plan.Findings = append(plan.Findings, after.Findings...)
+	// source outside the repository) is checked like the rest.
+	checked := slices.Clone(after.Findings)
 
 	// (a) every promoted artifact now has the source's version.
 	now := map[string]Artifact{}
@@ -52,9 +53,13 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 				allowed[u.Object.String()+" "+f] = true
 			}
 		}
-		a, ok := now[string(c.Kind)+" "+c.Artifact]
+		// The uses the plan promotes, not those it leaves alone.
+		a := now[string(c.Kind)+" "+c.Artifact]
+		a.Uses = slices.DeleteFunc(slices.Clone(a.Uses), func(n Use) bool {
+			return !slices.ContainsFunc(c.Target, func(u Use) bool { return u.Object == n.Object && u.Field == n.Field })
+		})
 		vs := a.Versions()
-		if ok && len(vs) == 1 && c.To != nil && vs[0] == *c.To {
+		if len(a.Uses) == len(c.Target) && len(vs) == 1 && c.To != nil && vs[0] == *c.To {
 			continue
 		}
 		plan.Findings = append(plan.Findings, finding.Finding{
@@ -81,7 +86,7 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 	}
 
 	// (b) nothing else changed.
-	plan.Rendered = renderedChanges(before, after.Objects)
+	plan.Rendered = renderedChanges(before.Objects, after.Objects)
 	var extra []string
 	for _, oc := range plan.Rendered {
 		if oc.Change != "changed" {
@@ -97,16 +102,22 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 
 	// The target's own checks, on the target as it would be: schemas for
 	// its cluster's Kubernetes version, then its policies.
-	vfs, err := checks.validator.Validate(ctx, after.Objects)
+	fs, err := checks.check(ctx, after.Objects)
 	if err != nil {
 		return err
 	}
-	plan.Findings = append(plan.Findings, vfs...)
-	fs, err := checks.engines.checks.Check(ctx, after.Objects)
+	checked = append(checked, fs...)
+	base, err := baseline()
 	if err != nil {
-		return err
+		return fmt.Errorf("check %s before the edits: %w", tgt.Name, err)
 	}
-	plan.Findings = append(plan.Findings, fs...)
+	changed := map[string]bool{}
+	for _, oc := range plan.Rendered {
+		for _, f := range oc.Fields {
+			changed[oc.Object.String()+" "+f] = true
+		}
+	}
+	plan.Findings = append(plan.Findings, classify(append(slices.Clone(before.Findings), base...), checked, changed)...)
 
 	// The plan-level rules, on the plan.
 	input, err := planInput(plan, tgt, extra, p.now())
@@ -295,6 +306,19 @@ func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
 type checkers struct {
 	validator *validate.Validator
 	engines   *policyEngines
+}
+
+// check runs the schemas, then the policies, on objs.
+func (c *checkers) check(ctx context.Context, objs []*manifest.Object) ([]finding.Finding, error) {
+	vfs, err := c.validator.Validate(ctx, objs)
+	if err != nil {
+		return nil, err
+	}
+	pfs, err := c.engines.checks.Check(ctx, objs)
+	if err != nil {
+		return nil, err
+	}
+	return append(vfs, pfs...), nil
 }
 
 // checkers prepares the checks of tgt, whose files are read from sources.

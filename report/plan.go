@@ -16,13 +16,17 @@ import (
 const MarkdownLimit = 65536
 
 // PlanFormats are the formats WritePlan accepts.
-var PlanFormats = []string{"text", "markdown", "json"}
+var PlanFormats = []string{"text", "markdown", "json", "sarif"}
 
 // WritePlan writes a promotion plan as text for terminals, Markdown for
 // pull-request comments (kept under MarkdownLimit, the diff truncated with a
-// note when needed) or JSON (the plan's own versioned schema).
+// note when needed), JSON (the plan's own versioned schema) or SARIF 2.1.0
+// (its findings, each with the baselineState of its baseline class: new,
+// unchanged for existing, absent for fixed).
 func WritePlan(w io.Writer, format string, p *promote.Plan) error {
 	switch format {
+	case "sarif":
+		return Write(w, "sarif", Report{Tool: "ferry plan", Findings: p.Findings})
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -99,13 +103,69 @@ func planText(p *promote.Plan) string {
 	if p.Diff != "" {
 		b.WriteString("\n" + p.Diff)
 	}
-	if len(p.Findings) > 0 {
-		b.WriteString("\nChecks on the target after the edits:\n")
-		for _, f := range p.Findings {
+	if left := leftAlone(p); len(left) > 0 {
+		b.WriteString("\nLeft alone (only-in-target: no workload of the source runs them; --all-uses promotes them):\n")
+		for _, l := range left {
+			fmt.Fprintf(&b, "  %s\n", l)
+		}
+	}
+	current, fixed := splitFixed(p.Findings)
+	if len(current) > 0 {
+		fmt.Fprintf(&b, "\nChecks on the target after the edits (blocking on %s):\n", blockingClasses(p))
+		for _, f := range current {
+			fmt.Fprintf(&b, "  %s: %s\n", baselineOf(f), f)
+		}
+	}
+	if len(fixed) > 0 {
+		b.WriteString("\nFixed by the promotion (found before the edits, not after):\n")
+		for _, f := range fixed {
 			fmt.Fprintf(&b, "  %s\n", f)
 		}
 	}
 	return b.String()
+}
+
+// leftAlone describes the target's uses the plan leaves alone.
+func leftAlone(p *promote.Plan) []string {
+	var out []string
+	for _, c := range p.Changes {
+		for _, u := range c.OnlyInTarget {
+			out = append(out, fmt.Sprintf("%s %s at %s in %s", c.Kind, c.Artifact, u.Version, u.Object))
+		}
+	}
+	return out
+}
+
+// splitFixed separates the findings the plan's edits fix from the rest.
+func splitFixed(fs []finding.Finding) (current, fixed []finding.Finding) {
+	for _, f := range fs {
+		if f.Baseline == finding.BaselineFixed {
+			fixed = append(fixed, f)
+		} else {
+			current = append(current, f)
+		}
+	}
+	return current, fixed
+}
+
+func baselineOf(f finding.Finding) finding.Baseline {
+	if f.Baseline == "" {
+		return finding.BaselineNew
+	}
+	return f.Baseline
+}
+
+// blockingClasses says which findings block the plan: "new" or "new and
+// existing" errors.
+func blockingClasses(p *promote.Plan) string {
+	if len(p.BlockOn) == 0 {
+		return "new errors"
+	}
+	names := make([]string, len(p.BlockOn))
+	for i, b := range p.BlockOn {
+		names[i] = string(b)
+	}
+	return strings.Join(names, " and ") + " errors"
 }
 
 func planMarkdown(p *promote.Plan, limit int) string {
@@ -133,10 +193,32 @@ func planMarkdown(p *promote.Plan, limit int) string {
 			}
 		}
 	}
-	if len(p.Findings) > 0 {
-		c := finding.Count(p.Findings)
-		fmt.Fprintf(&tail, "\n<details><summary>Checks on %s after the edits: %d errors, %d warnings, %d waived</summary>\n\n", p.Target.Name, c.Errors, c.Warnings, c.Waived)
-		for _, f := range p.Findings {
+	if left := leftAlone(p); len(left) > 0 {
+		head.WriteString("Left alone (**only-in-target**: no workload of the source runs them; `--all-uses` promotes them):\n\n")
+		for _, l := range left {
+			fmt.Fprintf(&head, "- %s\n", mdEscape(l))
+		}
+		head.WriteString("\n")
+	}
+	current, fixed := splitFixed(p.Findings)
+	if len(current) > 0 {
+		c := finding.Count(current)
+		news := 0
+		for _, f := range current {
+			if baselineOf(f) == finding.BaselineNew {
+				news++
+			}
+		}
+		fmt.Fprintf(&tail, "\n<details><summary>Checks on %s after the edits: %d errors, %d warnings, %d waived; %d new, %d existing (blocking on %s)</summary>\n\n",
+			p.Target.Name, c.Errors, c.Warnings, c.Waived, news, len(current)-news, blockingClasses(p))
+		for _, f := range current {
+			fmt.Fprintf(&tail, "- **%s** %s\n", baselineOf(f), mdEscape(f.String()))
+		}
+		tail.WriteString("\n</details>\n")
+	}
+	if len(fixed) > 0 {
+		fmt.Fprintf(&tail, "\n<details><summary>Fixed by the promotion: %d</summary>\n\n", len(fixed))
+		for _, f := range fixed {
 			fmt.Fprintf(&tail, "- %s\n", mdEscape(f.String()))
 		}
 		tail.WriteString("\n</details>\n")

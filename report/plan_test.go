@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -77,4 +78,48 @@ func TestWriteStatus(t *testing.T) {
 	require.NoError(t, report.WriteStatus(&b, "text", m))
 	assert.Contains(t, b.String(), "image  ghcr.io/acme/api  1.8.0    1.7.2 *")
 	assert.Error(t, report.WriteStatus(&b, "xml", m))
+}
+
+func TestWritePlanBaselines(t *testing.T) {
+	p := samplePlan("")
+	p.BlockOn = []finding.Baseline{finding.BaselineNew}
+	p.Findings = []finding.Finding{
+		{Rule: "no-latest-tag", Message: "latest", Baseline: finding.BaselineExisting, Source: manifest.Origin{File: "a.yaml", Line: 3}},
+		{Rule: "schema", Message: "bad", Baseline: finding.BaselineNew},
+		{Rule: "no-prerelease", Message: "rc", Baseline: finding.BaselineFixed},
+	}
+	old := promote.Version{Tag: "latest"}
+	p.Changes[0].OnlyInTarget = []promote.Use{{Object: manifest.ID{Group: "apps", Kind: "Deployment", Name: "legacy"}, Version: old}}
+
+	var b bytes.Buffer
+	require.NoError(t, report.WritePlan(&b, "text", p))
+	out := b.String()
+	assert.Contains(t, out, "(blocking on new errors)")
+	assert.Contains(t, out, "  existing: a.yaml:3: error [no-latest-tag] latest\n")
+	assert.Contains(t, out, "  new: error [schema] bad\n")
+	assert.Contains(t, out, "Fixed by the promotion (found before the edits, not after):\n  error [no-prerelease] rc\n")
+	assert.Contains(t, out, "image ghcr.io/acme/api at latest in apps/Deployment/legacy")
+
+	b.Reset()
+	require.NoError(t, report.WritePlan(&b, "markdown", p))
+	assert.Contains(t, b.String(), "- **existing** a.yaml:3: error [no-latest-tag] latest")
+	assert.Contains(t, b.String(), "1 new, 1 existing (blocking on new errors)")
+	assert.Contains(t, b.String(), "Fixed by the promotion: 1")
+
+	b.Reset()
+	require.NoError(t, report.WritePlan(&b, "sarif", p))
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID        string `json:"ruleId"`
+				BaselineState string `json:"baselineState"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	require.NoError(t, json.Unmarshal(b.Bytes(), &log))
+	got := map[string]string{}
+	for _, r := range log.Runs[0].Results {
+		got[r.RuleID] = r.BaselineState
+	}
+	assert.Equal(t, map[string]string{"no-latest-tag": "unchanged", "schema": "new", "no-prerelease": "absent"}, got)
 }

@@ -52,6 +52,22 @@ type sarifResult struct {
 	Message      sarifMessage       `json:"message"`
 	Locations    []sarifLocation    `json:"locations,omitempty"`
 	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
+	// BaselineState is set for findings compared with a baseline.
+	BaselineState string `json:"baselineState,omitempty"`
+}
+
+// sarifBaselineState maps a baseline class to SARIF's baselineState
+// (§3.27.24): new, unchanged or absent.
+func sarifBaselineState(b finding.Baseline) string {
+	switch b {
+	case finding.BaselineNew:
+		return "new"
+	case finding.BaselineExisting:
+		return "unchanged"
+	case finding.BaselineFixed:
+		return "absent"
+	}
+	return ""
 }
 
 type sarifLocation struct {
@@ -88,7 +104,8 @@ func sarifLevel(s finding.Severity) string {
 
 // writeSARIF writes a SARIF 2.1.0 log with one run; every rule seen gets a
 // reporting descriptor, every finding a result located at its source line.
-// Waived findings carry an in-source suppression with the waiver's reason.
+// Waived findings carry an in-source suppression with the waiver's reason;
+// findings compared with a baseline carry its baselineState.
 func writeSARIF(w io.Writer, r Report) error {
 	run := sarifRun{Tool: sarifTool{Driver: sarifDriver{Name: toolName(r), InformationURI: toolURI, Rules: []sarifRule{}}}, Results: []sarifResult{}}
 	ruleIndex := map[string]int{}
@@ -100,10 +117,11 @@ func writeSARIF(w io.Writer, r Report) error {
 	}
 	for _, f := range r.Findings {
 		res := sarifResult{
-			RuleID:    f.Rule,
-			RuleIndex: ruleIndex[f.Rule],
-			Level:     sarifLevel(f.Severity),
-			Message:   sarifMessage{Text: locatedMessage(f)},
+			RuleID:        f.Rule,
+			RuleIndex:     ruleIndex[f.Rule],
+			Level:         sarifLevel(f.Severity),
+			Message:       sarifMessage{Text: locatedMessage(f)},
+			BaselineState: sarifBaselineState(f.Baseline),
 		}
 		if f.Source.File != "" {
 			loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: f.Source.File}}}

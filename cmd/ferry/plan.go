@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/promote"
 	"github.com/ferrygitops/ferry/report"
 )
@@ -20,6 +21,7 @@ func newPlanCommand() *cobra.Command {
 		out     string
 		apply   bool
 		regoVer string
+		blockOn []string
 		rf      renderFlags
 	)
 	cmd := &cobra.Command{
@@ -38,16 +40,37 @@ Kustomizations (see ferry render); a version set by a postBuild.substitute
 variable or a Kustomization's spec.images entry is edited there. A cluster
 folder not listed in ferry.yaml takes the settings of the environment whose
 directory its Kustomizations apply.
-Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan.`,
+
+An image is one artifact however it is spelt (busybox, library/busybox and
+docker.io/library/busybox); edits keep the target's spelling. A target's use
+of an image takes the version of the source's use by the same workload (kind
+and name, the environments' namespaces and namePrefix/nameSuffix aside) and
+container. Uses by workloads only the target runs are left alone and listed
+as only-in-target; --all-uses promotes them too, to the source's one version.
+
+The target is checked before the edits too, and every finding is new (the
+promotion causes it), existing (the target had it before) or fixed (gone
+after the edits). Only new errors block, unless --block-on existing or the
+environment's blockOn in ferry.yaml says existing ones block too.
+Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan (also when
+an --only or --exclude pattern matches no artifact).`,
 		Example: `  ferry plan --root examples/shop --from staging --to production
   ferry plan --from staging --to production -o markdown > comment.md
   ferry plan --from staging --to production --out plan.json && ferry apply plan.json
   ferry plan --from production --to staging --rollback --only orders-api
+  ferry plan --from staging --to production --block-on existing -o sarif > plan.sarif
   ferry plan --root examples/shop --from clusters/staging --to clusters/production`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(output, report.PlanFormats); err != nil {
 				return err
+			}
+			for _, name := range blockOn {
+				b, err := finding.ParseBaseline(name)
+				if err != nil {
+					return fmt.Errorf("--block-on: %w", err)
+				}
+				req.BlockOn = append(req.BlockOn, b)
 			}
 			var err error
 			if opts.Policy.RegoV0, err = regoV0(regoVer); err != nil {
@@ -96,6 +119,8 @@ Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan.`,
 	f.StringSliceVar(&req.Selection.Only, "only", nil, "promote only these artifacts (names or globs; the last path segment matches too)")
 	f.StringSliceVar(&req.Selection.Exclude, "exclude", nil, "leave these artifacts out (names or globs)")
 	f.BoolVar(&req.Rollback, "rollback", false, "allow downgrades: this promotion is a rollback")
+	f.BoolVar(&req.AllUses, "all-uses", false, "promote an artifact wherever the target uses it, also in workloads only the target runs")
+	f.StringSliceVar(&blockOn, "block-on", nil, "also block on these baseline classes of errors: existing (new errors always block)")
 	f.StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.PlanFormats, ", "))
 	f.StringVar(&out, "out", "", "also write the plan as JSON to this file, for ferry apply")
 	f.BoolVar(&apply, "apply", false, "apply the plan when it is ready")

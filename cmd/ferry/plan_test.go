@@ -75,3 +75,33 @@ func TestPlanBlockedAndErrors(t *testing.T) {
 	assert.Equal(t, exitError, code)
 	assert.True(t, strings.Contains(stderr, "want apiVersion ferry.dev/v1alpha1 and kind Plan"), stderr)
 }
+
+// TestPlanBaselineAndSelection: production already has a :latest image in
+// a workload staging does not run; the plan is ready with it existing, and
+// blocked with --block-on existing. A pattern that matches nothing is an
+// error naming the artifacts.
+func TestPlanBaselineAndSelection(t *testing.T) {
+	repo := filepath.Join("..", "..", "promote", "testdata", "workloads")
+	code, stdout, stderr := runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production")
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, ": READY")
+	assert.Contains(t, stdout, "existing: overlays/production/legacy.yaml:19: error [no-latest-tag]")
+	assert.Contains(t, stdout, "image docker.io/library/busybox at latest in apps/Deployment/production/legacy")
+	assert.Contains(t, stdout, "+          image: docker.io/library/busybox:1.36.1")
+
+	code, stdout, _ = runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production", "--block-on", "existing")
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, stdout, ": BLOCKED")
+
+	code, stdout, stderr = runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production", "-o", "sarif")
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, `"baselineState": "unchanged"`)
+
+	code, _, stderr = runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production", "--only", "nginx")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, `only pattern "nginx" matches no artifact; the artifacts are: docker.io/library/busybox`)
+
+	code, _, stderr = runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production", "--block-on", "fixed")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "fixed findings never block")
+}

@@ -1,0 +1,84 @@
+package promote
+
+import (
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/distribution/reference"
+
+	"github.com/ferrygitops/ferry/internal/yamlnode"
+	"github.com/ferrygitops/ferry/render"
+)
+
+// ImageName returns the normalized name of an image repository, as the
+// container runtime resolves it: busybox, library/busybox and
+// docker.io/library/busybox are all docker.io/library/busybox. A name that
+// is not a valid reference (one with an unsubstituted ${VAR}, say) is
+// returned as written.
+func ImageName(name string) string {
+	n, err := reference.ParseNormalizedNamed(name)
+	if err != nil {
+		return name
+	}
+	return n.Name()
+}
+
+// familiarImageName is the short form of a normalized image name:
+// busybox for docker.io/library/busybox, acme/app for docker.io/acme/app.
+func familiarImageName(name string) string {
+	n, err := reference.ParseNormalizedNamed(name)
+	if err != nil {
+		return name
+	}
+	return reference.FamiliarName(n)
+}
+
+// sameImage reports whether two spellings name the same image repository.
+func sameImage(a, b string) bool {
+	return a == b || (a != "" && b != "" && ImageName(a) == ImageName(b))
+}
+
+// containerSlot names a container of a pod template by its list and name
+// ("containers/app", "initContainers/migrate"), from the field of its image
+// (/spec/template/spec/containers/0/image): containers are matched by name
+// across environments, not by position.
+func containerSlot(field, name string) string {
+	segments := strings.Split(field, "/")
+	if len(segments) < 3 {
+		return name
+	}
+	return segments[len(segments)-3] + "/" + name
+}
+
+// affixes reads the name prefixes and suffixes an environment adds to its
+// objects: the namePrefix and nameSuffix of its own kustomization, and of
+// those of the directories its Flux Kustomizations apply.
+func affixes(fsys fs.FS, e Environment, res *render.Result) Affixes {
+	dirs := []string{e.Path}
+	for _, k := range res.Kustomizations {
+		if k.Path != "" {
+			dirs = append(dirs, k.Path)
+		}
+	}
+	var a Affixes
+	for _, dir := range dirs {
+		for _, n := range kustomizationNames {
+			data, err := fs.ReadFile(fsys, path.Join(dir, n))
+			if err != nil {
+				continue
+			}
+			if doc, err := firstDocument(data); err == nil {
+				if p := yamlnode.String(doc, "namePrefix"); p != "" && !slices.Contains(a.Prefixes, p) {
+					a.Prefixes = append(a.Prefixes, p)
+				}
+				if s := yamlnode.String(doc, "nameSuffix"); s != "" && !slices.Contains(a.Suffixes, s) {
+					a.Suffixes = append(a.Suffixes, s)
+				}
+			}
+			break
+		}
+	}
+	return a
+}

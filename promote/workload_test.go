@@ -1,0 +1,201 @@
+package promote_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/promote"
+)
+
+// copyWorkloads copies testdata/workloads into a temporary repository.
+func copyWorkloads(t *testing.T) string {
+	t.Helper()
+	dst := t.TempDir()
+	require.NoError(t, os.CopyFS(dst, os.DirFS(filepath.Join("testdata", "workloads"))))
+	return dst
+}
+
+// TestWorkloadsArePromotedByWorkload is the acceptance case: staging runs
+// sidecar on busybox:1.36.1; production runs it on
+// docker.io/library/busybox:1.36.0 and a production-only legacy on
+// busybox:latest. The plan moves sidecar, keeping production's spelling,
+// leaves legacy alone, and is ready with the :latest finding existing.
+func TestWorkloadsArePromotedByWorkload(t *testing.T) {
+	root := copyWorkloads(t)
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+
+	require.Len(t, plan.Changes, 1, "busybox and docker.io/library/busybox are one artifact")
+	c := plan.Changes[0]
+	assert.Equal(t, "docker.io/library/busybox", c.Artifact)
+	assert.Equal(t, "1.36.0", c.From.String())
+	assert.Equal(t, "1.36.1", c.To.String())
+	require.Len(t, c.Target, 1)
+	assert.Equal(t, "sidecar", c.Target[0].Object.Name)
+	require.Len(t, c.OnlyInTarget, 1)
+	assert.Equal(t, "legacy", c.OnlyInTarget[0].Object.Name)
+
+	require.Len(t, plan.Files, 1)
+	assert.Equal(t, "overlays/production/sidecar.yaml", plan.Files[0].Path)
+	require.Len(t, plan.Files[0].Edits, 1)
+	assert.Equal(t, "docker.io/library/busybox:1.36.0", plan.Files[0].Edits[0].Old)
+	assert.Equal(t, "docker.io/library/busybox:1.36.1", plan.Files[0].Edits[0].New, "the target's spelling is kept")
+
+	require.Len(t, plan.Findings, 1, "%v", plan.Findings)
+	f := plan.Findings[0]
+	assert.Equal(t, "no-latest-tag", f.Rule)
+	assert.Equal(t, "legacy", f.Object.Name)
+	assert.Equal(t, finding.BaselineExisting, f.Baseline)
+	assert.Equal(t, "overlays/production/legacy.yaml", f.Source.File)
+
+	// Blocking on existing findings too, the :latest one blocks.
+	strict, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production", BlockOn: []finding.Baseline{finding.BaselineExisting}})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusBlocked, strict.Verdict.Status)
+	assert.Equal(t, []finding.Baseline{finding.BaselineNew, finding.BaselineExisting}, strict.BlockOn)
+
+	// Applied, production renders sidecar at 1.36.1 and legacy untouched;
+	// planning again has nothing to do.
+	_, err = plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	data, err := os.ReadFile(filepath.Join(root, "overlays", "production", "legacy.yaml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "image: busybox:latest")
+	again, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusNoop, again.Verdict.Status)
+}
+
+// TestAllUsesPromotesEveryUse: asked for artifact-wide promotion, the plan
+// also moves legacy, in its own spelling, and the :latest finding is fixed.
+func TestAllUsesPromotesEveryUse(t *testing.T) {
+	root := copyWorkloads(t)
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production", AllUses: true})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	assert.True(t, plan.AllUses)
+	news := map[string]string{}
+	for _, f := range plan.Files {
+		for _, e := range f.Edits {
+			news[f.Path] = e.New
+		}
+	}
+	assert.Equal(t, map[string]string{
+		"overlays/production/legacy.yaml":  "busybox:1.36.1",
+		"overlays/production/sidecar.yaml": "docker.io/library/busybox:1.36.1",
+	}, news)
+	require.Len(t, plan.Findings, 1, "%v", plan.Findings)
+	assert.Equal(t, "no-latest-tag", plan.Findings[0].Rule)
+	assert.Equal(t, finding.BaselineFixed, plan.Findings[0].Baseline)
+}
+
+// TestNewFindingBlocks: a finding the promotion causes is new and blocks.
+func TestNewFindingBlocks(t *testing.T) {
+	root := copyWorkloads(t)
+	replaceIn(t, filepath.Join(root, "overlays", "staging", "sidecar.yaml"), "busybox:1.36.1", "busybox:latest")
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+	classes := map[string]finding.Baseline{}
+	for _, f := range plan.Findings {
+		if f.Rule == "no-latest-tag" {
+			classes[f.Object.Name] = f.Baseline
+		}
+	}
+	assert.Equal(t, map[string]finding.Baseline{"sidecar": finding.BaselineNew, "legacy": finding.BaselineExisting}, classes)
+}
+
+func TestBlockOnConfig(t *testing.T) {
+	root := copyWorkloads(t)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "ferry.yaml"), []byte(`apiVersion: ferry.dev/v1alpha1
+kind: Config
+environments:
+  - name: staging
+    path: overlays/staging
+  - name: production
+    path: overlays/production
+    from: staging
+    blockOn: [new, existing]
+`), 0o644))
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+
+	_, err = promote.ParseConfig("ferry.yaml", []byte("apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - name: p\n    path: p\n    blockOn: [fixed]\n"))
+	var ce *promote.ConfigError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, 6, ce.Line)
+	assert.Contains(t, ce.Msg, `"fixed" is not a class`)
+}
+
+func TestSelectionMatchingNothing(t *testing.T) {
+	root := copyWorkloads(t)
+	for _, tt := range []struct {
+		name, list string
+		sel        promote.Selection
+	}{
+		{name: "only", list: "only", sel: promote.Selection{Only: []string{"nginx"}}},
+		{name: "exclude", list: "exclude", sel: promote.Selection{Exclude: []string{"busybox", "ghcr.io/*"}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: tt.sel})
+			var se *promote.SelectionError
+			require.True(t, errors.As(err, &se), "%v", err)
+			assert.Equal(t, tt.list, se.List)
+			assert.Equal(t, []string{"docker.io/library/busybox"}, se.Artifacts)
+			assert.ErrorContains(t, err, "matches no artifact; the artifacts are: docker.io/library/busybox")
+		})
+	}
+	// The short name of an image selects it.
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Only: []string{"busybox"}}})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusReady, plan.Verdict.Status)
+}
+
+func TestDiffMatchesWorkloadsAcrossAffixes(t *testing.T) {
+	use := func(name, version string) promote.Use {
+		u := promote.Use{Field: "/spec/template/spec/containers/0/image", Container: "containers/app", Version: promote.Version{Tag: version}}
+		u.Object.Group, u.Object.Kind, u.Object.Name = "apps", "Deployment", name
+		return u
+	}
+	src := []promote.Artifact{{Kind: promote.KindImage, Name: "ghcr.io/acme/app", Uses: []promote.Use{use("stg-api", "2.0.0")}}}
+	tgt := []promote.Artifact{{Kind: promote.KindImage, Name: "ghcr.io/acme/app", Uses: []promote.Use{use("api-prod", "1.0.0"), use("batch-prod", "0.1.0")}}}
+	changes := promote.Diff(src, tgt, promote.DiffOptions{
+		Source: promote.Affixes{Prefixes: []string{"stg-"}},
+		Target: promote.Affixes{Suffixes: []string{"-prod"}},
+	})
+	require.Len(t, changes, 1)
+	c := changes[0]
+	assert.Equal(t, promote.RelationUpgrade, c.Relation)
+	require.Len(t, c.Target, 1)
+	assert.Equal(t, "api-prod", c.Target[0].Object.Name)
+	require.Len(t, c.OnlyInTarget, 1)
+	assert.Equal(t, "batch-prod", c.OnlyInTarget[0].Object.Name)
+
+	// Without the affixes, no workload matches.
+	changes = promote.Diff(src, tgt, promote.DiffOptions{})
+	assert.Equal(t, promote.RelationOnlyInTarget, changes[0].Relation)
+	assert.Empty(t, changes[0].Target)
+}
+
+func TestImageName(t *testing.T) {
+	for in, want := range map[string]string{
+		"busybox":                   "docker.io/library/busybox",
+		"library/busybox":           "docker.io/library/busybox",
+		"docker.io/library/busybox": "docker.io/library/busybox",
+		"acme/app":                  "docker.io/acme/app",
+		"ghcr.io/acme/app":          "ghcr.io/acme/app",
+		"localhost:5000/app":        "localhost:5000/app",
+		"${REGISTRY}/app":           "${REGISTRY}/app",
+	} {
+		assert.Equal(t, want, promote.ImageName(in), in)
+	}
+}
