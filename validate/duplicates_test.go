@@ -12,9 +12,9 @@ import (
 	"github.com/ferrygitops/ferry/validate"
 )
 
-// fluxKustomization is a Flux Kustomization in flux-system, applied by
+// spokeKustomization is a Flux Kustomization in flux-system, applied by
 // parent ("" for none), with an optional kubeConfig block.
-func fluxKustomization(t *testing.T, name, parent, kubeConfig string) *manifest.Object {
+func spokeKustomization(t *testing.T, name, parent, kubeConfig string) *manifest.Object {
 	t.Helper()
 	doc := "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: " + name + ", namespace: flux-system}\nspec:\n  path: ./apps\n"
 	if kubeConfig != "" {
@@ -73,9 +73,9 @@ func TestDuplicates(t *testing.T) {
 			name: "spokes of a hub are separate clusters",
 			objs: func(t *testing.T) []*manifest.Object {
 				return []*manifest.Object{
-					fluxKustomization(t, "spoke-a", "", "{secretRef: {name: spoke-a-kubeconfig}}"),
-					fluxKustomization(t, "spoke-b", "", "{secretRef: {name: spoke-b-kubeconfig, key: value}}"),
-					fluxKustomization(t, "spoke-c", "", "{configMapRef: {name: spoke-c}}"),
+					spokeKustomization(t, "spoke-a", "", "{secretRef: {name: spoke-a-kubeconfig}}"),
+					spokeKustomization(t, "spoke-b", "", "{secretRef: {name: spoke-b-kubeconfig, key: value}}"),
+					spokeKustomization(t, "spoke-c", "", "{configMapRef: {name: spoke-c}}"),
 					appliedBy(t, object(t, "apps/ns.yaml", ns), "spoke-a"),
 					appliedBy(t, object(t, "apps/ns.yaml", ns), "spoke-b"),
 					appliedBy(t, object(t, "apps/ns.yaml", ns), "spoke-c"),
@@ -87,8 +87,8 @@ func TestDuplicates(t *testing.T) {
 			name: "the same spoke twice",
 			objs: func(t *testing.T) []*manifest.Object {
 				return []*manifest.Object{
-					fluxKustomization(t, "one", "", "{secretRef: {name: spoke}}"),
-					fluxKustomization(t, "two", "", "{secretRef: {name: spoke}}"),
+					spokeKustomization(t, "one", "", "{secretRef: {name: spoke}}"),
+					spokeKustomization(t, "two", "", "{secretRef: {name: spoke}}"),
 					appliedBy(t, object(t, "apps/ns.yaml", ns), "one"),
 					appliedBy(t, object(t, "other/ns.yaml", ns), "two"),
 				}
@@ -99,9 +99,9 @@ func TestDuplicates(t *testing.T) {
 			name: "Kustomizations without kubeConfig apply where they live",
 			objs: func(t *testing.T) []*manifest.Object {
 				return []*manifest.Object{
-					fluxKustomization(t, "spoke", "", "{secretRef: {name: spoke}}"),
-					fluxKustomization(t, "spoke-apps", "spoke", ""),
-					fluxKustomization(t, "local-apps", "", ""),
+					spokeKustomization(t, "spoke", "", "{secretRef: {name: spoke}}"),
+					spokeKustomization(t, "spoke-apps", "spoke", ""),
+					spokeKustomization(t, "local-apps", "", ""),
 					appliedBy(t, object(t, "apps/ns.yaml", ns), "spoke-apps"),
 					appliedBy(t, object(t, "apps/ns.yaml", ns), "local-apps"),
 					appliedBy(t, object(t, "apps/cm.yaml", cm), "local-apps"),
@@ -114,8 +114,8 @@ func TestDuplicates(t *testing.T) {
 			name: "Kustomizations that apply each other",
 			objs: func(t *testing.T) []*manifest.Object {
 				return []*manifest.Object{
-					fluxKustomization(t, "a", "b", ""),
-					fluxKustomization(t, "b", "a", ""),
+					spokeKustomization(t, "a", "b", ""),
+					spokeKustomization(t, "b", "a", ""),
 					appliedBy(t, object(t, "x.yaml", ns), "a"),
 					appliedBy(t, object(t, "y.yaml", ns), "b"),
 				}
