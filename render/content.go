@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -105,7 +106,8 @@ func jsonValue(v any) (any, bool) {
 }
 
 // emitterChanges reports whether n holds a block scalar (literal "|" or
-// folded ">"), whose text the YAML encoder (go-yaml v3, which kyaml and so
+// folded ">") or a multi-line string (which the encoder may write as a
+// block scalar whatever its style), whose text the YAML encoder (go-yaml v3, which kyaml and so
 // kustomize use) does not always write back as the same value: it writes a
 // more-indented line of a folded scalar after an extra empty line, so
 // "a\n  b" prints as text that reads back as "a\n\n  b", and a literal
@@ -118,7 +120,7 @@ func emitterChanges(n *kyaml.Node) bool {
 	if n == nil {
 		return false
 	}
-	if n.Kind == kyaml.ScalarNode && n.Style&(kyaml.LiteralStyle|kyaml.FoldedStyle) != 0 {
+	if n.Kind == kyaml.ScalarNode && (n.Style&(kyaml.LiteralStyle|kyaml.FoldedStyle) != 0 || strings.Contains(n.Value, "\n")) {
 		return true
 	}
 	for _, c := range n.Content {
