@@ -68,7 +68,7 @@ func (r *ignoreRules) ignored(p string, isDir bool) bool {
 func (r *ignoreRules) filter(rfs *repoFS, dir string, entries []string, urls bool) []string {
 	out := entries[:0:0]
 	for _, e := range entries {
-		if urls && (isURL(e) || looksLikeGitRepo(e)) {
+		if urls && remoteReason(e) != "" {
 			out = append(out, e)
 			continue
 		}
