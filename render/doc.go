@@ -68,6 +68,15 @@
 // git first in PATH and a recording http.DefaultTransport, and fail if
 // either is used.
 //
+// Only regular files and directories are read: a FIFO, socket or device
+// (or a symlink to one) named by a kustomization, found in a directory
+// rendered as Flux does, or standing as the kustomization itself is
+// refused with [ErrNotRegular], before it is opened. Every file read is
+// bounded by [Limits] (64 MiB, 100,000 YAML documents, and, for a file
+// that uses aliases, 1,000,000 nodes once they are expanded, by default),
+// checked before kustomize parses it; a file beyond them is refused with
+// [ErrLimit], naming the file and the limit to raise.
+//
 // # Concurrency
 //
 // A [Renderer] is safe for concurrent use. kustomize keeps package-level

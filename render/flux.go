@@ -356,7 +356,7 @@ func (run *fluxRun) path(k *fluxKustomization) (string, bool, error) {
 // and its common metadata.
 func (run *fluxRun) apply(ctx context.Context, k *fluxKustomization, dir string) ([]*manifest.Object, error) {
 	origin := k.obj.Origin()
-	rfs := newRepoFS(run.fsys)
+	rfs := newRepoFS(run.fsys, run.r.opts.Limits)
 	rfs.flux = true
 	res, err := run.r.renderDir(ctx, rfs, dir, &tweak{
 		kustomization: func(data []byte, generated bool) ([]byte, error) {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -318,5 +319,62 @@ func boolInt(b bool) int {
 
 // hostileFileCases are hostile inputs other than remote references.
 func hostileFileCases() []hostileCase {
-	return nil
+	fifo := func(p string) func(t *testing.T, root string) {
+		return func(t *testing.T, root string) {
+			full := filepath.Join(root, filepath.FromSlash(p))
+			require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
+			require.NoError(t, syscall.Mkfifo(full, 0o644))
+		}
+	}
+	symlinkTo := func(link, target string, make func(*testing.T, string)) func(t *testing.T, root string) {
+		return func(t *testing.T, root string) {
+			make(t, root)
+			require.NoError(t, os.Symlink(target, filepath.Join(root, filepath.FromSlash(link))))
+		}
+	}
+	bomb := "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n"
+	for i, prev := 'b', 'a'; i <= 'j'; i, prev = i+1, i {
+		bomb += fmt.Sprintf("%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n", i, i, prev, prev, prev, prev, prev, prev, prev, prev, prev)
+	}
+	bombObject := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\n" + strings.ReplaceAll("data:\n"+bomb, "\n", "\n  ")
+	return []hostileCase{
+		{
+			name: "FIFO as a resource", files: map[string]string{"app/kustomization.yaml": "resources:\n- cm.yaml\n- fifo.yaml\n", "app/cm.yaml": hostileConfigMap},
+			setup: fifo("app/fifo.yaml"), dir: "app", sentinel: render.ErrNotRegular, file: "app/kustomization.yaml", line: 3, contains: "named pipe",
+		},
+		{
+			name: "symlink to a FIFO as a resource", files: map[string]string{"app/kustomization.yaml": "resources:\n- link.yaml\n"},
+			setup: symlinkTo("app/link.yaml", "fifo", fifo("app/fifo")), dir: "app", sentinel: render.ErrNotRegular, file: "app/kustomization.yaml", line: 2,
+		},
+		{
+			name: "FIFO as a patch", files: map[string]string{"app/kustomization.yaml": "resources:\n- cm.yaml\npatches:\n- path: fifo.yaml\n", "app/cm.yaml": hostileConfigMap},
+			setup: fifo("app/fifo.yaml"), dir: "app", sentinel: render.ErrNotRegular, file: "app/kustomization.yaml", line: 4,
+		},
+		{
+			name: "FIFO in a plain directory", files: map[string]string{"app/cm.yaml": hostileConfigMap},
+			setup: fifo("app/sub/fifo.yaml"), dir: "app", sentinel: render.ErrNotRegular, file: "app/sub/fifo.yaml", line: -1,
+		},
+		{
+			name: "FIFO as the kustomization", files: map[string]string{"app/cm.yaml": hostileConfigMap},
+			setup: fifo("app/kustomization.yaml"), dir: "app", sentinel: render.ErrNotRegular, file: "app/kustomization.yaml", line: -1,
+		},
+		{
+			name: "alias bomb in a resource file", files: map[string]string{"app/kustomization.yaml": "resources:\n- bomb.yaml\n", "app/bomb.yaml": bombObject},
+			dir: "app", sentinel: render.ErrLimit, file: "app/bomb.yaml", line: -1, contains: "MaxYAMLNodes",
+		},
+		{
+			name: "alias bomb in a plain directory", files: map[string]string{"app/bomb.yaml": bombObject},
+			dir: "app", sentinel: render.ErrLimit, file: "app/bomb.yaml", line: -1,
+		},
+		{
+			name: "file over the size limit", files: map[string]string{"app/kustomization.yaml": "resources:\n- cm.yaml\n", "app/cm.yaml": hostileConfigMap + "  pad: " + strings.Repeat("x", 2048) + "\n"},
+			opts: render.Options{Limits: render.Limits{MaxFileSize: 1024}},
+			dir:  "app", sentinel: render.ErrLimit, file: "app/cm.yaml", line: -1, contains: "MaxFileSize",
+		},
+		{
+			name: "too many documents", files: map[string]string{"app/kustomization.yaml": "resources:\n- cm.yaml\n", "app/cm.yaml": strings.Repeat("---\n", 50) + hostileConfigMap},
+			opts: render.Options{Limits: render.Limits{MaxDocuments: 10}},
+			dir:  "app", sentinel: render.ErrLimit, file: "app/cm.yaml", line: -1, contains: "MaxDocuments",
+		},
+	}
 }

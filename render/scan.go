@@ -116,7 +116,7 @@ func (s *scanner) scan(dir, from string, line int) (*kustomization, error) {
 	}
 	data, err := s.fs.ReadFile(abs(file))
 	if err != nil {
-		return nil, &Error{File: file, Err: err}
+		return nil, fileError(file, err)
 	}
 	k := &kustomization{dir: dir, file: file, fields: map[string]bool{}, inputs: map[string]bool{}}
 	if _, err := fs.Stat(s.fs.fsys, file); err == nil {
@@ -251,6 +251,9 @@ func (s *scanner) resource(k *kustomization, e *yaml.Node, component bool) error
 		return s.statError(k, ref, p, e.Line, err)
 	}
 	if !info.IsDir() {
+		if err := checkRegular(p, info); err != nil {
+			return errorf(k.file, e.Line, ErrNotRegular, "%q: %v", ref, err)
+		}
 		if component {
 			return errorf(k.file, e.Line, ErrInvalid, "component %q is a file; components are directories holding a kustomization.yaml of kind Component", ref)
 		}
@@ -353,7 +356,7 @@ func (s *scanner) pluginDir(k *kustomization, field string, seen map[string]bool
 func (s *scanner) pluginFile(k *kustomization, field, p string) error {
 	data, err := s.fs.ReadFile(abs(p))
 	if err != nil {
-		return &Error{File: p, Err: err}
+		return fileError(p, err)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
@@ -433,6 +436,9 @@ func (s *scanner) file(k *kustomization, ref string, line int) error {
 		return s.statError(k, ref, p, line, err)
 	}
 	if !info.IsDir() {
+		if err := checkRegular(p, info); err != nil {
+			return errorf(k.file, line, ErrNotRegular, "%q: %v", ref, err)
+		}
 		s.use(k, p)
 	}
 	return nil
@@ -522,4 +528,12 @@ func (s *scanner) diagnose() error {
 		}
 	}
 	return nil
+}
+
+// fileError ties err to file, unless it names a file already.
+func fileError(file string, err error) error {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e
+	}
+	return &Error{File: file, Err: err}
 }

@@ -23,7 +23,7 @@ type ignoreRules struct {
 // loadIgnoreRules reads the .sourceignore files of the repository.
 func loadIgnoreRules(fsys fs.FS) (*ignoreRules, error) {
 	rules := &ignoreRules{}
-	rfs := newRepoFS(fsys) // records the files read
+	rfs := newRepoFS(fsys, Limits{}) // records the files read
 	var patterns []gitignore.Pattern
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
