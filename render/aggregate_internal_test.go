@@ -18,7 +18,7 @@ import (
 // aggregate fast path: the reference the fast path must match byte for byte.
 func renderWhole(t *testing.T, fsys fstest.MapFS, dir string) string {
 	t.Helper()
-	rfs := newRepoFS(fsys)
+	rfs := newRepoFS(fsys, Limits{})
 	sc := newScanner(rfs, false)
 	top, err := sc.scan(dir, dir+"/kustomization.yaml", 0)
 	require.NoError(t, err)
@@ -57,7 +57,7 @@ func renderParts(fsys fstest.MapFS, dir string) ([]*manifest.Object, error) {
 
 func TestAggregateMatchesWholeBuild(t *testing.T) {
 	fsys := testrepo.MapFS(12)
-	rfs := newRepoFS(fsys)
+	rfs := newRepoFS(fsys, Limits{})
 	sc := newScanner(rfs, false)
 	top, err := sc.scan("apps/staging", "apps/staging/kustomization.yaml", 0)
 	require.NoError(t, err)
@@ -146,7 +146,7 @@ func TestAggregateConditions(t *testing.T) {
 			for k, v := range base {
 				fsys[k] = v
 			}
-			sc := newScanner(newRepoFS(fsys), false)
+			sc := newScanner(newRepoFS(fsys, Limits{}), false)
 			top, err := sc.scan(".", "kustomization.yaml", 0)
 			require.NoError(t, err)
 			_, ok := aggregateOf(top, sc)
@@ -188,7 +188,7 @@ func TestAggregateAgreesWithWholeBuildOnIdentity(t *testing.T) {
 		"agg/b/kustomization.yaml": {Data: []byte("resources:\n- cm.yaml\n")},
 		"agg/b/cm.yaml":            {Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n  namespace: default\n")},
 	}
-	rfs := newRepoFS(fsys)
+	rfs := newRepoFS(fsys, Limits{})
 	sc := newScanner(rfs, false)
 	top, err := sc.scan("agg", "agg/kustomization.yaml", 0)
 	require.NoError(t, err)
@@ -230,7 +230,7 @@ func TestSchemaSetInAPluginDirectoryIsContained(t *testing.T) {
 		"xf/labels.yaml":         {Data: []byte("apiVersion: builtin\nkind: LabelTransformer\nmetadata:\n  name: l\nlabels:\n  x: y\nfieldSpecs:\n- path: metadata/labels\n  create: true\n")},
 	}
 	builtin := openapi.GetSchemaVersion()
-	rfs := newRepoFS(fsys)
+	rfs := newRepoFS(fsys, Limits{})
 	sc := newScanner(rfs, false)
 	k, err := sc.scan("app", "app/kustomization.yaml", 0)
 	require.NoError(t, err)

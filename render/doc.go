@@ -42,6 +42,41 @@
 // and line of the entry, and wrap a sentinel such as [ErrRemoteBase].
 // Nothing is ever written into the repository.
 //
+// Every place a kustomization names a file or a directory (resources,
+// bases, components, patches, patchesStrategicMerge, patchesJson6902,
+// replacements, openapi, configurations, crds, the files, envs and env of
+// generators, generators, transformers and validators, and the path,
+// targetFilePath, files, envs and env of built-in plugin configurations,
+// inline, in files, or built by a directory; a Flux Kustomization's
+// spec.path and components) must be a plain relative path: any URL scheme
+// in any case (HTTP://, FILE:, git::), "://", scp-like user@host:path, a
+// github.com prefix and any "?" query are refused with [ErrRemoteBase],
+// whether or not a local path of that spelling exists. That is a superset
+// of what kustomize fetches over HTTP (its loader's Load) or clones with
+// git (its loader's New, which passes the query to git). Keys are matched
+// case-insensitively, as kustomize's JSON decoding does, and each
+// kustomization is checked a second time as kustomize itself decodes it
+// (types.Kustomization), plugin configuration files it names included.
+//
+// kustomize cannot be configured to do without the network or git: its
+// loader fetches http(s) references with a plain http.Client (the process's
+// http.DefaultTransport) and clones git references by running the git
+// found in PATH, before anything reaches the file system ferry gives it,
+// and krusty offers no hook to replace either. Replacing either
+// process-wide would change the caller's program, so ferry relies on the
+// checks above, and its tests render every hostile spelling with a fake
+// git first in PATH and a recording http.DefaultTransport, and fail if
+// either is used.
+//
+// Only regular files and directories are read: a FIFO, socket or device
+// (or a symlink to one) named by a kustomization, found in a directory
+// rendered as Flux does, or standing as the kustomization itself is
+// refused with [ErrNotRegular], before it is opened. Every file read is
+// bounded by [Limits] (64 MiB, 100,000 YAML documents, and, for a file
+// that uses aliases, 1,000,000 nodes once they are expanded, by default),
+// checked before kustomize parses it; a file beyond them is refused with
+// [ErrLimit], naming the file and the limit to raise.
+//
 // # Concurrency
 //
 // A [Renderer] is safe for concurrent use. kustomize keeps package-level

@@ -20,6 +20,13 @@ var (
 	ErrPlugin = errors.New("plugins are not run")
 	// ErrCycle reports kustomizations that include each other.
 	ErrCycle = errors.New("kustomization cycle")
+	// ErrNotRegular reports a FIFO, socket, device (or a symlink to one)
+	// where a file is read: ferry reads only regular files and
+	// directories, and never blocks on opening one.
+	ErrNotRegular = errors.New("not a regular file")
+	// ErrLimit reports an input beyond one of the bounds of [Limits]: a file
+	// too large, too many documents, an alias bomb.
+	ErrLimit = errors.New("input limit exceeded")
 	// ErrNotFound reports a missing directory or referenced file.
 	ErrNotFound = errors.New("not found")
 	// ErrInvalid reports a kustomization or manifest that kustomize cannot

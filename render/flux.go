@@ -338,6 +338,9 @@ func (run *fluxRun) path(k *fluxKustomization) (string, bool, error) {
 		base = "."
 	}
 	origin := k.obj.Origin()
+	if why := remoteReason(k.spec.Path); why != "" {
+		return "", false, errorf(origin.File, origin.Line, ErrRemoteBase, "Flux Kustomization %s: spec.path %q must be a path inside the source (%s)", k.name(), k.spec.Path, why)
+	}
 	p := path.Join(base, strings.TrimPrefix(k.spec.Path, "/"))
 	if path.IsAbs(base) || p == ".." || strings.HasPrefix(p, "../") {
 		return "", false, errorf(origin.File, origin.Line, ErrOutsideRoot, "Flux Kustomization %s: spec.path %q leads outside the repository; paths are relative to the root of the source", k.name(), k.spec.Path)
@@ -353,7 +356,7 @@ func (run *fluxRun) path(k *fluxKustomization) (string, bool, error) {
 // and its common metadata.
 func (run *fluxRun) apply(ctx context.Context, k *fluxKustomization, dir string) ([]*manifest.Object, error) {
 	origin := k.obj.Origin()
-	rfs := newRepoFS(run.fsys)
+	rfs := newRepoFS(run.fsys, run.r.opts.Limits)
 	rfs.flux = true
 	res, err := run.r.renderDir(ctx, rfs, dir, &tweak{
 		kustomization: func(data []byte, generated bool) ([]byte, error) {
@@ -452,8 +455,11 @@ func fluxGenerate(rfs *repoFS, ignore *ignoreRules, k *fluxKustomization, dir st
 		kus.Patches = append(kus.Patches, kustypes.Patch{Patch: p.Patch, Target: p.Target})
 	}
 	for _, c := range s.Components {
-		if isURL(c) || path.IsAbs(c) || looksLikeGitRepo(c) {
-			return nil, errorf(origin.File, origin.Line, ErrRemoteBase, "Flux Kustomization %s: component %q must be a local, relative path", k.name(), c)
+		if why := remoteReason(c); why != "" || path.IsAbs(c) {
+			if why == "" {
+				why = "it is an absolute path"
+			}
+			return nil, errorf(origin.File, origin.Line, ErrRemoteBase, "Flux Kustomization %s: component %q must be a local, relative path inside the repository (%s)", k.name(), c, why)
 		}
 		if s.IgnoreMissingComponents {
 			if _, err := rfs.stat(path.Join(dir, c)); err != nil {

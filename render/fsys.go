@@ -39,8 +39,14 @@ type repoFS struct {
 	// kustomize-controller builds them (LoadRestrictionsNone).
 	flux bool
 
-	mu    sync.Mutex
-	reads map[string]string // repo-relative path -> hex SHA-256 of the real bytes
+	// limits bound every file read (see Limits).
+	limits Limits
+
+	mu sync.Mutex
+	// refused is the first read refused by a limit or as a special
+	// file: kustomize flattens the errors it gets into text.
+	refused *Error
+	reads   map[string]string // repo-relative path -> hex SHA-256 of the real bytes
 }
 
 var _ filesys.FileSystem = (*repoFS)(nil)
@@ -50,12 +56,12 @@ var _ filesys.FileSystem = (*repoFS)(nil)
 // line finder), and every stat through os.Root walks the path again. A
 // snapshot the caller passes (a planner's, shared by its renders) is used
 // as it is.
-func newRepoFS(fsys fs.FS) *repoFS {
+func newRepoFS(fsys fs.FS, limits Limits) *repoFS {
 	snap, ok := fsys.(*memofs.FS)
 	if !ok {
 		snap = memofs.New(fsys)
 	}
-	return &repoFS{fsys: snap, overrides: map[string][]byte{}, reads: map[string]string{}}
+	return &repoFS{fsys: snap, limits: limits.withDefaults(), overrides: map[string][]byte{}, reads: map[string]string{}}
 }
 
 // rel maps an absolute kustomize path to a path relative to the repository
@@ -129,10 +135,51 @@ func (r *repoFS) sum(rel string) (string, bool) {
 
 // readRepoFile reads a repository file through the sandbox and records it,
 // hashing it the first time. The caller gets its own copy.
+//
+// Only regular files are opened (a FIFO would block forever), and their
+// size and YAML structure are checked against the limits.
 func (r *repoFS) readRepoFile(rel string) ([]byte, error) {
+	data, err := r.readChecked(rel)
+	if e, ok := limitError(err); ok {
+		r.mu.Lock()
+		if r.refused == nil {
+			r.refused = e
+		}
+		r.mu.Unlock()
+	}
+	return data, err
+}
+
+// refusal returns the first read refused by a limit or as a special file.
+func (r *repoFS) refusal() *Error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.refused
+}
+
+func (r *repoFS) readChecked(rel string) ([]byte, error) {
+	info, err := fs.Stat(r.fsys, rel)
+	if err != nil {
+		return nil, mapFSError(rel, err)
+	}
+	if err := checkRegular(rel, info); err != nil {
+		return nil, err
+	}
+	if info.IsDir() {
+		return nil, fmt.Errorf("%s is a directory", rel)
+	}
+	if err := checkSize(rel, info.Size(), r.limits); err != nil {
+		return nil, err
+	}
 	data, err := fs.ReadFile(r.fsys, rel)
 	if err != nil {
 		return nil, mapFSError(rel, err)
+	}
+	if err := checkSize(rel, int64(len(data)), r.limits); err != nil {
+		return nil, err
+	}
+	if err := checkYAML(rel, data, r.limits); err != nil {
+		return nil, err
 	}
 	r.mu.Lock()
 	_, recorded := r.reads[rel]

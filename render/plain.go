@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"io/fs"
 	"path"
 	"strings"
@@ -44,11 +45,23 @@ func generateKustomization(fsys *repoFS, dir string, skip func(p string, isDir b
 			return nil
 		}
 		if ext := path.Ext(p); ext == ".yaml" || ext == ".yml" {
+			if d.Type() != 0 {
+				info, err := fsys.stat(p)
+				if err != nil {
+					return err
+				}
+				if err := checkRegular(p, info); err != nil {
+					return err
+				}
+			}
 			resources = append(resources, rel)
 		}
 		return nil
 	})
 	if err != nil {
+		if e, ok := errors.AsType[*Error](err); ok {
+			return "", e
+		}
 		return "", &Error{File: dir, Err: err}
 	}
 	k := map[string]any{

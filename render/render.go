@@ -53,6 +53,9 @@ type Options struct {
 	Mode Mode
 	// Flux configures how Flux Kustomizations are followed.
 	Flux FluxOptions
+	// Limits bound the files a render reads (size, YAML documents, alias
+	// expansion). Default: the zero Limits, see its fields' defaults.
+	Limits Limits
 	// Logger receives debug records about rendering decisions. Default: none.
 	Logger *slog.Logger
 }
@@ -132,7 +135,7 @@ func (r *Renderer) Render(ctx context.Context, dir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	rfs := newRepoFS(fsys)
+	rfs := newRepoFS(fsys, r.opts.Limits)
 	// Forced into Flux mode, the folder itself is built as
 	// kustomize-controller builds (see repoFS.flux); detected, it is first
 	// built as kustomize does, then again by its bootstrap Kustomization.
@@ -205,7 +208,7 @@ func (r *Renderer) Inputs(ctx context.Context, dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	rfs := newRepoFS(fsys)
+	rfs := newRepoFS(fsys, r.opts.Limits)
 	sc := newScanner(rfs, r.opts.AllowRemoteBases)
 	file, err := sc.findKustomization(rel)
 	if err != nil {
@@ -454,6 +457,12 @@ func build(ctx context.Context, fsys *repoFS, k *kustomization, user asked, para
 	file := k.file
 	objs, err := kustomize(fsys, k.dir, user, k.customSchema, parallel)
 	if err != nil {
+		if le, ok := limitError(err); ok {
+			return nil, le
+		}
+		if le := fsys.refusal(); le != nil {
+			return nil, le
+		}
 		if errors.Is(err, ErrOutsideRoot) {
 			return nil, &Error{File: file, Err: fmt.Errorf("%s: %w", cleanKustomizeError(err), ErrOutsideRoot)}
 		}

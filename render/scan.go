@@ -116,7 +116,7 @@ func (s *scanner) scan(dir, from string, line int) (*kustomization, error) {
 	}
 	data, err := s.fs.ReadFile(abs(file))
 	if err != nil {
-		return nil, &Error{File: file, Err: err}
+		return nil, fileError(file, err)
 	}
 	k := &kustomization{dir: dir, file: file, fields: map[string]bool{}, inputs: map[string]bool{}}
 	if _, err := fs.Stat(s.fs.fsys, file); err == nil {
@@ -131,8 +131,16 @@ func (s *scanner) scan(dir, from string, line int) (*kustomization, error) {
 
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i], root.Content[i+1]
-		k.fields[key.Value] = true
-		if err := s.field(k, key, val); err != nil {
+		// kustomize reads its fields through encoding/json, which
+		// matches keys case-insensitively: so does the scanner.
+		name := canonicalField(key.Value)
+		k.fields[name] = true
+		if err := s.field(k, name, key, yamlnode.Resolve(val)); err != nil {
+			return nil, err
+		}
+	}
+	if !s.allowRemote {
+		if err := gateKustomization(file, data, root, func(p string) ([]byte, error) { return s.fs.ReadFile(abs(p)) }); err != nil {
 			return nil, err
 		}
 	}
@@ -157,8 +165,8 @@ func parseKustomization(file string, data []byte) (*yaml.Node, error) {
 }
 
 // field checks one top-level field of a kustomization.
-func (s *scanner) field(k *kustomization, key, val *yaml.Node) error {
-	switch key.Value {
+func (s *scanner) field(k *kustomization, name string, key, val *yaml.Node) error {
+	switch name {
 	case "resources", "bases":
 		for _, e := range yamlnode.Scalars(val) {
 			if err := s.resource(k, e, false); err != nil {
@@ -176,7 +184,7 @@ func (s *scanner) field(k *kustomization, key, val *yaml.Node) error {
 			"%s: ferry does not inflate Helm charts while rendering (it would run the helm binary and may download charts); render the chart into the repository with `helm template`, or deploy it with a Flux HelmRelease", key.Value)
 	case "generators", "transformers", "validators":
 		for _, e := range val.Content {
-			if err := s.plugin(k, key.Value, e); err != nil {
+			if err := s.plugin(k, name, yamlnode.Resolve(e)); err != nil {
 				return err
 			}
 		}
@@ -191,7 +199,7 @@ func (s *scanner) field(k *kustomization, key, val *yaml.Node) error {
 		}
 	case "patches", "patchesJson6902", "replacements":
 		for _, e := range val.Content {
-			if p := yamlnode.Scalar(e, "path"); p != nil {
+			for _, p := range fieldScalars(yamlnode.Resolve(e), "path") {
 				if err := s.file(k, p.Value, p.Line); err != nil {
 					return err
 				}
@@ -199,28 +207,17 @@ func (s *scanner) field(k *kustomization, key, val *yaml.Node) error {
 		}
 	case "openapi":
 		k.customSchema = true
-		if p := yamlnode.Scalar(val, "path"); p != nil {
-			return s.file(k, p.Value, p.Line)
+		for _, p := range fieldScalars(val, "path") {
+			if err := s.file(k, p.Value, p.Line); err != nil {
+				return err
+			}
 		}
 	case "configMapGenerator", "secretGenerator":
 		for _, gen := range val.Content {
-			var refs []*yaml.Node
-			if f := yamlnode.Value(gen, "files"); f != nil {
-				refs = append(refs, yamlnode.Scalars(f)...)
-			}
-			if f := yamlnode.Value(gen, "envs"); f != nil {
-				refs = append(refs, yamlnode.Scalars(f)...)
-			}
-			if f := yamlnode.Scalar(gen, "env"); f != nil {
-				refs = append(refs, f)
-			}
+			gen = yamlnode.Resolve(gen)
+			refs := fieldScalars(gen, "files", "envs", "env")
 			for _, r := range refs {
-				// files entries may be written key=path.
-				p := r.Value
-				if _, after, found := strings.Cut(p, "="); found {
-					p = after
-				}
-				if err := s.file(k, p, r.Line); err != nil {
+				if err := s.fileSource(k, r.Value, r.Line); err != nil {
 					return err
 				}
 			}
@@ -239,8 +236,8 @@ func (s *scanner) field(k *kustomization, key, val *yaml.Node) error {
 // kustomizations it leads to.
 func (s *scanner) resource(k *kustomization, e *yaml.Node, component bool) error {
 	ref := e.Value
-	if isURL(ref) || looksLikeGitRepo(ref) {
-		return s.remote(k, ref, e.Line)
+	if why := remoteReason(ref); why != "" {
+		return s.remote(k, ref, why, e.Line)
 	}
 	p, err := s.local(k, ref, e.Line)
 	if err != nil {
@@ -248,12 +245,15 @@ func (s *scanner) resource(k *kustomization, e *yaml.Node, component bool) error
 	}
 	info, err := s.fs.stat(p)
 	if errors.Is(err, fs.ErrNotExist) && looksLikeRemoteHost(ref) {
-		return s.remote(k, ref, e.Line)
+		return s.remote(k, ref, "no such path exists and it looks like a host name", e.Line)
 	}
 	if err != nil {
 		return s.statError(k, ref, p, e.Line, err)
 	}
 	if !info.IsDir() {
+		if err := checkRegular(p, info); err != nil {
+			return errorf(k.file, e.Line, ErrNotRegular, "%q: %v", ref, err)
+		}
 		if component {
 			return errorf(k.file, e.Line, ErrInvalid, "component %q is a file; components are directories holding a kustomization.yaml of kind Component", ref)
 		}
@@ -305,8 +305,8 @@ func (s *scanner) plugin(k *kustomization, field string, e *yaml.Node) error {
 		}
 		return s.pluginConfig(k, k.file, e.Line, e.Line, field, doc.Content[0]) // its lines count from the one after "- |"
 	}
-	if isURL(e.Value) || looksLikeGitRepo(e.Value) {
-		return s.remote(k, e.Value, e.Line)
+	if why := remoteReason(e.Value); why != "" {
+		return s.remote(k, e.Value, why, e.Line)
 	}
 	p, err := s.local(k, e.Value, e.Line)
 	if err != nil {
@@ -322,13 +322,42 @@ func (s *scanner) plugin(k *kustomization, field string, e *yaml.Node) error {
 			return err
 		}
 		k.include(sub)
-		return nil
-	}
-	data, err := s.fs.ReadFile(abs(p))
-	if err != nil {
-		return &Error{File: p, Err: err}
+		// The objects that directory builds are plugin configurations.
+		return s.pluginDir(sub, field, map[string]bool{})
 	}
 	s.use(k, p)
+	return s.pluginFile(k, field, p)
+}
+
+// pluginDir checks the resource files of a kustomization directory listed
+// as generators, transformers or validators, and of the directories it
+// includes: each is a plugin configuration.
+func (s *scanner) pluginDir(k *kustomization, field string, seen map[string]bool) error {
+	if seen[k.dir] {
+		return nil
+	}
+	seen[k.dir] = true
+	for _, p := range k.fileResources {
+		if err := s.pluginFile(k, field, p); err != nil {
+			return err
+		}
+	}
+	for _, d := range append(slices.Clone(k.subdirs), k.components...) {
+		if sub := s.done[d]; sub != nil {
+			if err := s.pluginDir(sub, field, seen); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// pluginFile checks a file of plugin configurations, read by k's loader.
+func (s *scanner) pluginFile(k *kustomization, field, p string) error {
+	data, err := s.fs.ReadFile(abs(p))
+	if err != nil {
+		return fileError(p, err)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
@@ -378,22 +407,15 @@ func (s *scanner) pluginConfig(k *kustomization, file string, line, offset int, 
 	if apiVersion != "builtin" && apiVersion != "" {
 		return errorf(file, line, ErrPlugin, "%s: %s %s is an external plugin; ferry runs only kustomize's built-in plugins (apiVersion: builtin): run it beforehand and commit its output", field, apiVersion, kind)
 	}
-	refs := []*yaml.Node{yamlnode.Scalar(cfg, "path"), yamlnode.Scalar(cfg, "targetFilePath"), yamlnode.Scalar(cfg, "env")}
-	refs = append(refs, yamlnode.Scalars(yamlnode.Value(cfg, "files"))...)
-	refs = append(refs, yamlnode.Scalars(yamlnode.Value(cfg, "envs"))...)
+	// Built-in plugins read their configuration through encoding/json
+	// too: keys match case-insensitively.
+	refs := fieldScalars(cfg, pluginRefKeys...)
 	for _, r := range refs {
-		if r == nil {
-			continue
-		}
-		ref := r.Value
-		if _, after, found := strings.Cut(ref, "="); found && !isURL(ref) {
-			ref = after // files entries may be written key=path
-		}
 		// Paths resolve against the kustomization; errors name the file
 		// that holds the configuration.
 		at := *k
 		at.file = file
-		if err := s.file(&at, ref, offset+r.Line); err != nil {
+		if err := s.fileSource(&at, r.Value, offset+r.Line); err != nil {
 			return err
 		}
 	}
@@ -402,8 +424,8 @@ func (s *scanner) pluginConfig(k *kustomization, file string, line, offset int, 
 
 // file checks a reference to a file read by kustomize.
 func (s *scanner) file(k *kustomization, ref string, line int) error {
-	if isURL(ref) {
-		return s.remote(k, ref, line)
+	if why := remoteReason(ref); why != "" {
+		return s.remote(k, ref, why, line)
 	}
 	p, err := s.local(k, ref, line)
 	if err != nil {
@@ -414,9 +436,24 @@ func (s *scanner) file(k *kustomization, ref string, line int) error {
 		return s.statError(k, ref, p, line, err)
 	}
 	if !info.IsDir() {
+		if err := checkRegular(p, info); err != nil {
+			return errorf(k.file, line, ErrNotRegular, "%q: %v", ref, err)
+		}
 		s.use(k, p)
 	}
 	return nil
+}
+
+// fileSource checks an entry of a generator's files or envs, which may be
+// written key=path: the whole entry and the path must both be local.
+func (s *scanner) fileSource(k *kustomization, ref string, line int) error {
+	if why := remoteReason(ref); why != "" {
+		return s.remote(k, ref, why, line)
+	}
+	if _, after, found := strings.Cut(ref, "="); found {
+		ref = after
+	}
+	return s.file(k, ref, line)
 }
 
 // local resolves a relative reference against the kustomization's directory,
@@ -442,35 +479,17 @@ func (s *scanner) statError(k *kustomization, ref, p string, line int, err error
 	return &Error{File: k.file, Line: line, Err: err}
 }
 
-func (s *scanner) remote(k *kustomization, ref string, line int) error {
+func (s *scanner) remote(k *kustomization, ref, why string, line int) error {
 	if s.allowRemote {
 		k.remote = true
 		return nil
 	}
-	return errorf(k.file, line, ErrRemoteBase, "%q is remote; ferry renders offline by default: vendor it into the repository, or allow remote bases (Options.AllowRemoteBases, --allow-remote-bases)", ref)
+	return remoteError(k.file, line, ref, why)
 }
 
-// isURL reports references with a scheme kustomize would fetch or clone.
-func isURL(ref string) bool {
-	for _, scheme := range []string{"http://", "https://", "ssh://", "git://", "git::", "file://"} {
-		if strings.HasPrefix(ref, scheme) {
-			return true
-		}
-	}
-	return false
-}
-
-// looksLikeGitRepo reports scp-like git references (git@host:org/repo) and
-// references with kustomize's ref query.
-func looksLikeGitRepo(ref string) bool {
-	return strings.HasPrefix(ref, "git@") || strings.Contains(ref, "?ref=") || strings.Contains(ref, "?version=")
-}
-
-// looksLikeRemoteHost reports references such as github.com/org/repo/path
-// that kustomize treats as git repositories when no such local path exists.
-func looksLikeRemoteHost(ref string) bool {
-	first, _, found := strings.Cut(ref, "/")
-	return found && strings.Contains(first, ".") && first != "." && first != ".." && !strings.HasPrefix(first, ".")
+// remoteError refuses a remote reference.
+func remoteError(file string, line int, ref, why string) error {
+	return errorf(file, line, ErrRemoteBase, "%q is remote (%s); ferry reads only relative paths inside the repository, renders offline and never runs git: vendor it into the repository, or allow remote bases (Options.AllowRemoteBases, --allow-remote-bases)", ref, why)
 }
 
 // diagnose looks for the input behind a failed build that kustomize reports
@@ -509,4 +528,12 @@ func (s *scanner) diagnose() error {
 		}
 	}
 	return nil
+}
+
+// fileError ties err to file, unless it names a file already.
+func fileError(file string, err error) error {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e
+	}
+	return &Error{File: file, Err: err}
 }

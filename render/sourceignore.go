@@ -23,7 +23,7 @@ type ignoreRules struct {
 // loadIgnoreRules reads the .sourceignore files of the repository.
 func loadIgnoreRules(fsys fs.FS) (*ignoreRules, error) {
 	rules := &ignoreRules{}
-	rfs := newRepoFS(fsys) // records the files read
+	rfs := newRepoFS(fsys, Limits{}) // records the files read
 	var patterns []gitignore.Pattern
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -68,7 +68,7 @@ func (r *ignoreRules) ignored(p string, isDir bool) bool {
 func (r *ignoreRules) filter(rfs *repoFS, dir string, entries []string, urls bool) []string {
 	out := entries[:0:0]
 	for _, e := range entries {
-		if urls && (isURL(e) || looksLikeGitRepo(e)) {
+		if urls && remoteReason(e) != "" {
 			out = append(out, e)
 			continue
 		}
