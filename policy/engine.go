@@ -30,7 +30,10 @@ var builtinFS embed.FS
 const builtinPrefix = "ferry.rules."
 
 // networkBuiltins are removed from OPA's capabilities unless
-// Options.AllowNetwork is set.
+// Options.AllowNetwork is set: the builtins that reach outside the process.
+// Every other builtin of OPA is pure or reads only the clock and a random
+// source; opa.runtime() returns an empty object, as no runtime (with its
+// environment variables) is given to the evaluator.
 var networkBuiltins = []string{"http.send", "net.lookup_ip_addr"}
 
 // ruleFamily matches the rules that produce findings, as conftest names them.
@@ -108,18 +111,6 @@ func Load(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	log.Debug("policies loaded", "modules", len(modules), "rules", len(vars))
 	return e, nil
-}
-
-// capabilities are OPA's, less the network builtins unless allowed.
-func capabilities(allowNetwork bool) *ast.Capabilities {
-	caps := ast.CapabilitiesForThisVersion()
-	if allowNetwork {
-		return caps
-	}
-	caps.Builtins = slices.DeleteFunc(caps.Builtins, func(b *ast.Builtin) bool {
-		return slices.Contains(networkBuiltins, b.Name)
-	})
-	return caps
 }
 
 // loadModules parses the built-in rules and the user's policies; with

@@ -35,15 +35,20 @@ func replaceIn(t *testing.T, file, old, new string) {
 	require.NoError(t, os.WriteFile(file, []byte(strings.Replace(string(data), old, new, 1)), 0o644))
 }
 
-func snapshot(t *testing.T, root string) map[string]string {
+func snapshot(t testing.TB, root string) map[string]string {
 	t.Helper()
 	files := map[string]string{}
 	require.NoError(t, filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		data, err := os.ReadFile(p)
 		rel, _ := filepath.Rel(root, p)
+		if d.Type()&fs.ModeSymlink != 0 {
+			to, err := os.Readlink(p)
+			files[filepath.ToSlash(rel)] = "symlink to " + to
+			return err
+		}
+		data, err := os.ReadFile(p)
 		files[filepath.ToSlash(rel)] = string(data)
 		return err
 	}))

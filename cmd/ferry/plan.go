@@ -142,21 +142,29 @@ func newApplyCommand() *cobra.Command {
 		Short: "Apply a plan made by ferry plan --out, all files or none",
 		Long: `Apply a plan: write its edits into the repository, all files or none. A file
 that changed since the plan was made is refused (plan again); a file that
-already holds the planned result is left alone, so applying twice is safe.`,
+already holds the planned result is left alone, so applying twice is safe.
+
+Before writing anything, apply refuses a plan that ferry plan could not have
+written: inputs, files or edits missing, null or listed twice; a file the
+plan never read, under .git, outside the root, behind a symlink, read-only,
+or in the source environment's directory. Each file is replaced atomically
+(temporary file, fsync, rename), so a killed apply leaves every file entirely
+old or entirely new; apply again to finish. One apply at a time: a lock file
+(.git/ferry-apply.lock, or .ferry-apply.lock without a .git directory) is
+held while it runs and removed after; a second apply fails saying so.
+See docs/security.md.`,
 		Example: `  ferry apply plan.json
   ferry apply --root examples/shop plan.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := os.ReadFile(args[0])
+			f, err := os.Open(args[0])
 			if err != nil {
 				return err
 			}
-			var plan promote.Plan
-			if err := json.Unmarshal(data, &plan); err != nil {
-				return fmt.Errorf("%s: not a plan: %w", args[0], err)
-			}
-			if plan.APIVersion != promote.PlanAPIVersion || plan.Kind != promote.PlanKind {
-				return fmt.Errorf("%s: want apiVersion %s and kind %s, got %q and %q", args[0], promote.PlanAPIVersion, promote.PlanKind, plan.APIVersion, plan.Kind)
+			plan, err := promote.ReadPlan(f)
+			_ = f.Close()
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			if root == "" {
 				planner, err := promote.NewPlanner(promote.Options{})

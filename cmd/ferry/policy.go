@@ -16,7 +16,7 @@ func newPolicyCommand() *cobra.Command {
 		Use:   "policy",
 		Short: "Test policies and list the built-in rules",
 	}
-	cmd.AddCommand(newPolicyTestCommand(), newPolicyListCommand())
+	cmd.AddCommand(newPolicyTestCommand(), newPolicyListCommand(), newPolicyCapabilitiesCommand())
 	return cmd
 }
 
@@ -112,6 +112,32 @@ func newPolicyListCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&markdown, "markdown", false, "print the rules' documentation as Markdown (docs/policies.md)")
+	return cmd
+}
+
+func newPolicyCapabilitiesCommand() *cobra.Command {
+	var opts policy.Options
+	cmd := &cobra.Command{
+		Use:   "capabilities",
+		Short: "Print the OPA capabilities policies run with, as JSON",
+		Long: `Print, as OPA capabilities JSON, exactly the builtins, keywords and features
+ferry's policies may use: those of the OPA ferry is built with, less the
+builtins that reach the network (http.send, net.lookup_ip_addr) unless
+--allow-network is given. Check policies against it before they reach ferry,
+with opa check --capabilities, in an editor or in CI.`,
+		Example: `  ferry policy capabilities > capabilities.json
+  opa check --capabilities capabilities.json policy/`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			data, err := policy.Capabilities(opts)
+			if err != nil {
+				return err
+			}
+			_, err = cmd.OutOrStdout().Write(data)
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&opts.AllowNetwork, "allow-network", false, "include the network builtins, as ferry check --allow-network allows them")
 	return cmd
 }
 
