@@ -396,7 +396,10 @@ func (run *fluxRun) apply(ctx context.Context, k *fluxKustomization, dir string)
 			}
 		}
 		if k.spec.PostBuild != nil && (len(vars) > 0 || always) && !substitutionDisabled(o) {
-			substituted, err := substitute(content, vars, run.r.opts.Flux.Strict)
+			substituted, err := substitute(content, vars, run.r.opts.Flux.Strict, rfs.limits.MaxSubstitutedSize)
+			if errors.Is(err, ErrLimit) {
+				return nil, errorf(o.Origin().File, o.Origin().Line, ErrLimit, "%s, applied by Flux Kustomization %s (%s): %v", o.ID(), k.name(), origin, err)
+			}
 			if err != nil {
 				return nil, errorf(o.Origin().File, o.Origin().Line, ErrInvalid, "%s, applied by Flux Kustomization %s (%s): %v; set the variable in its postBuild.substitute or give a default, ${var:=value}", o.ID(), k.name(), origin, err)
 			}

@@ -53,10 +53,25 @@ func (run *fluxRun) variables(k *fluxKustomization) (map[string]string, map[stri
 		if err != nil {
 			return nil, nil, errorf(o.Origin().File, o.Origin().Line, ErrInvalid, "%s, used by Flux Kustomization %s for substitution: %v", o.ID(), k.name(), err)
 		}
+		// The lines of each field's keys, found in one pass: looking each
+		// key up in turn is quadratic in the number of keys.
+		keyLines := map[string]map[string]int{}
 		for key, v := range data {
 			vars[key] = strings.ReplaceAll(v.value, "\n", "")
 			loc := o.Origin()
-			if line := run.fieldLine(loc, v.field, key); line > 0 {
+			lines, ok := keyLines[v.field]
+			if !ok {
+				lines = map[string]int{}
+				if m := run.node(loc, v.field); m != nil && m.Kind == yaml.MappingNode {
+					for i := 0; i+1 < len(m.Content); i += 2 {
+						if _, dup := lines[m.Content[i].Value]; !dup {
+							lines[m.Content[i].Value] = m.Content[i].Line
+						}
+					}
+				}
+				keyLines[v.field] = lines
+			}
+			if line := lines[key]; line > 0 {
 				loc.Line = line
 			}
 			loc.Kustomization = ""
@@ -116,10 +131,20 @@ func objectData(o *manifest.Object) (map[string]dataValue, error) {
 
 // substitute runs kustomize-controller's variable substitution on an object:
 // its YAML, as kustomize prints it, through Flux's envsubst, read back.
-func substitute(content map[string]any, vars map[string]string, strict bool) (map[string]any, error) {
+//
+// The output is bounded by limit bytes, checked before substituting: each
+// reference to a variable adds at most its value.
+func substitute(content map[string]any, vars map[string]string, strict bool, limit int) (map[string]any, error) {
 	text, err := sigsyaml.Marshal(content)
 	if err != nil {
 		return nil, err
+	}
+	size := len(text)
+	for _, m := range varRef.FindAllSubmatchIndex(text, -1) {
+		size += len(vars[string(text[m[2]:m[3]])])
+		if size > limit {
+			return nil, &kindError{msg: fmt.Sprintf("substitution would make the object larger than %d bytes (Options.Limits.MaxSubstitutedSize): check the variables it uses, or raise the limit", limit), kind: ErrLimit}
+		}
 	}
 	out, err := envsubst.Eval(string(text), func(name string) (string, bool) {
 		v, ok := vars[name]

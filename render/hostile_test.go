@@ -337,7 +337,21 @@ func hostileFileCases() []hostileCase {
 		bomb += fmt.Sprintf("%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n", i, i, prev, prev, prev, prev, prev, prev, prev, prev, prev)
 	}
 	bombObject := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\n" + strings.ReplaceAll("data:\n"+bomb, "\n", "\n  ")
+	diamond := map[string]string{"l20/kustomization.yaml": "resources:\n- cm.yaml\n", "l20/cm.yaml": hostileConfigMap}
+	for i := range 20 {
+		diamond[fmt.Sprintf("l%d/kustomization.yaml", i)] = fmt.Sprintf("resources:\n- ../l%d\n- ../l%d\n", i+1, i+1)
+	}
+	ks := "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: app\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./app\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  postBuild:\n    substitute:\n      a: " + strings.Repeat("x", 64<<10) + "\n"
 	return []hostileCase{
+		{
+			name: "kustomization diamond of 2^20 inclusions", files: diamond,
+			dir: "l0", sentinel: render.ErrLimit, file: "l3/kustomization.yaml", line: -1, contains: "MaxResources",
+		},
+		{
+			name:  "substitution expanding to gigabytes",
+			files: map[string]string{"clusters/c/app.yaml": ks, "app/cm.yaml": hostileConfigMap + "  big: \"" + strings.Repeat("${a}", 300) + "\"\n"},
+			dir:   "clusters/c", sentinel: render.ErrLimit, file: "app/cm.yaml", line: 1, contains: "MaxSubstitutedSize",
+		},
 		{
 			name: "FIFO as a resource", files: map[string]string{"app/kustomization.yaml": "resources:\n- cm.yaml\n- fifo.yaml\n", "app/cm.yaml": hostileConfigMap},
 			setup: fifo("app/fifo.yaml"), dir: "app", sentinel: render.ErrNotRegular, file: "app/kustomization.yaml", line: 3, contains: "named pipe",

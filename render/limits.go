@@ -17,6 +17,11 @@ const (
 	DefaultMaxYAMLNodes = 1_000_000
 	// DefaultMaxDocuments is the default of Limits.MaxDocuments.
 	DefaultMaxDocuments = 100_000
+	// DefaultMaxResources is the default of Limits.MaxResources.
+	DefaultMaxResources = 100_000
+	// DefaultMaxSubstitutedSize is the default of
+	// Limits.MaxSubstitutedSize: 16 MiB.
+	DefaultMaxSubstitutedSize = 16 << 20
 )
 
 // Limits bound what a render reads, so that a hostile repository cannot make
@@ -34,6 +39,14 @@ type Limits struct {
 	// MaxDocuments bounds the YAML documents of one file. Default
 	// DefaultMaxDocuments (100,000).
 	MaxDocuments int
+	// MaxResources bounds the resource files one build reads, each counted
+	// as many times as the kustomization graph reaches it: a "diamond"
+	// where each level includes the one below twice reaches 2^levels.
+	// Default DefaultMaxResources (100,000).
+	MaxResources int
+	// MaxSubstitutedSize bounds one object's YAML after Flux post-build
+	// substitution, in bytes. Default DefaultMaxSubstitutedSize (16 MiB).
+	MaxSubstitutedSize int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -45,6 +58,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxDocuments <= 0 {
 		l.MaxDocuments = DefaultMaxDocuments
+	}
+	if l.MaxResources <= 0 {
+		l.MaxResources = DefaultMaxResources
+	}
+	if l.MaxSubstitutedSize <= 0 {
+		l.MaxSubstitutedSize = DefaultMaxSubstitutedSize
 	}
 	return l
 }

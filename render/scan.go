@@ -49,6 +49,9 @@ type kustomization struct {
 	inputs map[string]bool
 	// asks are the build metadata annotations the file asks for itself.
 	asks asked
+	// resources counts the resource files building it reads, each as
+	// many times as the graph reaches it (saturating past the limit).
+	resources int
 }
 
 // scanner walks the graph of kustomizations reachable from a directory
@@ -138,6 +141,9 @@ func (s *scanner) scan(dir, from string, line int) (*kustomization, error) {
 		if err := s.field(k, name, key, yamlnode.Resolve(val)); err != nil {
 			return nil, err
 		}
+	}
+	if k.resources > s.fs.limits.MaxResources {
+		return nil, errorf(file, 0, ErrLimit, "building it reads more than %d resource files, counting each file as many times as the kustomizations reach it (Options.Limits.MaxResources): kustomizations that include each other several times multiply; include each base once, or raise the limit", s.fs.limits.MaxResources)
 	}
 	if !s.allowRemote {
 		if err := gateKustomization(file, data, root, func(p string) ([]byte, error) { return s.fs.ReadFile(abs(p)) }); err != nil {
@@ -258,6 +264,7 @@ func (s *scanner) resource(k *kustomization, e *yaml.Node, component bool) error
 			return errorf(k.file, e.Line, ErrInvalid, "component %q is a file; components are directories holding a kustomization.yaml of kind Component", ref)
 		}
 		k.fileResources = append(k.fileResources, p)
+		k.resources++
 		s.use(k, p)
 		return nil
 	}
@@ -266,6 +273,7 @@ func (s *scanner) resource(k *kustomization, e *yaml.Node, component bool) error
 		return err
 	}
 	k.include(sub)
+	k.resources = min(k.resources+sub.resources, s.fs.limits.MaxResources+1)
 	if component {
 		k.components = append(k.components, p)
 	} else {
