@@ -106,8 +106,9 @@ func jsonValue(v any) (any, bool) {
 }
 
 // emitterChanges reports whether n holds a block scalar (literal "|" or
-// folded ">") or a multi-line string (which the encoder may write as a
-// block scalar whatever its style), whose text the YAML encoder (go-yaml v3, which kyaml and so
+// folded ">"), a multi-line string (which the encoder may write as a
+// block scalar whatever its style) or an empty null (which it may write as
+// ''), whose text the YAML encoder (go-yaml v3, which kyaml and so
 // kustomize use) does not always write back as the same value: it writes a
 // more-indented line of a folded scalar after an extra empty line, so
 // "a\n  b" prints as text that reads back as "a\n\n  b", and a literal
@@ -120,7 +121,7 @@ func emitterChanges(n *kyaml.Node) bool {
 	if n == nil {
 		return false
 	}
-	if n.Kind == kyaml.ScalarNode && (n.Style&(kyaml.LiteralStyle|kyaml.FoldedStyle) != 0 || strings.Contains(n.Value, "\n")) {
+	if n.Kind == kyaml.ScalarNode && (n.Style&(kyaml.LiteralStyle|kyaml.FoldedStyle) != 0 || strings.Contains(n.Value, "\n") || (n.Value == "" && n.Tag == "!!null")) {
 		return true
 	}
 	for _, c := range n.Content {

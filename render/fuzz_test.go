@@ -55,11 +55,11 @@ func FuzzSubstitute(f *testing.F) {
 			if err != nil {
 				// Not printable as YAML (a control character): Flux cannot
 				// substitute it either, and neither may ferry.
-				_, err = substitute(content, vars, strict)
+				_, err = substitute(content, vars, strict, DefaultMaxSubstitutedSize)
 				require.Error(t, err)
 				continue
 			}
-			got, err := substitute(content, vars, strict)
+			got, err := substitute(content, vars, strict, DefaultMaxSubstitutedSize)
 			if !strings.Contains(string(text), "$") {
 				require.NoError(t, err, "%s", text)
 				require.JSONEq(t, jsonText(t, content), jsonText(t, got))
@@ -73,7 +73,7 @@ func FuzzSubstitute(f *testing.F) {
 			content["data"] = map[string]any{"k": value}
 			text, err = sigsyaml.Marshal(content)
 			if err != nil {
-				_, err = substitute(content, vars, strict)
+				_, err = substitute(content, vars, strict, DefaultMaxSubstitutedSize)
 				require.Error(t, err)
 				continue
 			}
@@ -81,7 +81,7 @@ func FuzzSubstitute(f *testing.F) {
 				continue // quoted or escaped in YAML, or other fields refer to variables
 			}
 			want, werr := envsubst.Eval(value, lookup)
-			got, err = substitute(content, vars, strict)
+			got, err = substitute(content, vars, strict, DefaultMaxSubstitutedSize)
 			if werr != nil {
 				require.Error(t, err, "envsubst refuses %q: %v", value, werr)
 				requireNamesUnset(t, err, string(text), vars, strict)

@@ -155,7 +155,7 @@ func TestRootThatCannotRender(t *testing.T) {
 		code, stdout, stderr := runCLI(t, "validate", remote, latest)
 		assert.Equal(t, exitFindings, code, stderr)
 		assert.Contains(t, stdout, renderError)
-		assert.Contains(t, stdout, "is remote; ferry renders offline")
+		assert.Contains(t, stdout, "is remote (it is a URL); ferry reads only relative paths inside the repository, renders offline")
 		assert.Contains(t, stdout, `latest/deployment.yaml:15: error [schema] apps/Deployment/web /spec/template/spec/containers/0/unknownField: unknown field "unknownField"`, "the next root is still validated")
 	})
 	t.Run("check", func(t *testing.T) {
