@@ -107,8 +107,8 @@ func jsonValue(v any) (any, bool) {
 
 // emitterChanges reports whether n holds a block scalar (literal "|" or
 // folded ">"), a multi-line string (which the encoder may write as a
-// block scalar whatever its style) or an empty null (which it may write as
-// ”), whose text the YAML encoder (go-yaml v3, which kyaml and so
+// block scalar whatever its style) or an empty null (which it may write as a
+// quoted empty string), whose text the YAML encoder (go-yaml v3, which kyaml and so
 // kustomize use) does not always write back as the same value: it writes a
 // more-indented line of a folded scalar after an extra empty line, so
 // "a\n  b" prints as text that reads back as "a\n\n  b", and a literal
