@@ -361,7 +361,7 @@ func (p *Planner) engines(ctx context.Context, tgt Environment) (*policyEngines,
 		return nil, err
 	}
 	plan, err := policy.Load(ctx, policy.Options{
-		NoBuiltins: true, Modules: planRules(), Namespaces: []string{"ferry.plan.*"},
+		Modules: planRules(), Namespaces: []string{"ferry.plan.*"},
 		Params: tgt.Policy, Now: p.opts.Now,
 	})
 	if err != nil {
