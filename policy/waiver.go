@@ -28,6 +28,14 @@ const waiverRule = "waiver"
 // waiverField is the JSON pointer of the annotation.
 var waiverField = finding.Pointer("metadata", "annotations", WaiveAnnotation)
 
+// Waive marks the findings about obj that its ferry.dev/waive annotation
+// waives, as the policy checks do, for callers with findings of their own
+// (a plan's). It also returns a finding for every waiver of the annotation
+// that is malformed, has no reason or has expired.
+func Waive(fs []finding.Finding, obj *manifest.Object, now time.Time) []finding.Finding {
+	return applyWaivers(fs, obj, now)
+}
+
 // applyWaivers marks the findings the object waives, and adds a finding for
 // every waiver that is malformed, has no reason or has expired (those waive
 // nothing).

@@ -27,10 +27,15 @@ func (s Selection) Selects(name string) bool {
 }
 
 // matchName matches an artifact's name, the last segment of it, and for an
-// image its short form (busybox for docker.io/library/busybox).
+// image its short form (busybox for docker.io/library/busybox); a pattern
+// without wildcards that spells an image (docker.io/busybox) matches the
+// image however it is spelt.
 func matchName(globs []string, name string) bool {
 	forms := []string{name, path.Base(name), familiarImageName(name)}
 	for _, g := range globs {
+		if !strings.ContainsAny(g, `*?[\`) && sameImage(g, name) {
+			return true
+		}
 		for _, f := range forms {
 			if ok, _ := path.Match(g, f); ok {
 				return true

@@ -2,6 +2,7 @@ package promote_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -98,7 +99,7 @@ func TestFluxSharedBaseIsOverriddenInTheAppliedOverlay(t *testing.T) {
 	require.Len(t, plan.Files[0].Edits, 1)
 	e := plan.Files[0].Edits[0]
 	assert.Equal(t, promote.OpAppend, e.Op)
-	assert.Contains(t, e.Reason, "apps/base/invoice-worker/cronjob.yaml, which dev and staging also render")
+	assert.Contains(t, e.Reason, "apps/base/invoice-worker/cronjob.yaml, which dev and staging and clusters/dev also render")
 	_, err = plan.Apply(context.Background(), root)
 	require.NoError(t, err)
 	assert.Equal(t, "1.37.0", clusterVersions(t, root, "production")["docker.io/library/busybox"])
@@ -117,4 +118,73 @@ func TestFluxImagesEntryFollowsTheDigest(t *testing.T) {
 	_, err = plan.Apply(context.Background(), root)
 	require.NoError(t, err)
 	assert.Equal(t, "1.37.0@"+digest, clusterVersions(t, root, "production")["docker.io/library/busybox"])
+}
+
+// vendorKS is a Flux Kustomization of a source that is not this repository.
+const vendorKS = `---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: vendor
+  namespace: flux-system
+spec:
+  interval: 1h
+  path: ./deploy
+  prune: true
+  sourceRef:
+    kind: OCIRepository
+    name: vendor-manifests
+`
+
+// TestPlanWithUnrenderedKustomizations: what a Kustomization of a source
+// outside the repository applies is unknown, so a plan of clusters that
+// have one is never "nothing to do" nor ready: it is blocked, naming the
+// Kustomization's file and line and what to do, until the Kustomization
+// waives the rule with a reason.
+func TestPlanWithUnrenderedKustomizations(t *testing.T) {
+	root := copyShop(t)
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "clusters/staging", To: "clusters/production"})
+	require.NoError(t, err)
+	_, err = plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	for _, c := range []string{"staging", "production"} {
+		appendTo(t, filepath.Join(root, "clusters", c, "infrastructure.yaml"), vendorKS)
+	}
+
+	plan, err = planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "clusters/staging", To: "clusters/production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status, "not noop: ferry does not know what vendor applies")
+	require.Len(t, plan.Verdict.Reasons, 2, "%v", plan.Verdict.Reasons)
+	assert.Contains(t, plan.Verdict.Reasons[0], "[unrendered-source] production: Flux Kustomization flux-system/vendor applies ./deploy from OCIRepository/flux-system/vendor-manifests, which is not this repository, so the plan cannot tell which versions it applies")
+	assert.Contains(t, plan.Verdict.Reasons[1], "[unrendered-source] staging: ")
+	var found bool
+	for _, f := range plan.Findings {
+		if f.Rule == promote.RuleUnrendered && f.Source.File == "clusters/production/infrastructure.yaml" {
+			found = true
+			assert.Positive(t, f.Source.Line)
+			assert.Contains(t, f.Message, "map the source (ferry.yaml sources, or --source), or waive unrendered-source")
+		}
+	}
+	assert.True(t, found, "the target's finding names its file: %v", plan.Findings)
+
+	// Waived on both sides, with a reason: the plan is a noop again.
+	for _, c := range []string{"staging", "production"} {
+		replaceIn(t, filepath.Join(root, "clusters", c, "infrastructure.yaml"), "  name: vendor\n", "  name: vendor\n  annotations:\n    ferry.dev/waive: \"unrendered-source: vendor manifests, never promoted\"\n")
+	}
+	plan, err = planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "clusters/staging", To: "clusters/production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusNoop, plan.Verdict.Status, plan.Verdict.Reasons)
+	for _, f := range plan.Findings {
+		if f.Rule == promote.RuleUnrendered {
+			require.NotNil(t, f.Waiver)
+			assert.Equal(t, "vendor manifests, never promoted", f.Waiver.Reason)
+		}
+	}
+}
+
+func appendTo(t *testing.T, file, text string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(file, append(data, text...), 0o644))
 }

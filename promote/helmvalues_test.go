@@ -500,21 +500,6 @@ func TestPlanHelmValuesBlocks(t *testing.T) {
 			contains: []string{"overlays/production/web.yaml: /spec/values/controllers/main/containers/app/image/tag sets the tag of ghcr.io/acme/web, but @" + digestB + " pins it by digest only, which a tag cannot hold; set the tag (and digest) by hand"},
 		},
 		{
-			// When the target's file does not hold the version the target
-			// renders (a patch of its own sets it), the plan is blocked
-			// rather than editing the wrong line.
-			name: "SetElsewhere",
-			repo: func(t *testing.T) string {
-				root := ownedHelmRepo(t)
-				replaceIn(t, filepath.Join(root, "overlays", "production", "kustomization.yaml"), "  - web.yaml\n", "  - web.yaml\npatches:\n  - path: web-tag.yaml\n")
-				require.NoError(t, os.WriteFile(filepath.Join(root, "overlays", "production", "web-tag.yaml"), []byte(appImagePatch(`              tag: 1.2.5
-`)), 0o644))
-				return root
-			},
-			only:    "ghcr.io/acme/web",
-			message: `overlays/production/web.yaml: line 22 holds "1.2.0", but the target renders 1.2.5: something else sets it (a patch?), which ferry does not trace in HelmRelease values; edit it by hand`,
-		},
-		{
 			// A values image reached through a list cannot be patched (a
 			// merge patch replaces the whole list).
 			name:  "InSharedList",
@@ -639,15 +624,18 @@ func TestPlanPatchesHelmValuesInSharedBase(t *testing.T) {
 	assert.Equal(t, "1.3.0@"+digestB, renderValuesImages(t, root, "staging")["ghcr.io/acme/web"])
 }
 
-// TestPlanPatchesOverATargetPatch: the target's own patch sets the values
-// image over the shared base; the new patch, appended after it, wins.
-func TestPlanPatchesOverATargetPatch(t *testing.T) {
+// TestPlanEditsTheTargetsOwnPatch: the target's own patch sets the values
+// image over the shared base; the plan edits that patch, where the version
+// the target renders is written, not the base nor a new patch.
+func TestPlanEditsTheTargetsOwnPatch(t *testing.T) {
 	root := sharedHelmRepo(t)
 	plan, err := helmPlanner(t, root).Plan(context.Background(), promote.Request{From: "production", To: "staging", Rollback: true, Selection: promote.Selection{Only: []string{"ghcr.io/acme/web"}}})
 	require.NoError(t, err)
-	assert.Equal(t, "overlays/staging/kustomization.yaml", readyFile(t, plan).Path)
-	assert.Contains(t, plan.Diff, "   - path: web-values.yaml\n+  - patch: ")
-	assert.Contains(t, plan.Diff, `\"image\":{\"digest\":\"\",\"tag\":\"1.2.0\"}`, "the digest is emptied: the base's value is not what staging runs")
+	f := readyFile(t, plan)
+	assert.Equal(t, "overlays/staging/web-values.yaml", f.Path)
+	assert.Contains(t, plan.Diff, "-              tag: 1.3.0\n")
+	assert.Contains(t, plan.Diff, "+              tag: 1.2.0\n")
+	assert.Contains(t, plan.Diff, "-              digest: sha256:", "the digest goes: the base's value is not what staging runs")
 	_, err = plan.Apply(context.Background(), root)
 	require.NoError(t, err)
 	assert.Equal(t, "1.2.0", renderValuesImages(t, root, "staging")["ghcr.io/acme/web"])
@@ -678,4 +666,24 @@ func TestPlanAppendsSeveralOverrides(t *testing.T) {
 	_, err := plan.Apply(context.Background(), root)
 	require.NoError(t, err)
 	assert.Equal(t, renderValuesImages(t, root, "staging"), renderValuesImages(t, root, "production"))
+}
+
+// TestPlanEditsTheTargetsPatchOfAValuesImage: when the target's own patch
+// sets the version it renders, the plan edits the patch's line, not the
+// line of the file the patch overrides.
+func TestPlanEditsTheTargetsPatchOfAValuesImage(t *testing.T) {
+	root := ownedHelmRepo(t)
+	replaceIn(t, filepath.Join(root, "overlays", "production", "kustomization.yaml"), "  - web.yaml\n", "  - web.yaml\npatches:\n  - path: web-tag.yaml\n")
+	require.NoError(t, os.WriteFile(filepath.Join(root, "overlays", "production", "web-tag.yaml"), []byte(appImagePatch("              tag: 1.2.5\n")), 0o644))
+	web := snapshot(t, root)["overlays/production/web.yaml"]
+	plan := promoteOnly(t, root, "ghcr.io/acme/web")
+	f := readyFile(t, plan)
+	assert.Equal(t, "overlays/production/web-tag.yaml", f.Path)
+	require.Len(t, f.Edits, 1)
+	assert.Equal(t, "1.2.5", f.Edits[0].Old)
+	assert.Equal(t, "1.3.0", f.Edits[0].New)
+	_, err := plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	assert.Equal(t, web, snapshot(t, root)["overlays/production/web.yaml"], "the overridden file is untouched")
+	assert.Equal(t, "1.3.0", renderValuesImages(t, root, "production")["ghcr.io/acme/web"])
 }

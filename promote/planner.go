@@ -309,6 +309,9 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		}),
 		Inputs: mergeInputs(srcRes.Files, tgtRes.Files),
 	}
+	// What either environment applies but ferry did not render is unknown:
+	// the plan says so, and cannot be a noop or ready while it is.
+	plan.Findings = append(unrendered(src, srcRes, p.now()), unrendered(tgt, tgtRes, p.now())...)
 	shared, err := p.sharedFiles(ctx, traced, tgt, tgtRes, src, srcRes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
@@ -338,8 +341,11 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		}
 	}
 	if promoting == 0 {
-		plan.Verdict = Verdict{Status: StatusNoop, Reasons: []string{fmt.Sprintf("%s already runs %s's versions", tgt.Name, src.Name)}}
 		markNew(plan.Findings)
+		finding.Sort(plan.Findings)
+		if plan.Verdict = verdict(plan); plan.Verdict.Status == StatusReady {
+			plan.Verdict = Verdict{Status: StatusNoop, Reasons: []string{fmt.Sprintf("%s already runs %s's versions", tgt.Name, src.Name)}}
+		}
 		return plan, nil
 	}
 	for path, c := range contents {
@@ -417,7 +423,7 @@ func (p *Planner) sharedFiles(ctx context.Context, r *render.Renderer, tgt Envir
 		}
 	}
 	shared := map[string][]string{}
-	for _, e := range p.cfg.Environments {
+	for _, e := range p.others(tgt, src) {
 		if part[e.Path] {
 			continue
 		}
@@ -430,18 +436,79 @@ func (p *Planner) sharedFiles(ctx context.Context, r *render.Renderer, tgt Envir
 		} else {
 			theirs, err = r.Inputs(ctx, e.Path)
 		}
+		if err != nil && e.sibling {
+			continue // a folder beside the environments that is not one
+		}
 		if err != nil {
 			// Without its inputs, ferry cannot tell which files the target
 			// shares with it, and could edit one of them.
 			return nil, fmt.Errorf("list the files of environment %s, to tell which files %s shares with it: %w", e.Name, tgt.Name, err)
 		}
 		for _, f := range theirs {
-			if _, ok := slices.BinarySearch(mine, f); ok {
+			if _, ok := slices.BinarySearch(mine, f); ok && !slices.Contains(shared[f], e.Name) {
 				shared[f] = append(shared[f], e.Name)
 			}
 		}
 	}
 	return shared, nil
+}
+
+// other is an environment whose files the target's edits must not change
+// unannounced.
+type other struct {
+	Environment
+	// sibling says it is not configured, only a folder beside the source or
+	// the target.
+	sibling bool
+}
+
+// others lists the environments besides the target: those ferry.yaml (or
+// the conventional layout) defines, the source, and every folder beside the
+// source or the target that holds a kustomization or a Flux cluster — an
+// environment named by its directory has siblings that share its bases
+// whether ferry.yaml lists them or not.
+func (p *Planner) others(tgt, src Environment) []other {
+	var out []other
+	seen := map[string]bool{tgt.Path: true}
+	add := func(e Environment, sibling bool) {
+		if !seen[e.Path] {
+			seen[e.Path] = true
+			out = append(out, other{e, sibling})
+		}
+	}
+	for _, e := range p.cfg.Environments {
+		add(e, false)
+	}
+	add(src, false)
+	for _, dir := range []string{tgt.Path, src.Path} {
+		parent := path.Dir(dir)
+		if dir == "." {
+			continue
+		}
+		entries, err := fs.ReadDir(p.fsys, parent)
+		if err != nil {
+			continue
+		}
+		for _, d := range entries {
+			sib := path.Join(parent, d.Name())
+			if !d.IsDir() || strings.HasPrefix(d.Name(), ".") || seen[sib] || !p.isEnvironmentDir(sib) {
+				continue
+			}
+			add(Environment{Name: sib, Path: sib}, true)
+		}
+	}
+	return out
+}
+
+// isEnvironmentDir reports whether dir can be rendered as an environment: it
+// holds a kustomization, or a Flux cluster's flux-system folder.
+func (p *Planner) isEnvironmentDir(dir string) bool {
+	for _, n := range append(slices.Clip(kustomizationNames), "flux-system") {
+		if _, err := fs.Stat(p.fsys, path.Join(dir, n)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 func mergeInputs(lists ...[]render.File) []render.File {

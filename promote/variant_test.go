@@ -51,3 +51,56 @@ func TestPlanVariantTagsAreNotPrereleases(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanPrereleaseRanges: a chart version or source semver range that
+// admits prereleases (">=1.0.0-alpha") is a prerelease to promote-no-prerelease;
+// one the target already runs, unchanged, is not the promotion's doing and
+// does not block it.
+func TestPlanPrereleaseRanges(t *testing.T) {
+	release := func(version string) string {
+		return `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: podinfo
+spec:
+  interval: 1h
+  chart:
+    spec:
+      chart: podinfo
+      version: "` + version + `"
+      sourceRef:
+        kind: HelmRepository
+        name: podinfo
+`
+	}
+	const gateway = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata:
+  name: gateway-helm
+spec:
+  interval: 1h
+  url: oci://docker.io/envoyproxy/gateway-helm
+  ref:
+    semver: ">= 1.8.0-rc.0"
+`
+	kustomization := "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: podinfo\nresources:\n  - release.yaml\n  - ../../infrastructure\n"
+	root := writeRepo(t, map[string]string{
+		"ferry.yaml":                             helmConfig,
+		"infrastructure/kustomization.yaml":      "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - gateway.yaml\n",
+		"infrastructure/gateway.yaml":            gateway,
+		"overlays/staging/kustomization.yaml":    kustomization,
+		"overlays/staging/release.yaml":          release(">=1.0.0-alpha"),
+		"overlays/production/kustomization.yaml": kustomization,
+		"overlays/production/release.yaml":       release(">=1.0.0"),
+	})
+	plan, err := helmPlanner(t, root).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+	require.Len(t, plan.Verdict.Reasons, 1, "only the chart the plan changes: %v", plan.Verdict.Reasons)
+	assert.Contains(t, plan.Verdict.Reasons[0], "[promote-no-prerelease] HelmRepository/podinfo/podinfo/podinfo >=1.0.0-alpha is a prerelease")
+
+	replaceIn(t, filepath.Join(root, "overlays", "staging", "release.yaml"), ">=1.0.0-alpha", ">=1.1.0")
+	plan, err = helmPlanner(t, root).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusReady, plan.Verdict.Status, "the gateway's range is the target's already: %v", plan.Verdict.Reasons)
+}

@@ -147,6 +147,27 @@ func versionsString(vs []Version) string {
 	return strings.Join(s, ", ")
 }
 
+// prerelease returns the prerelease identifiers of a version, or of the
+// first version in a range that has them: a chart version or source semver
+// range such as ">=1.0.0-alpha" admits prereleases.
+func prerelease(tag string) string {
+	words := []string{tag}
+	if _, ok := ParseSemver(tag); !ok {
+		words = strings.FieldsFunc(tag, func(r rune) bool { return r == ' ' || r == ',' || r == '|' })
+	}
+	for _, w := range words {
+		w = strings.TrimLeft(w, "<>=!~^")
+		if v, ok := ParseSemver(w); ok && len(v.Pre) > 0 {
+			pre := make([]string, len(v.Pre))
+			for i, p := range v.Pre {
+				pre[i] = p.String()
+			}
+			return strings.Join(pre, ".")
+		}
+	}
+	return ""
+}
+
 // planInput is the document the plan-level rules see.
 func planInput(plan *Plan, tgt Environment, extra []string, now time.Time) (any, error) {
 	type change struct {
@@ -159,13 +180,7 @@ func planInput(plan *Plan, tgt Environment, extra []string, now time.Time) (any,
 		ch := change{Change: c, Promotes: c.Promotes()}
 		ch.Target = nil
 		if c.To != nil {
-			if v, ok := ParseSemver(c.To.Tag); ok && len(v.Pre) > 0 {
-				pre := make([]string, len(v.Pre))
-				for i, p := range v.Pre {
-					pre[i] = p.String()
-				}
-				ch.Prerelease = strings.Join(pre, ".")
-			}
+			ch.Prerelease = prerelease(c.To.Tag)
 		}
 		if ch.Promotes || c.Relation == RelationSame {
 			changes = append(changes, ch)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -154,10 +155,13 @@ func TestSelectionMatchingNothing(t *testing.T) {
 			assert.ErrorContains(t, err, "matches no artifact; the artifacts are: docker.io/library/busybox")
 		})
 	}
-	// The short name of an image selects it.
-	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Only: []string{"busybox"}}})
-	require.NoError(t, err)
-	assert.Equal(t, promote.StatusReady, plan.Verdict.Status)
+	// The image however it is spelt selects it: its short name, and any
+	// spelling of its full name.
+	for _, only := range []string{"busybox", "docker.io/busybox", "library/busybox", "index.docker.io/library/busybox"} {
+		plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Only: []string{only}}})
+		require.NoError(t, err, only)
+		assert.Equal(t, promote.StatusReady, plan.Verdict.Status, only)
+	}
 }
 
 func TestDiffMatchesWorkloadsAcrossAffixes(t *testing.T) {
@@ -198,4 +202,35 @@ func TestImageName(t *testing.T) {
 	} {
 		assert.Equal(t, want, promote.ImageName(in), in)
 	}
+}
+
+// TestPlanUnconfiguredSiblingsShareTheBase: environments named by their
+// directories, in a layout ferry.yaml does not describe, still have
+// siblings that render the same base: the plan overrides the version in the
+// target's kustomization instead of editing the base under them, and a
+// sibling folder that does not render is no environment.
+func TestPlanUnconfiguredSiblingsShareTheBase(t *testing.T) {
+	overlay := func(extra string) string {
+		return "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../bases/cache\n" + extra
+	}
+	root := writeRepo(t, map[string]string{
+		"deploy/bases/cache/kustomization.yaml":         "resources:\n  - deployment.yaml\n",
+		"deploy/bases/cache/deployment.yaml":            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cache\nspec:\n  template:\n    spec:\n      containers:\n        - name: redis\n          image: docker.io/redis:8.8.0\n",
+		"deploy/overlays/dev/kustomization.yaml":        overlay("images:\n  - name: docker.io/redis\n    newTag: 8.8.1\n"),
+		"deploy/overlays/staging/kustomization.yaml":    overlay(""),
+		"deploy/overlays/production/kustomization.yaml": overlay(""),
+		"deploy/overlays/broken/kustomization.yaml":     "resources:\n  - missing.yaml\n",
+	})
+	base := snapshot(t, root)["deploy/bases/cache/deployment.yaml"]
+	p, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }})
+	require.NoError(t, err)
+	plan, err := p.Plan(context.Background(), promote.Request{From: "deploy/overlays/dev", To: "deploy/overlays/staging"})
+	require.NoError(t, err)
+	f := readyFile(t, plan)
+	assert.Equal(t, "deploy/overlays/staging/kustomization.yaml", f.Path)
+	require.Len(t, f.Edits, 1)
+	assert.Contains(t, f.Edits[0].Reason, "only in deploy/bases/cache/deployment.yaml, which deploy/overlays/dev and deploy/overlays/production also render")
+	_, err = plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	assert.Equal(t, base, snapshot(t, root)["deploy/bases/cache/deployment.yaml"], "the base the siblings render is untouched")
 }

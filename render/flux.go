@@ -82,6 +82,9 @@ type Kustomization struct {
 	// Objects is the number of objects it applies, those of the
 	// Kustomizations it holds not included.
 	Objects int `json:"objects"`
+	// Unrendered says, when it was not followed, why: its source in words
+	// ("from OCIRepository/flux-system/x, which is not this repository").
+	Unrendered string `json:"unrendered,omitempty"`
 }
 
 // fluxSpec is the part of a Flux Kustomization's spec that says what it
@@ -215,7 +218,7 @@ func (r *Renderer) renderFlux(ctx context.Context, fsys fs.FS, res *Result) (*Re
 		if err != nil {
 			return nil, err
 		}
-		if dir, ok, err := run.path(k); err == nil && ok && dir == res.Dir {
+		if dir, unmapped, err := run.path(k); err == nil && unmapped == "" && dir == res.Dir {
 			boot = k
 			break
 		}
@@ -295,14 +298,15 @@ func (run *fluxRun) expand(ctx context.Context, objs []*manifest.Object, stack [
 		}
 		run.seen[id] = k
 		entry := Kustomization{ID: id, Origin: o.Origin()}
-		dir, ok, err := run.path(k)
+		dir, unmapped, err := run.path(k)
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
+		if unmapped != "" {
+			entry.Unrendered = fmt.Sprintf("applies %s from %s, %s", k.spec.Path, k.sourceKey(), unmapped)
 			run.followed = append(run.followed, entry)
 			run.findings = append(run.findings, fluxFinding(o, finding.SeverityWarning, "flux-source",
-				fmt.Sprintf("Flux Kustomization %s applies %s from %s, which is not this repository; ferry fetches nothing, so its objects are not rendered (map the source to a directory in ferry.yaml sources, or with --source)", k.name(), k.spec.Path, k.sourceKey())))
+				fmt.Sprintf("Flux Kustomization %s applies %s from %s, %s; ferry fetches nothing, so its objects are not rendered (map the source to a directory in ferry.yaml sources, or with --source)", k.name(), k.spec.Path, k.sourceKey(), unmapped)))
 			continue
 		}
 		if dir == run.root {
@@ -326,26 +330,38 @@ func (run *fluxRun) expand(ctx context.Context, objs []*manifest.Object, stack [
 	return out, nil
 }
 
-// path resolves a Kustomization's spec.path to a repository directory; ok is
-// false when its source is not mapped to the repository.
-func (run *fluxRun) path(k *fluxKustomization) (string, bool, error) {
+// path resolves a Kustomization's spec.path to a repository directory.
+// unmapped, when not empty, says in words why its source is not the
+// repository: the Kustomization is then not rendered.
+func (run *fluxRun) path(k *fluxKustomization) (dir, unmapped string, err error) {
 	key := k.sourceKey()
 	base, ok := run.r.opts.Flux.Sources[key]
-	if !ok {
-		if key != fluxBootstrapSource {
-			return "", false, nil
-		}
+	switch {
+	case ok:
+	case key == fluxBootstrapSource:
 		base = "."
+	case k.spec.SourceRef.Kind == externalArtifactKind:
+		ns, name, _ := strings.Cut(strings.TrimPrefix(key, externalArtifactKind+"/"), "/")
+		root, dirs, why := run.generatedArtifact(ns, name)
+		if why != "" {
+			return "", "which ferry cannot map to this repository: " + why, nil
+		}
+		if !inCopies(strings.TrimPrefix(k.spec.Path, "/"), dirs) {
+			return "", fmt.Sprintf("whose generator copies nothing at %s", k.spec.Path), nil
+		}
+		base = root
+	default:
+		return "", "which is not this repository", nil
 	}
 	origin := k.obj.Origin()
 	if why := remoteReason(k.spec.Path); why != "" {
-		return "", false, errorf(origin.File, origin.Line, ErrRemoteBase, "Flux Kustomization %s: spec.path %q must be a path inside the source (%s)", k.name(), k.spec.Path, why)
+		return "", "", errorf(origin.File, origin.Line, ErrRemoteBase, "Flux Kustomization %s: spec.path %q must be a path inside the source (%s)", k.name(), k.spec.Path, why)
 	}
 	p := path.Join(base, strings.TrimPrefix(k.spec.Path, "/"))
 	if path.IsAbs(base) || p == ".." || strings.HasPrefix(p, "../") {
-		return "", false, errorf(origin.File, origin.Line, ErrOutsideRoot, "Flux Kustomization %s: spec.path %q leads outside the repository; paths are relative to the root of the source", k.name(), k.spec.Path)
+		return "", "", errorf(origin.File, origin.Line, ErrOutsideRoot, "Flux Kustomization %s: spec.path %q leads outside the repository; paths are relative to the root of the source", k.name(), k.spec.Path)
 	}
-	return p, true, nil
+	return p, "", nil
 }
 
 // apply renders dir the way kustomize-controller applies a Kustomization:

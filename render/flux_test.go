@@ -419,3 +419,127 @@ func TestFluxModeBuildsTheFolderAsFlux(t *testing.T) {
 	require.NoError(t, err)
 	object(t, res, "ConfigMap", "flux-system", "shared")
 }
+
+// artifactGenerator is Flux's source-watcher ArtifactGenerator of the
+// flux2-kustomize-helm-example layout, with the copies given.
+func artifactGenerator(copies string) string {
+	return `apiVersion: source.extensions.fluxcd.io/v1beta1
+kind: ArtifactGenerator
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  sources:
+    - alias: monorepo
+      kind: GitRepository
+      name: flux-system
+  artifacts:
+    - name: apps
+      originRevision: "@monorepo"
+      copy:
+` + copies
+}
+
+// artifactKS is a Flux Kustomization of the ExternalArtifact apps.
+const artifactKS = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 1h
+  path: ./production
+  prune: true
+  sourceRef:
+    kind: ExternalArtifact
+    name: apps
+`
+
+// TestFluxArtifactGenerator: a Kustomization of an ExternalArtifact that an
+// ArtifactGenerator copies from this repository, subtrees into the same
+// layout, is rendered from the repository; any other artifact is reported
+// with the reason and not rendered.
+func TestFluxArtifactGenerator(t *testing.T) {
+	files := func(copies string) fstest.MapFS {
+		return fluxRepo(map[string]string{
+			"clusters/c/apps.yaml":               artifactKS,
+			"clusters/c/artifacts.yaml":          artifactGenerator(copies),
+			"apps/base/kustomization.yaml":       "resources:\n  - cm.yaml\n",
+			"apps/base/cm.yaml":                  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: app\ndata:\n  env: base\n",
+			"apps/production/kustomization.yaml": "resources:\n  - ../base\npatches:\n  - path: env.yaml\n",
+			"apps/production/env.yaml":           "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: app\ndata:\n  env: production\n",
+		})
+	}
+	mapped := `        - from: "@monorepo/apps/base/**"
+          to: "@artifact/base/"
+        - from: "@monorepo/apps/production/**"
+          to: "@artifact/production/"
+`
+	res, err := renderFlux(t, files(mapped), render.Options{})
+	require.NoError(t, err)
+	assert.Empty(t, res.Findings)
+	cm := object(t, res, "ConfigMap", "app", "app")
+	assert.Equal(t, "production", cm.Content()["data"].(map[string]any)["env"])
+	assert.Equal(t, "apps/production", kustomizationPath(t, res, "apps"))
+
+	tests := []struct {
+		name, copies, reason string
+	}{
+		{"glob inside the path", `        - from: "@monorepo/apps/*/**"
+          to: "@artifact/"
+`, `copies "@monorepo/apps/*/**" to "@artifact/", which is not a directory of this repository copied whole into the same layout`},
+		{"another layout", `        - from: "@monorepo/apps/production/**"
+          to: "@artifact/prod/"
+`, `copies "@monorepo/apps/production/**" to "@artifact/prod/", which is not a directory`},
+		{"two roots", `        - from: "@monorepo/apps/production/**"
+          to: "@artifact/production/"
+        - from: "@monorepo/other/base/**"
+          to: "@artifact/base/"
+`, "copies from both apps and other of this repository into one artifact"},
+		{"exclude", `        - from: "@monorepo/apps/**"
+          to: "@artifact/"
+          exclude: ["*.md"]
+`, "with exclude: [*.md], which ferry does not reproduce"},
+		{"merge strategy", `        - from: "@monorepo/apps/**"
+          to: "@artifact/"
+          strategy: Merge
+`, "with strategy: Merge, which ferry does not reproduce"},
+		{"path not copied", `        - from: "@monorepo/apps/base/**"
+          to: "@artifact/base/"
+`, "whose generator copies nothing at ./production"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := renderFlux(t, files(tt.copies), render.Options{})
+			require.NoError(t, err)
+			require.Len(t, res.Findings, 1, "%v", res.Findings)
+			f := res.Findings[0]
+			assert.Equal(t, "flux-source", f.Rule)
+			assert.Equal(t, "clusters/c/apps.yaml", f.Source.File)
+			assert.Contains(t, f.Message, tt.reason)
+			assert.Empty(t, kustomizationPath(t, res, "apps"), "not rendered")
+			for _, o := range res.Objects {
+				assert.NotEqual(t, "ConfigMap", o.Kind(), "nothing of the artifact is rendered")
+			}
+		})
+	}
+
+	// A generator of another namespace does not make it.
+	other := files(mapped)
+	other["clusters/c/artifacts.yaml"].Data = []byte(strings.Replace(string(other["clusters/c/artifacts.yaml"].Data), "namespace: flux-system", "namespace: elsewhere", 1))
+	res, err = renderFlux(t, other, render.Options{})
+	require.NoError(t, err)
+	require.Len(t, res.Findings, 1)
+	assert.Contains(t, res.Findings[0].Message, "no ArtifactGenerator applied before it generates it")
+}
+
+func kustomizationPath(t *testing.T, res *render.Result, name string) string {
+	t.Helper()
+	for _, k := range res.Kustomizations {
+		if k.ID.Name == name {
+			return k.Path
+		}
+	}
+	t.Fatalf("no Flux Kustomization %s among %v", name, res.Kustomizations)
+	return ""
+}

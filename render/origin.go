@@ -1,7 +1,10 @@
 package render
 
 import (
+	"fmt"
 	"path"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -66,15 +69,22 @@ func (f *lineFinder) locate(b built) *manifest.Object {
 	}
 	origin.Line = d.Origin().Line
 	obj := b.obj.WithOrigin(origin)
-	// Where the file defines the fields, unless an overlay's images: entry
-	// set the image.
+	// Where the file defines the fields, unless a patch or an overlay's
+	// images: entry set them.
 	fields := d.FieldOrigins()
-	for _, c := range obj.Containers() {
-		o, ok := f.imageOrigin(b.imageKustomizations, c.Image)
-		if !ok {
-			o, ok = f.patchOrigin(b.patchKustomizations, c.Image)
+	// Where a patch sets a field (a chart version, a values image, a source
+	// ref): the last patch applied that writes the rendered value.
+	for _, k := range b.patchKustomizations {
+		for _, p := range f.patchFiles(k) {
+			for _, d := range f.patchDocs(p) {
+				fields = patchFields(d, obj, p, fields)
+			}
 		}
-		if ok {
+	}
+	for _, c := range obj.Containers() {
+		// Images keep the origin found above: an images: entry applies
+		// after the patches of its kustomization.
+		if o, ok := containerOrigin(b, f, c.Image); ok {
 			if fields == nil {
 				fields = map[string]manifest.Origin{}
 			}
@@ -85,6 +95,102 @@ func (f *lineFinder) locate(b built) *manifest.Object {
 		obj = obj.WithFieldOrigins(fields)
 	}
 	return obj
+}
+
+func containerOrigin(b built, f *lineFinder, image string) (manifest.Origin, bool) {
+	if o, ok := f.imageOrigin(b.imageKustomizations, image); ok {
+		return o, true
+	}
+	return f.patchOrigin(b.patchKustomizations, image)
+}
+
+// patchFields records in fields, for each scalar the patch document d (of
+// file) writes and obj holds at the same place, the line that writes it. A
+// strategic-merge patch is read as far as its maps go (lists merge by key,
+// which only container images need, and those are traced by value); a JSON
+// patch's add and replace operations by their paths.
+func patchFields(d *yaml.Node, obj *manifest.Object, file string, fields map[string]manifest.Origin) map[string]manifest.Origin {
+	record := func(keys []string, n *yaml.Node) {
+		if n.Kind != yaml.ScalarNode || !holds(obj.Content(), keys, n.Value) {
+			return
+		}
+		if fields == nil {
+			fields = map[string]manifest.Origin{}
+		}
+		fields[manifest.Pointer(keys...)] = manifest.Origin{File: file, Line: n.Line}
+	}
+	var walk func(keys []string, n *yaml.Node)
+	walk = func(keys []string, n *yaml.Node) {
+		switch n.Kind {
+		case yaml.ScalarNode:
+			record(keys, n)
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				walk(append(slices.Clip(keys), n.Content[i].Value), n.Content[i+1])
+			}
+		}
+	}
+	switch d.Kind {
+	case yaml.MappingNode:
+		if kind := yamlnode.String(d, "kind"); kind != "" && kind != obj.Kind() {
+			return fields
+		}
+		for i := 0; i+1 < len(d.Content); i += 2 {
+			if key := d.Content[i].Value; key != "apiVersion" && key != "kind" && key != "metadata" {
+				walk([]string{key}, d.Content[i+1])
+			}
+		}
+		if meta := yamlnode.Value(d, "metadata"); meta != nil {
+			for _, field := range []string{"labels", "annotations"} {
+				if m := yamlnode.Value(meta, field); m != nil {
+					walk([]string{"metadata", field}, m)
+				}
+			}
+		}
+	case yaml.SequenceNode:
+		for _, op := range d.Content {
+			kind := yamlnode.String(op, "op")
+			at := yamlnode.Scalar(op, "path")
+			value := yamlnode.Value(op, "value")
+			if (kind != "add" && kind != "replace") || at == nil || value == nil || !strings.HasPrefix(at.Value, "/") {
+				continue
+			}
+			walk(manifest.SplitPointer(at.Value), value)
+		}
+	}
+	return fields
+}
+
+// holds reports whether content holds the scalar value at keys, map keys
+// and list indices.
+func holds(content any, keys []string, value string) bool {
+	cur := content
+	for _, k := range keys {
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[k]
+			if !ok {
+				return false
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(c) {
+				return false
+			}
+			cur = c[i]
+		default:
+			return false
+		}
+	}
+	switch v := cur.(type) {
+	case string:
+		return v == value
+	case map[string]any, []any, nil:
+		return false
+	default:
+		return fmt.Sprint(v) == value
+	}
 }
 
 // imageOrigin finds the images: entry that set the image, in the last
@@ -121,16 +227,7 @@ func imageEntryLine(entry *yaml.Node) int {
 func (f *lineFinder) patchOrigin(kustomizations []string, value string) (manifest.Origin, bool) {
 	for i := len(kustomizations) - 1; i >= 0; i-- {
 		for _, p := range f.patchFiles(kustomizations[i]) {
-			f.mu.Lock()
-			docs, ok := f.patches[p]
-			if !ok {
-				if data, err := f.fs.readRepoFile(p); err == nil {
-					docs, _ = yamlnode.Documents(data) // up to a syntax error
-				}
-				f.patches[p] = docs
-			}
-			f.mu.Unlock()
-			for _, d := range docs {
+			for _, d := range f.patchDocs(p) {
 				if n := findValue(d, value); n != nil {
 					return manifest.Origin{File: p, Line: n.Line}, true
 				}
@@ -138,6 +235,20 @@ func (f *lineFinder) patchOrigin(kustomizations []string, value string) (manifes
 		}
 	}
 	return manifest.Origin{}, false
+}
+
+// patchDocs returns the documents of a patch file, parsing it once.
+func (f *lineFinder) patchDocs(p string) []*yaml.Node {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	docs, ok := f.patches[p]
+	if !ok {
+		if data, err := f.fs.readRepoFile(p); err == nil {
+			docs, _ = yamlnode.Documents(data) // up to a syntax error
+		}
+		f.patches[p] = docs
+	}
+	return docs
 }
 
 // patchFiles lists the patch files a kustomization names, reading it once.

@@ -408,3 +408,87 @@ func TestSkipOrigins(t *testing.T) {
 		assert.Empty(t, o.FieldOrigins())
 	}
 }
+
+// TestPatchFieldOrigins: a field a patch sets points at the patch's line —
+// a strategic-merge patch (with a target selector, as Flux's examples
+// write them) or a JSON patch — and the last patch applied wins; a field no
+// patch sets keeps the file that defines the object.
+func TestPatchFieldOrigins(t *testing.T) {
+	fsys := fstest.MapFS{
+		"base/kustomization.yaml": file("resources:\n- release.yaml\n- repo.yaml\n"),
+		"base/release.yaml": file(`apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: podinfo
+spec:
+  chart:
+    spec:
+      chart: podinfo
+      version: "6.7.0"
+  values:
+    image:
+      tag: 6.7.0
+    replicas: 1
+`),
+		"base/repo.yaml": file(`apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata:
+  name: manifests
+spec:
+  url: oci://ghcr.io/acme/manifests
+  ref:
+    tag: 1.0.0
+`),
+		"prod/kustomization.yaml": file(`resources:
+- ../base
+patches:
+- path: values.yaml
+  target:
+    kind: HelmRelease
+- path: later.yaml
+- path: ref.yaml
+  target:
+    kind: OCIRepository
+`),
+		"prod/values.yaml": file(`apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: any-name-the-target-selects
+spec:
+  chart:
+    spec:
+      version: ">=6.8.0"
+  values:
+    image:
+      tag: 6.8.0
+`),
+		"prod/later.yaml": file(`apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: podinfo
+spec:
+  values:
+    image:
+      tag: 6.8.1
+`),
+		"prod/ref.yaml": file(`- op: replace
+  path: /spec/ref/tag
+  value: 1.1.0
+`),
+	}
+	r, err := render.New(render.Options{FS: fsys})
+	require.NoError(t, err)
+	res, err := r.Render(context.Background(), "prod")
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, o := range res.Objects {
+		for p, at := range o.FieldOrigins() {
+			got[o.Kind()+" "+p] = at.String()
+		}
+	}
+	assert.Equal(t, "prod/values.yaml:8", got["HelmRelease /spec/chart/spec/version"])
+	assert.Equal(t, "prod/later.yaml:8", got["HelmRelease /spec/values/image/tag"], "the last patch applied sets it")
+	assert.Equal(t, "prod/ref.yaml:3", got["OCIRepository /spec/ref/tag"])
+	assert.NotContains(t, got, "HelmRelease /spec/values/replicas", "no patch sets it")
+	assert.NotContains(t, got, "HelmRelease /metadata/name", "a patch's name selects, it does not set")
+}

@@ -7,7 +7,9 @@
 #             offline must fail in ferry too, with an error naming a file.
 #   flux      every Flux cluster folder (a folder holding
 #             flux-system/gotk-sync.yaml): `ferry render --mode flux` against
-#             `flux build kustomization flux-system --recursive --dry-run`.
+#             `flux build kustomization flux-system --recursive --dry-run`,
+#             with the sources flux-sources.txt maps by hand (ferry maps
+#             ArtifactGenerators' artifacts by itself).
 #   validate  every root kustomize builds: the per-object verdict of
 #             `ferry validate` (valid, invalid, no schema) against
 #             `kubeconform -strict` on the same output and the same schemas
@@ -21,6 +23,9 @@
 #             second plan must be noop. A build of another environment that
 #             the apply changed is counted as `collateral` (it fails the run
 #             with STRICT_OWNERSHIP=1).
+#   bump      every pair of sibling kustomize environments: a promotion the
+#             project did not write (see bump below), planned, applied and
+#             checked with kustomize.
 #
 # It prints one line per repository and a total, keeps every mismatch's
 # evidence under OUT, and exits 1 on any mismatch, panic or hang.
@@ -98,6 +103,64 @@ ferry_trouble() { # name rc repo
   fi
 }
 
+# bump FROM TO SIBLINGS...: a promotion ferry did not shape. In a copy,
+# `kustomize edit set image` moves the first semver-tagged image of FROM's
+# build one patch version up; `ferry plan --only` that image must then be
+# ready or blocked with a reason, and a ready plan, applied, must give TO
+# the new tag, leave the build of every other sibling as the bump left it,
+# and plan noop again.
+bump() {
+  local from=$1 to=$2
+  shift 2
+  local ref name tag newtag n="$key/bump/${from//\//_}--${to//\//_}" copy="$work/bump"
+  ref=$(grep -oE 'image: "?[a-z0-9][a-z0-9./_-]*(:[0-9]+)?/?[a-z0-9./_-]*:v?[0-9]+(\.[0-9]+)+"?$' "${built[$from]}" | sed 's/^image: //; s/"//g' | sort -u | head -1)
+  [[ -n "$ref" ]] || { bumpskipped=$((bumpskipped + 1)); return; }
+  name=${ref%:*} tag=${ref##*:}
+  newtag=$(echo "$tag" | awk -F. '{ $NF = $NF + 1; print }' OFS=.)
+  rm -rf "$copy" && cp -a "$dir" "$copy"
+  if ! (cd "$copy/$from" && "$KUSTOMIZE" edit set image "$name:$newtag" > /dev/null 2>&1) \
+    || ! (cd "$copy" && "$KUSTOMIZE" build "$from" 2>/dev/null | grep -qF "$name:$newtag"); then
+    bumpskipped=$((bumpskipped + 1)) # the source pins it where an images: entry does not reach
+    return
+  fi
+  bumps=$((bumps + 1))
+  declare -A before=()
+  local o
+  for o in "$@"; do
+    [[ "$o" == "$to" ]] && continue
+    before[$o]="$work/bump-before-${o//\//_}"
+    (cd "$copy" && "$KUSTOMIZE" build "$o" > "${before[$o]}" 2>/dev/null)
+  done
+  local prc status arc again
+  prc=$(cd "$copy" && run "$n.plan" "$FERRY" plan --root . --from "$from" --to "$to" --only "$name" -o json --out "$OUT/$n.json")
+  ferry_trouble "$n.plan" "$prc" "$repo"
+  status=$(jq -r '.verdict.status // empty' "$OUT/$n.plan.out" 2>/dev/null)
+  case "$prc/$status" in
+    1/blocked)
+      bumpblocked=$((bumpblocked + 1))
+      echo "bump-blocked $repo: $from -> $to ($name $tag -> $newtag): $(jq -r '.verdict.reasons | join("; ")' "$OUT/$n.plan.out" | head -c 300)" >> "$OUT/bump-blocked.txt"
+      return ;;
+    0/ready) ;;
+    *)
+      mism=$((mism + 1)); problem bump "$repo" "$from -> $to ($name $tag -> $newtag): plan rc=$prc '$status' ($n.*)"
+      return ;;
+  esac
+  arc=$(cd "$copy" && run "$n.apply" "$FERRY" apply --root . "$OUT/$n.json")
+  ferry_trouble "$n.apply" "$arc" "$repo"
+  again=$(cd "$copy" && "$FERRY" plan --root . --from "$from" --to "$to" --only "$name" -o json 2>/dev/null | jq -r '.verdict.status // empty')
+  if [[ "$arc" != 0 || "$again" != noop ]] || ! (cd "$copy" && "$KUSTOMIZE" build "$to" 2>/dev/null | grep -qF "$name:$newtag"); then
+    mism=$((mism + 1)); problem bump "$repo" "$from -> $to ($name $tag -> $newtag): apply rc=$arc, re-plan '$again', or $to does not run $newtag ($n.*)"
+    return
+  fi
+  for o in "${!before[@]}"; do
+    if ! (cd "$copy" && "$KUSTOMIZE" build "$o" 2>/dev/null | cmp -s - "${before[$o]}"); then
+      mism=$((mism + 1)); problem bump "$repo" "$from -> $to ($name $tag -> $newtag) changed the build of $o ($n.*)"
+      return
+    fi
+  done
+  bumpok=$((bumpok + 1))
+}
+
 # stage_rank NAME: where an environment named NAME usually stands in a
 # promotion order (dev before test before staging before production).
 stage_rank() {
@@ -127,6 +190,7 @@ grep -v '^#' hack/conformance/corpus.txt | while read -r repo commit _; do
   roots=0 parity=0 bothfail=0 mism=0 panics=0 hangs=0
   fluxn=0 fluxok=0 fluxunmapped=0 vobjs=0 vagree=0 cmsgs=0 cagree=0 croots=0
   plans=0 ready=0 noopafter=0 blocked=0 planerr=0 already=0 collateral=0
+  bumps=0 bumpok=0 bumpblocked=0 bumpskipped=0
   declare -A built=()
   mapfile -t rootlist < <(cd "$dir" && find . -name .git -prune -o -type f \( -name kustomization.yaml -o -name kustomization.yml -o -name Kustomization \) -printf '%h\n' | sed 's#^\./##; s#^\.$#.#' | sort -u)
   for r in "${rootlist[@]}"; do
@@ -156,6 +220,8 @@ grep -v '^#' hack/conformance/corpus.txt | while read -r repo commit _; do
 
   # Flux cluster folders.
   mapfile -t clusters < <(cd "$dir" && find . -name .git -prune -o -path '*/flux-system/gotk-sync.yaml' -printf '%h\n' | xargs -r -n1 dirname | sed 's#^\./##' | sort -u)
+  # The ArtifactGenerators' ExternalArtifacts, as a person maps them.
+  extra=$(awk -v r="$repo" '$1 == r { print $2 }' hack/conformance/flux-sources.txt)
   for c in "${clusters[@]}"; do
     fluxn=$((fluxn + 1))
     n="$key/flux/${c//\//_}"
@@ -169,7 +235,7 @@ grep -v '^#' hack/conformance/corpus.txt | while read -r repo commit _; do
     fi
     xrc=$(cd "$fdir" && run "$n.flux" "$FLUX" build kustomization flux-system --path "./$c" \
       --kustomization-file "./$c/flux-system/gotk-sync.yaml" --dry-run --recursive \
-      --local-sources GitRepository/flux-system/flux-system=.)
+      --local-sources "GitRepository/flux-system/flux-system=.${extra:+,$extra}")
     frc=$(cd "$fdir" && run "$n.ferry" "$FERRY" render "$c" --root . --mode flux)
     ferry_trouble "$n.ferry" "$frc" "$repo"
     # flux build ends its output with a document separator.
@@ -277,16 +343,17 @@ grep -v '^#' hack/conformance/corpus.txt | while read -r repo commit _; do
           ;;
         *) planerr=$((planerr + 1)); echo "plan-error $repo: $from -> $to: $(head -c 300 "$OUT/$n.plan.err")" >> "$OUT/plan-errors.txt" ;;
       esac
+      [[ -n "${built[$from]:-}" && -n "${built[$to]:-}" ]] && bump "$from" "$to" "${envs[@]}"
     done
   done
 
-  printf "$fmt" "$repo" "roots $roots: parity $parity, both fail $bothfail | flux $fluxok/$fluxn (unmapped sources $fluxunmapped) | validate $vagree/$vobjs objects | check $cagree/$croots roots, $cmsgs msgs | plans $plans: ready $ready (noop after apply $noopafter, collateral $collateral), noop $already, blocked $blocked, error $planerr | mismatches $mism, panics $panics, hangs $hangs"
-  echo "$roots $parity $bothfail $fluxn $fluxok $vobjs $vagree $croots $cagree $cmsgs $plans $ready $noopafter $collateral $already $blocked $planerr $mism $panics $hangs $fluxunmapped" >> "$OUT/totals.txt"
+  printf "$fmt" "$repo" "roots $roots: parity $parity, both fail $bothfail | flux $fluxok/$fluxn (unmapped sources $fluxunmapped) | validate $vagree/$vobjs objects | check $cagree/$croots roots, $cmsgs msgs | plans $plans: ready $ready (noop after apply $noopafter, collateral $collateral), noop $already, blocked $blocked, error $planerr | bumps $bumps: promoted $bumpok, blocked $bumpblocked (skipped $bumpskipped) | mismatches $mism, panics $panics, hangs $hangs"
+  echo "$roots $parity $bothfail $fluxn $fluxok $vobjs $vagree $croots $cagree $cmsgs $plans $ready $noopafter $collateral $already $blocked $planerr $mism $panics $hangs $fluxunmapped $bumps $bumpok $bumpblocked $bumpskipped" >> "$OUT/totals.txt"
 done
 
 awk '{for (i = 1; i <= NF; i++) s[i] += $i} END {
-  printf "%-46s roots %d: parity %d, both fail %d | flux %d/%d (unmapped sources %d) | validate %d/%d objects | check %d/%d roots, %d msgs | plans %d: ready %d (noop after apply %d, collateral %d), noop %d, blocked %d, error %d | mismatches %d, panics %d, hangs %d\n",
-    "TOTAL", s[1], s[2], s[3], s[5], s[4], s[21], s[7], s[6], s[9], s[8], s[10], s[11], s[12], s[13], s[14], s[15], s[16], s[17], s[18], s[19], s[20]
+  printf "%-46s roots %d: parity %d, both fail %d | flux %d/%d (unmapped sources %d) | validate %d/%d objects | check %d/%d roots, %d msgs | plans %d: ready %d (noop after apply %d, collateral %d), noop %d, blocked %d, error %d | bumps %d: promoted %d, blocked %d (skipped %d) | mismatches %d, panics %d, hangs %d\n",
+    "TOTAL", s[1], s[2], s[3], s[5], s[4], s[21], s[7], s[6], s[9], s[8], s[10], s[11], s[12], s[13], s[14], s[15], s[16], s[17], s[22], s[23], s[24], s[25], s[18], s[19], s[20]
 }' "$OUT/totals.txt" 2>/dev/null || echo "TOTAL: nothing ran"
 if [[ -s "$OUT/problems.txt" ]]; then
   echo "$(wc -l < "$OUT/problems.txt") problems; evidence in $OUT (set OUT to keep it)" >&2

@@ -19,6 +19,7 @@ allowed := input.params.allowPrerelease
 deny contains {"msg": msg, "artifact": c.artifact} if {
 	not allowed
 	some c in input.changes
+	c.promotes # a prerelease the target already runs is not this promotion's doing
 	c.prerelease != ""
 	not images.is_variant(c.prerelease) # nginx:1.27.0-alpine is a variant of 1.27.0, not a prerelease
 	msg := sprintf("%s %s is a prerelease, which %s does not allow (allowPrerelease)", [c.artifact, c.to.tag, input.target.name])

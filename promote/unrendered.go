@@ -1,0 +1,50 @@
+package promote
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/manifest"
+	"github.com/ferrygitops/ferry/policy"
+	"github.com/ferrygitops/ferry/render"
+)
+
+// RuleUnrendered is the rule of the plan's findings about Flux
+// Kustomizations of the source or the target that ferry did not render (their
+// source is not this repository, or not one ferry can map to it). What they
+// apply is unknown, so a plan that has them is never "nothing to do" and
+// never ready: it is blocked until the source is mapped (ferry.yaml sources,
+// or --source), or the Kustomization waives the rule with a reason
+// (ferry.dev/waive: "unrendered-source: vendor manifests, never promoted").
+const RuleUnrendered = "unrendered-source"
+
+// unrendered returns a blocking finding for each Flux Kustomization of the
+// environment that was found but not rendered, with the reason rendering
+// gave, waived where the Kustomization says so.
+func unrendered(env Environment, res *render.Result, now time.Time) []finding.Finding {
+	objs := map[manifest.ID]*manifest.Object{}
+	for _, o := range res.Objects {
+		objs[o.ID()] = o
+	}
+	var out []finding.Finding
+	for _, k := range res.Kustomizations {
+		if k.Path != "" {
+			continue
+		}
+		f := finding.Finding{
+			Rule: RuleUnrendered, Severity: finding.SeverityError, Object: k.ID, Source: k.Origin,
+			Message: fmt.Sprintf("%s: Flux Kustomization %s/%s %s, so the plan cannot tell which versions it applies: map the source (ferry.yaml sources, or --source), or waive %s on the Kustomization with a reason if it holds nothing to promote",
+				env.Name, k.ID.Namespace, k.ID.Name, k.Unrendered, RuleUnrendered),
+		}
+		if o, ok := objs[k.ID]; ok {
+			for _, w := range policy.Waive([]finding.Finding{f}, o, now) {
+				if w.Rule == RuleUnrendered {
+					f = w
+				}
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
