@@ -16,6 +16,28 @@ type Selection struct {
 	Only []string `json:"only,omitempty"`
 	// Exclude drops the artifacts that match one of these globs.
 	Exclude []string `json:"exclude,omitempty"`
+	// Objects, when not empty, promotes only the uses by objects that
+	// match one of these globs, written KIND/NAME (Deployment/web-canary),
+	// the name with or without the prefix and suffix the environment adds:
+	// a source that runs one image at two versions (a canary) is promoted
+	// a workload at a time.
+	Objects []string `json:"objects,omitempty"`
+}
+
+// selectsObject reports whether the selection's Objects include the object
+// of u, whose name the environment's affixes a may decorate.
+func (s Selection) selectsObject(u Use, a Affixes) bool {
+	if len(s.Objects) == 0 {
+		return true
+	}
+	for _, name := range []string{u.Object.Name, a.strip(u.Object.Name)} {
+		for _, g := range s.Objects {
+			if ok, _ := path.Match(g, u.Object.Kind+"/"+name); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Selects reports whether the selection includes the artifact name.
@@ -49,7 +71,7 @@ func matchName(globs []string, name string) bool {
 // artifact the environments use: a misspelt --only would otherwise plan
 // nothing and look like success.
 type SelectionError struct {
-	// List is "only" or "exclude".
+	// List is "only", "exclude" or "object".
 	List string
 	// Pattern is the pattern that matches nothing.
 	Pattern string
@@ -63,7 +85,36 @@ func (e *SelectionError) Error() string {
 	if len(e.Artifacts) > 0 {
 		names = strings.Join(e.Artifacts, ", ")
 	}
-	return fmt.Sprintf("selection: %s pattern %q matches no artifact; the artifacts are: %s", e.List, e.Pattern, names)
+	what := "artifact"
+	if e.List == "object" {
+		what = "object"
+	}
+	return fmt.Sprintf("selection: %s pattern %q matches no %s; the %ss are: %s", e.List, e.Pattern, what, what, names)
+}
+
+// checkObjects returns a *SelectionError (List "object", Artifacts the
+// objects, KIND/NAME) for the first Objects pattern that matches no use of
+// the artifacts.
+func (s Selection) checkObjects(arts []Artifact, a Affixes) error {
+	var objects []string
+	for _, g := range s.Objects {
+		found := false
+		for _, art := range arts {
+			for _, u := range art.Uses {
+				found = found || s.selectsObjectPattern(g, u, a)
+				objects = append(objects, u.Object.Kind+"/"+u.Object.Name)
+			}
+		}
+		if !found {
+			slices.Sort(objects)
+			return &SelectionError{List: "object", Pattern: g, Artifacts: slices.Compact(objects)}
+		}
+	}
+	return nil
+}
+
+func (s Selection) selectsObjectPattern(g string, u Use, a Affixes) bool {
+	return Selection{Objects: []string{g}}.selectsObject(u, a)
 }
 
 // Check returns a *SelectionError for the first pattern of the selection
@@ -216,6 +267,14 @@ func Diff(source, target []Artifact, opts DiffOptions) []Change {
 		}
 		sa, inSource := src[k]
 		ta, inTarget := tgt[k]
+		if len(opts.Selection.Objects) > 0 {
+			sa.Uses = slices.DeleteFunc(slices.Clone(sa.Uses), func(u Use) bool { return !opts.Selection.selectsObject(u, opts.Source) })
+			ta.Uses = slices.DeleteFunc(slices.Clone(ta.Uses), func(u Use) bool { return !opts.Selection.selectsObject(u, opts.Target) })
+			inSource, inTarget = len(sa.Uses) > 0, len(ta.Uses) > 0
+			if !inSource && !inTarget {
+				continue
+			}
+		}
 		s, t := matched{Artifact: sa}, matched{Artifact: ta}
 		if inSource && inTarget && !opts.AllUses {
 			s, t = matchUses(sa, ta, opts)
@@ -238,6 +297,10 @@ func Diff(source, target []Artifact, opts DiffOptions) []Change {
 			// the source's one.
 			c.Relation, c.Bump, c.Warnings = compareAll(tv, *c.To)
 			c.Warnings = append(c.Warnings, fmt.Sprintf("the target pins %d versions of %s (%s): all of them are promoted to %s", len(tv), t.Name, usesString(t.Uses), c.To))
+		case pairedSame(s.Uses, t.Uses, opts):
+			// Several versions, but each workload of the target already
+			// runs its source workload's: nothing to promote.
+			c.Relation = RelationSame
 		case len(sv) > 1 || len(tv) > 1:
 			c.Relation = RelationAmbiguous
 			c.Warnings = append(c.Warnings, ambiguity("source", s.Artifact), ambiguity("target", t.Artifact))
@@ -248,6 +311,31 @@ func Diff(source, target []Artifact, opts DiffOptions) []Change {
 		out = append(out, c)
 	}
 	return out
+}
+
+// pairedSame reports whether every target use runs the version of the
+// source's uses by the same workload, and there are uses to pair.
+func pairedSame(src, tgt []Use, opts DiffOptions) bool {
+	if len(tgt) == 0 || opts.AllUses {
+		return false
+	}
+	by := map[string][]Use{}
+	for _, u := range src {
+		w := workload(u, opts.Source)
+		by[w] = append(by[w], u)
+	}
+	for _, u := range tgt {
+		pairs := by[workload(u, opts.Target)]
+		if len(pairs) == 0 {
+			return false
+		}
+		for _, p := range pairs {
+			if p.Version != u.Version {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // compareAll relates the source's one version to each of the target's:
@@ -313,7 +401,7 @@ func ambiguity(env string, a Artifact) string {
 	if len(vs) < 2 {
 		return ""
 	}
-	return fmt.Sprintf("the %s pins %d versions of %s (%s): align them, or promote the objects separately", env, len(vs), a.Name, usesString(a.Uses))
+	return fmt.Sprintf("the %s pins %d versions of %s (%s): align them, or promote the objects separately (--object KIND/NAME)", env, len(vs), a.Name, usesString(a.Uses))
 }
 
 // usesString lists uses as "<version> in <object>".

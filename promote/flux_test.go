@@ -155,7 +155,7 @@ func TestPlanWithUnrenderedKustomizations(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status, "not noop: ferry does not know what vendor applies")
 	require.Len(t, plan.Verdict.Reasons, 2, "%v", plan.Verdict.Reasons)
-	assert.Contains(t, plan.Verdict.Reasons[0], "[unrendered-source] production: Flux Kustomization flux-system/vendor applies ./deploy from OCIRepository/flux-system/vendor-manifests, which is not this repository, so the plan cannot tell which versions it applies")
+	assert.Contains(t, plan.Verdict.Reasons[0], "[unrendered-source] production: Flux Kustomization flux-system/vendor applies ./deploy from OCIRepository/flux-system/vendor-manifests, which is not this repository, so ferry cannot tell which versions it applies")
 	assert.Contains(t, plan.Verdict.Reasons[1], "[unrendered-source] staging: ")
 	var found bool
 	for _, f := range plan.Findings {
@@ -187,4 +187,25 @@ func appendTo(t *testing.T, file, text string) {
 	data, err := os.ReadFile(file)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(file, append(data, text...), 0o644))
+}
+
+// TestStatusListsWhatItCannotShow: the version matrix of clusters with a
+// Kustomization of a source outside the repository lists it as unknown,
+// per environment, instead of a table that looks complete.
+func TestStatusListsWhatItCannotShow(t *testing.T) {
+	files := map[string]string{}
+	for _, c := range []string{"staging", "production"} {
+		files["clusters/"+c+"/flux-system/gotk-sync.yaml"] = "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./clusters/" + c + "\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"
+		files["clusters/"+c+"/vendor.yaml"] = strings.TrimPrefix(vendorKS, "---\n")
+	}
+	root := writeRepo(t, files)
+	p, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }})
+	require.NoError(t, err)
+	m, err := p.Status(context.Background())
+	require.NoError(t, err)
+	require.Len(t, m.Unknown, 2, "%v", m.Unknown)
+	for i, env := range []string{"production", "staging"} { // discovery order
+		assert.Equal(t, promote.RuleUnrendered, m.Unknown[i].Rule)
+		assert.Contains(t, m.Unknown[i].Message, env+": Flux Kustomization flux-system/vendor applies ./deploy from OCIRepository/flux-system/vendor-manifests")
+	}
 }

@@ -295,6 +295,15 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	if err := req.Selection.Check(names); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
+	srcAffixes, tgtAffixes := affixes(fsys, src, srcRes), affixes(fsys, tgt, tgtRes)
+	for _, g := range req.Selection.Objects {
+		one := Selection{Objects: []string{g}}
+		if one.checkObjects(srcArts, srcAffixes) != nil {
+			if err := one.checkObjects(tgtArts, tgtAffixes); err != nil {
+				return nil, fmt.Errorf("%s: %w", op, err)
+			}
+		}
+	}
 	plan := &Plan{
 		APIVersion: PlanAPIVersion, Kind: PlanKind,
 		Source:    EnvironmentRef{Name: src.Name, Path: src.Path},
@@ -305,13 +314,15 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		BlockOn:   blockOn(tgt, req),
 		Changes: Diff(srcArts, tgtArts, DiffOptions{
 			Selection: req.Selection, AllUses: req.AllUses,
-			Source: affixes(fsys, src, srcRes), Target: affixes(fsys, tgt, tgtRes),
+			Source: srcAffixes, Target: tgtAffixes,
 		}),
 		Inputs: mergeInputs(srcRes.Files, tgtRes.Files),
 	}
-	// What either environment applies but ferry did not render is unknown:
-	// the plan says so, and cannot be a noop or ready while it is.
+	// What either environment applies but ferry did not render is unknown,
+	// and so is which of several versions an artifact should take: the
+	// plan says so, and cannot be a noop or ready while it is.
 	plan.Findings = append(unrendered(src, srcRes, p.now()), unrendered(tgt, tgtRes, p.now())...)
+	plan.Findings = append(plan.Findings, ambiguous(plan.Changes)...)
 	shared, err := p.sharedFiles(ctx, traced, tgt, tgtRes, src, srcRes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/internal/memofs"
 )
 
@@ -16,6 +17,10 @@ type Matrix struct {
 	Environments []EnvironmentRef `json:"environments"`
 	// Rows are the artifacts, sorted by kind and name.
 	Rows []MatrixRow `json:"rows"`
+	// Unknown are what the matrix cannot show: a finding for each Flux
+	// Kustomization of an environment that ferry did not render (see
+	// [RuleUnrendered]), whose versions are missing from the rows.
+	Unknown []finding.Finding `json:"unknown,omitempty"`
 }
 
 // MatrixRow is one artifact across the environments.
@@ -57,6 +62,7 @@ func (p *Planner) Status(ctx context.Context) (*Matrix, error) {
 		if err != nil {
 			return nil, fmt.Errorf("status: %w", err)
 		}
+		m.Unknown = append(m.Unknown, unrendered(e, res, p.now())...)
 		versions[i] = map[string]string{}
 		for _, a := range Artifacts(res.Objects) {
 			key := string(a.Kind) + " " + a.Name

@@ -2,6 +2,7 @@ package promote
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ferrygitops/ferry/finding"
@@ -34,7 +35,7 @@ func unrendered(env Environment, res *render.Result, now time.Time) []finding.Fi
 		}
 		f := finding.Finding{
 			Rule: RuleUnrendered, Severity: finding.SeverityError, Object: k.ID, Source: k.Origin,
-			Message: fmt.Sprintf("%s: Flux Kustomization %s/%s %s, so the plan cannot tell which versions it applies: map the source (ferry.yaml sources, or --source), or waive %s on the Kustomization with a reason if it holds nothing to promote",
+			Message: fmt.Sprintf("%s: Flux Kustomization %s/%s %s, so ferry cannot tell which versions it applies: map the source (ferry.yaml sources, or --source), or waive %s on the Kustomization with a reason if it holds nothing to promote",
 				env.Name, k.ID.Namespace, k.ID.Name, k.Unrendered, RuleUnrendered),
 		}
 		if o, ok := objs[k.ID]; ok {
@@ -43,6 +44,30 @@ func unrendered(env Environment, res *render.Result, now time.Time) []finding.Fi
 					f = w
 				}
 			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// RuleAmbiguous is the rule of the plan's findings about an artifact that
+// the source, or the target, pins at several versions for the workloads
+// the promotion pairs (a canary on a newer tag): which one to carry over is
+// not the plan's to guess, so it blocks until the workloads are promoted
+// one at a time (Selection.Objects, --object KIND/NAME) or the versions are
+// aligned.
+const RuleAmbiguous = "ambiguous"
+
+func ambiguous(changes []Change) []finding.Finding {
+	var out []finding.Finding
+	for _, c := range changes {
+		if c.Relation != RelationAmbiguous {
+			continue
+		}
+		f := finding.Finding{Rule: RuleAmbiguous, Severity: finding.SeverityError,
+			Message: fmt.Sprintf("%s: %s", c.Artifact, strings.Join(c.Warnings, "; "))}
+		if len(c.Target) > 0 {
+			f.Object, f.Field, f.Source = c.Target[0].Object, c.Target[0].Field, c.Target[0].Source
 		}
 		out = append(out, f)
 	}

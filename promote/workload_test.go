@@ -234,3 +234,53 @@ func TestPlanUnconfiguredSiblingsShareTheBase(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, base, snapshot(t, root)["deploy/bases/cache/deployment.yaml"], "the base the siblings render is untouched")
 }
+
+// TestPlanCanaryIsPromotedAWorkloadAtATime: the source runs one image at two
+// versions (a canary on a newer tag). Which one production should take is
+// not the plan's to guess: the plan is blocked, not a noop, and says how to
+// go on; --object promotes the canary alone.
+func TestPlanCanaryIsPromotedAWorkloadAtATime(t *testing.T) {
+	deployment := func(name, tag string) string {
+		return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:" + tag + "\n"
+	}
+	overlay := "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - web.yaml\n  - canary.yaml\n"
+	root := writeRepo(t, map[string]string{
+		"overlays/staging/kustomization.yaml":    overlay,
+		"overlays/staging/web.yaml":              deployment("web", "1.0.0"),
+		"overlays/staging/canary.yaml":           deployment("web-canary", "1.1.0"),
+		"overlays/production/kustomization.yaml": overlay,
+		"overlays/production/web.yaml":           deployment("web", "1.0.0"),
+		"overlays/production/canary.yaml":        deployment("web-canary", "1.0.0"),
+	})
+	p, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }})
+	require.NoError(t, err)
+	plan, err := p.Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status, "not noop: the environments differ")
+	require.Len(t, plan.Verdict.Reasons, 1)
+	assert.Contains(t, plan.Verdict.Reasons[0], "[ambiguous] ghcr.io/acme/web: the source pins 2 versions")
+	assert.Contains(t, plan.Verdict.Reasons[0], "--object KIND/NAME")
+	assert.Empty(t, plan.Files)
+
+	canary := promote.Selection{Objects: []string{"Deployment/web-canary"}}
+	plan, err = p.Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: canary})
+	require.NoError(t, err)
+	f := readyFile(t, plan)
+	assert.Equal(t, "overlays/production/canary.yaml", f.Path)
+	_, err = plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	assert.Contains(t, snapshot(t, root)["overlays/production/canary.yaml"], "ghcr.io/acme/web:1.1.0")
+	assert.Contains(t, snapshot(t, root)["overlays/production/web.yaml"], "ghcr.io/acme/web:1.0.0", "the stable workload stays")
+	plan, err = p.Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: canary})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusNoop, plan.Verdict.Status)
+	plan, err = p.Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusNoop, plan.Verdict.Status, "each workload runs its source workload's version: %v", plan.Verdict.Reasons)
+
+	_, err = p.Plan(context.Background(), promote.Request{From: "staging", To: "production", Selection: promote.Selection{Objects: []string{"Deployment/nope"}}})
+	var se *promote.SelectionError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, "object", se.List)
+	assert.ErrorContains(t, err, `object pattern "Deployment/nope" matches no object; the objects are: Deployment/web, Deployment/web-canary`)
+}

@@ -291,6 +291,11 @@ func WriteStatus(w io.Writer, format string, m *promote.Matrix) error {
 			b.WriteString("\n")
 		}
 		b.WriteString("\n\\* differs from the environment it is promoted from.\n")
+		for _, f := range m.Unknown {
+			if f.Waiver == nil {
+				fmt.Fprintf(&b, "\n:warning: %s\n", mdEscape(f.Message))
+			}
+		}
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
@@ -310,6 +315,20 @@ func WriteStatus(w io.Writer, format string, m *promote.Matrix) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, "* differs from the environment it is promoted from")
-	return err
+	if _, err := fmt.Fprintln(w, "* differs from the environment it is promoted from"); err != nil {
+		return err
+	}
+	for _, f := range m.Unknown {
+		if f.Waiver != nil {
+			continue
+		}
+		at := ""
+		if f.Source.File != "" {
+			at = f.Source.String() + ": "
+		}
+		if _, err := fmt.Fprintf(w, "%sunknown [%s] %s\n", at, f.Rule, f.Message); err != nil {
+			return err
+		}
+	}
+	return nil
 }

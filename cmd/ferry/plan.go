@@ -47,13 +47,21 @@ of an image takes the version of the source's use by the same workload (kind
 and name, the environments' namespaces and namePrefix/nameSuffix aside) and
 container. Uses by workloads only the target runs are left alone and listed
 as only-in-target; --all-uses promotes them too, to the source's one version.
+When the source pins one image at several versions for those workloads (a
+canary on a newer tag), the plan is blocked [ambiguous]: promote one
+workload at a time with --object KIND/NAME.
+
+A plan is never "nothing to do" while something is unknown: a Flux
+Kustomization whose source ferry cannot map to the repository blocks it
+[unrendered-source] until the source is mapped (ferry.yaml sources, or
+--source) or the Kustomization waives the rule with a reason.
 
 The target is checked before the edits too, and every finding is new (the
 promotion causes it), existing (the target had it before) or fixed (gone
 after the edits). Only new errors block, unless --block-on existing or the
 environment's blockOn in ferry.yaml says existing ones block too.
 Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan (also when
-an --only or --exclude pattern matches no artifact).`,
+an --only, --exclude or --object pattern matches nothing).`,
 		Example: `  ferry plan --root examples/shop --from staging --to production
   ferry plan --from staging --to production -o markdown > comment.md
   ferry plan --from staging --to production --out plan.json && ferry apply plan.json
@@ -118,6 +126,7 @@ an --only or --exclude pattern matches no artifact).`,
 	f.StringVar(&req.To, "to", "", "target environment (name in ferry.yaml, or directory)")
 	f.StringSliceVar(&req.Selection.Only, "only", nil, "promote only these artifacts (names or globs; the last path segment matches too)")
 	f.StringSliceVar(&req.Selection.Exclude, "exclude", nil, "leave these artifacts out (names or globs)")
+	f.StringSliceVar(&req.Selection.Objects, "object", nil, "promote only the uses by these objects, KIND/NAME (globs; e.g. a canary Deployment/web-canary, one workload at a time)")
 	f.BoolVar(&req.Rollback, "rollback", false, "allow downgrades: this promotion is a rollback")
 	f.BoolVar(&req.AllUses, "all-uses", false, "promote an artifact wherever the target uses it, also in workloads only the target runs")
 	f.StringSliceVar(&blockOn, "block-on", nil, "also block on these baseline classes of errors: existing (new errors always block)")
