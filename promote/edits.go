@@ -121,6 +121,21 @@ func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string]
 			if err != nil {
 				return nil, nil, fmt.Errorf("read %s: %w", file, err)
 			}
+			if isKustomization(file) {
+				edits, ok, err := inlinePatchEdits(data, c, u, to)
+				if err != nil {
+					block(c, "%s: %v", file, err)
+					continue
+				}
+				if ok {
+					for _, e := range edits {
+						if err := plan.add(file, e); err != nil {
+							return nil, nil, err
+						}
+					}
+					continue
+				}
+			}
 			var edits []Edit
 			switch at, flux := fluxImagesAt(data, u.Source.Line); {
 			case c.Kind == KindImage && isKustomization(file):

@@ -687,3 +687,49 @@ func TestPlanEditsTheTargetsPatchOfAValuesImage(t *testing.T) {
 	assert.Equal(t, web, snapshot(t, root)["overlays/production/web.yaml"], "the overridden file is untouched")
 	assert.Equal(t, "1.3.0", renderValuesImages(t, root, "production")["ghcr.io/acme/web"])
 }
+
+// TestPlanEditsItsOwnOverrideNextTime: the override a plan adds for a
+// version pinned in a shared base is where the target sets that version
+// from then on: the next promotion edits it instead of adding another.
+func TestPlanEditsItsOwnOverrideNextTime(t *testing.T) {
+	root := sharedHelmRepo(t)
+	replaceIn(t, filepath.Join(root, "apps", "base", "web", "helmrelease.yaml"), "        name: bjw-s\n", "        name: bjw-s\n        namespace: flux-system\n")
+	replaceIn(t, filepath.Join(root, "overlays", "staging", "web-values.yaml"), "spec:\n", "spec:\n  chart:\n    spec:\n      version: 3.6.0\n")
+	plan := promoteOnly(t, root, "app-template")
+	_, err := plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+
+	replaceIn(t, filepath.Join(root, "overlays", "staging", "web-values.yaml"), "      version: 3.6.0\n", "      version: 3.7.1\n")
+	plan = promoteOnly(t, root, "app-template")
+	f := readyFile(t, plan)
+	assert.Equal(t, "overlays/production/kustomization.yaml", f.Path)
+	require.Len(t, f.Edits, 1)
+	e := f.Edits[0]
+	assert.Equal(t, promote.OpSet, e.Op, "the override is edited, not added to: %+v", e)
+	_, err = plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	kustomization := snapshot(t, root)["overlays/production/kustomization.yaml"]
+	assert.Equal(t, 1, strings.Count(kustomization, "- patch:"), kustomization)
+	assert.Contains(t, kustomization, `\"version\":\"3.7.1\"`)
+}
+
+// TestPlanEditsItsOwnValuesOverrideNextTime: the same for a values image:
+// the tag and digest of the override are rewritten in place.
+func TestPlanEditsItsOwnValuesOverrideNextTime(t *testing.T) {
+	root := sharedHelmRepo(t)
+	plan := promoteOnly(t, root, "ghcr.io/acme/web")
+	_, err := plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+
+	replaceIn(t, filepath.Join(root, "overlays", "staging", "web-values.yaml"), "              tag: 1.3.0\n              digest: "+digestB+"\n", "              tag: 1.4.0\n")
+	plan = promoteOnly(t, root, "ghcr.io/acme/web")
+	f := readyFile(t, plan)
+	require.Len(t, f.Edits, 1)
+	assert.Equal(t, promote.OpSet, f.Edits[0].Op)
+	assert.Equal(t, []string{"patches", "0", "patch"}, f.Edits[0].Keys)
+	_, err = plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	kustomization := snapshot(t, root)["overlays/production/kustomization.yaml"]
+	assert.Equal(t, 1, strings.Count(kustomization, "- patch:"), kustomization)
+	assert.Equal(t, "1.4.0", renderValuesImages(t, root, "production")["ghcr.io/acme/web"], "the digest is emptied with the tag")
+}

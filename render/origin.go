@@ -28,7 +28,7 @@ type lineFinder struct {
 	files   map[string][]*manifest.Object     // file -> objects defined in it
 	patches map[string][]*yaml.Node           // patch file -> its documents
 	kusts   map[string]map[string][]yamlEntry // kustomization -> field -> entries
-	patched map[string][]string               // kustomization -> its patch files
+	patched map[string][]patchSource          // kustomization -> its patches
 }
 
 // yamlEntry is a named entry of a kustomization list (a generator, an
@@ -41,7 +41,7 @@ type yamlEntry struct {
 }
 
 func newLineFinder(fsys *repoFS) *lineFinder {
-	return &lineFinder{fs: fsys, files: map[string][]*manifest.Object{}, patches: map[string][]*yaml.Node{}, kusts: map[string]map[string][]yamlEntry{}, patched: map[string][]string{}}
+	return &lineFinder{fs: fsys, files: map[string][]*manifest.Object{}, patches: map[string][]*yaml.Node{}, kusts: map[string]map[string][]yamlEntry{}, patched: map[string][]patchSource{}}
 }
 
 // locate returns b's object with its origin line, and the origins of its
@@ -109,7 +109,7 @@ func containerOrigin(b built, f *lineFinder, image string) (manifest.Origin, boo
 // strategic-merge patch is read as far as its maps go (lists merge by key,
 // which only container images need, and those are traced by value); a JSON
 // patch's add and replace operations by their paths.
-func patchFields(d *yaml.Node, obj *manifest.Object, file string, fields map[string]manifest.Origin) map[string]manifest.Origin {
+func patchFields(d *yaml.Node, obj *manifest.Object, p patchSource, fields map[string]manifest.Origin) map[string]manifest.Origin {
 	record := func(keys []string, n *yaml.Node) {
 		if n.Kind != yaml.ScalarNode || !holds(obj.Content(), keys, n.Value) {
 			return
@@ -117,7 +117,11 @@ func patchFields(d *yaml.Node, obj *manifest.Object, file string, fields map[str
 		if fields == nil {
 			fields = map[string]manifest.Origin{}
 		}
-		fields[manifest.Pointer(keys...)] = manifest.Origin{File: file, Line: n.Line}
+		line := n.Line
+		if p.line > 0 {
+			line = p.line
+		}
+		fields[manifest.Pointer(keys...)] = manifest.Origin{File: p.file, Line: line}
 	}
 	var walk func(keys []string, n *yaml.Node)
 	walk = func(keys []string, n *yaml.Node) {
@@ -229,7 +233,10 @@ func (f *lineFinder) patchOrigin(kustomizations []string, value string) (manifes
 		for _, p := range f.patchFiles(kustomizations[i]) {
 			for _, d := range f.patchDocs(p) {
 				if n := findValue(d, value); n != nil {
-					return manifest.Origin{File: p, Line: n.Line}, true
+					if p.line > 0 {
+						return manifest.Origin{File: p.file, Line: p.line}, true
+					}
+					return manifest.Origin{File: p.file, Line: n.Line}, true
 				}
 			}
 		}
@@ -237,22 +244,39 @@ func (f *lineFinder) patchOrigin(kustomizations []string, value string) (manifes
 	return manifest.Origin{}, false
 }
 
-// patchDocs returns the documents of a patch file, parsing it once.
-func (f *lineFinder) patchDocs(p string) []*yaml.Node {
+// patchSource is a patch of a kustomization: a file it names, or a patch
+// written inline on one line (the form of the overrides ferry adds),
+// whose fields are all at the line of the patch: key.
+type patchSource struct {
+	file string
+	// line is the line of an inline patch, 0 for a file.
+	line int
+	// inline is the patch's text, for an inline patch.
+	inline string
+}
+
+// patchDocs returns the documents of a patch, parsing it once.
+func (f *lineFinder) patchDocs(p patchSource) []*yaml.Node {
+	key := p.file
+	if p.line > 0 {
+		key = fmt.Sprintf("%s:%d", p.file, p.line)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	docs, ok := f.patches[p]
+	docs, ok := f.patches[key]
 	if !ok {
-		if data, err := f.fs.readRepoFile(p); err == nil {
+		if p.line > 0 {
+			docs, _ = yamlnode.Documents([]byte(p.inline))
+		} else if data, err := f.fs.readRepoFile(p.file); err == nil {
 			docs, _ = yamlnode.Documents(data) // up to a syntax error
 		}
-		f.patches[p] = docs
+		f.patches[key] = docs
 	}
 	return docs
 }
 
-// patchFiles lists the patch files a kustomization names, reading it once.
-func (f *lineFinder) patchFiles(kustomization string) []string {
+// patchFiles lists the patches a kustomization names, reading it once.
+func (f *lineFinder) patchFiles(kustomization string) []patchSource {
 	f.mu.Lock()
 	files, ok := f.patched[kustomization]
 	f.mu.Unlock()
@@ -265,7 +289,7 @@ func (f *lineFinder) patchFiles(kustomization string) []string {
 	return files
 }
 
-func (f *lineFinder) readPatchFiles(kustomization string) []string {
+func (f *lineFinder) readPatchFiles(kustomization string) []patchSource {
 	data, err := f.fs.readRepoFile(kustomization)
 	if err != nil {
 		return nil
@@ -275,15 +299,20 @@ func (f *lineFinder) readPatchFiles(kustomization string) []string {
 		return nil
 	}
 	dir := path.Dir(kustomization)
-	var out []string
+	var out []patchSource
 	for _, e := range yamlnode.Items(yamlnode.Value(root, "patches")) {
 		if p := yamlnode.Scalar(e, "path"); p != nil {
-			out = append(out, path.Join(dir, p.Value))
+			out = append(out, patchSource{file: path.Join(dir, p.Value)})
+		}
+		// One line only: a block scalar's fields are on lines of their own,
+		// which ferry does not edit in place.
+		if p := yamlnode.Scalar(e, "patch"); p != nil && p.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 && !strings.Contains(p.Value, "\n") {
+			out = append(out, patchSource{file: kustomization, line: p.Line, inline: p.Value})
 		}
 	}
 	for _, e := range yamlnode.Scalars(yamlnode.Value(root, "patchesStrategicMerge")) {
 		if !strings.Contains(e.Value, "\n") {
-			out = append(out, path.Join(dir, e.Value))
+			out = append(out, patchSource{file: path.Join(dir, e.Value)})
 		}
 	}
 	return out
