@@ -472,3 +472,14 @@ func TestOwnKustomizationSharedWithAnotherEnvironment(t *testing.T) {
 	assert.Equal(t, finding.SeverityWarning, plan.Findings[0].Severity)
 	assert.Contains(t, plan.Findings[0].Message, "production-eu also render it")
 }
+
+// TestPlanSourceDefaultsToFrom: a request without a source plans from the
+// environment ferry.yaml says the target is promoted from.
+func TestPlanSourceDefaultsToFrom(t *testing.T) {
+	root := copyShop(t)
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{To: "production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.EnvironmentRef{Name: "staging", Path: "overlays/staging"}, plan.Source)
+	_, err = planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{To: "dev"})
+	assert.ErrorContains(t, err, "no source environment")
+}

@@ -69,7 +69,8 @@ type Options struct {
 // Request is one promotion to plan.
 type Request struct {
 	// From and To name the source and target environments, or give their
-	// paths relative to the repository root.
+	// paths relative to the repository root. An empty From is the
+	// environment the target's from: in ferry.yaml names.
 	From, To string
 	// Selection narrows the promotion to some artifacts.
 	Selection Selection
@@ -231,13 +232,20 @@ func (p *Planner) now() time.Time {
 // applies them in memory, renders the target again and runs every check on
 // it. Nothing is written; see [Plan.Apply].
 func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
-	src, err := p.environment(req.From)
-	if err != nil {
-		return nil, fmt.Errorf("plan: from: %w", err)
-	}
 	tgt, err := p.environment(req.To)
 	if err != nil {
 		return nil, fmt.Errorf("plan: to: %w", err)
+	}
+	from := req.From
+	if from == "" {
+		// The environment the target is promoted from, as ferry.yaml says.
+		if from = tgt.From; from == "" {
+			return nil, fmt.Errorf("plan: no source environment: give one (--from), or set from: for %s in %s", tgt.Name, ConfigFile)
+		}
+	}
+	src, err := p.environment(from)
+	if err != nil {
+		return nil, fmt.Errorf("plan: from: %w", err)
 	}
 	if src.Path == tgt.Path {
 		return nil, fmt.Errorf("plan: %s and %s are the same environment", req.From, req.To)

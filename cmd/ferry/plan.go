@@ -25,7 +25,7 @@ func newPlanCommand() *cobra.Command {
 		rf      renderFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "plan --from ENV --to ENV",
+		Use:   "plan [--from ENV] --to ENV",
 		Short: "Plan a promotion from one environment to the next, verified before anything is written",
 		Long: `Plan the promotion of the versions the source environment runs into the
 target environment: which images, chart versions and source refs change, the
@@ -122,7 +122,7 @@ an --only, --exclude or --object pattern matches nothing).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&req.From, "from", "", "source environment (name in ferry.yaml, or directory)")
+	f.StringVar(&req.From, "from", "", "source environment (name in ferry.yaml, or directory; default: the target's from: in ferry.yaml)")
 	f.StringVar(&req.To, "to", "", "target environment (name in ferry.yaml, or directory)")
 	f.StringSliceVar(&req.Selection.Only, "only", nil, "promote only these artifacts (names or globs; the last path segment matches too)")
 	f.StringSliceVar(&req.Selection.Exclude, "exclude", nil, "leave these artifacts out (names or globs)")
@@ -139,7 +139,6 @@ an --only, --exclude or --object pattern matches nothing).`,
 	f.StringSliceVarP(&opts.Policy.Namespaces, "namespace", "n", nil, "policy namespaces (default main)")
 	f.StringVar(&regoVer, "rego-version", "v1", "Rego version of the policies: v1 or v0")
 	rf.register(cmd)
-	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagRequired("to")
 	return cmd
 }

@@ -65,9 +65,18 @@ func TestPlanBlockedAndErrors(t *testing.T) {
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, stderr, `no environment "qa"`)
 
-	code, _, stderr = runCLI(t, "plan", "--root", example, "--to", "staging")
+	// The source defaults to the target's from: in ferry.yaml.
+	code, stdout, stderr = runCLI(t, "plan", "--root", example, "--to", "production")
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "Promotion staging (overlays/staging) -> production (overlays/production)")
+	code, _, stderr = runCLI(t, "plan", "--root", example, "--to", "dev")
 	assert.Equal(t, exitError, code)
-	assert.Contains(t, stderr, `required flag(s) "from" not set`)
+	assert.Contains(t, stderr, "no source environment: give one (--from), or set from: for dev in ferry.yaml")
+
+	// A flag of one value given twice is an error, not the last one wins.
+	code, _, stderr = runCLI(t, "plan", "--root", example, "--from", "staging", "--to", "production", "--to", "dev")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "--to given twice; give it once")
 
 	bad := filepath.Join(t.TempDir(), "plan.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"apiVersion": "v1", "kind": "ConfigMap"}`), 0o644))

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit codes, documented in the README.
@@ -69,5 +71,42 @@ Exit codes: 0 success, 1 findings (or a blocked plan), 2 could not run.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(newRenderCommand(), newValidateCommand(), newCheckCommand(), newPolicyCommand(), newPlanCommand(), newApplyCommand(), newStatusCommand(), newVersionCommand())
+	onceOnly(root)
 	return root
+}
+
+// onceOnly makes every flag of cmd and its subcommands that takes one value
+// (not a list) an error when given twice: `--to a --to b` would otherwise
+// silently mean --to b.
+func onceOnly(cmd *cobra.Command) {
+	cmd.LocalFlags().VisitAll(func(f *pflag.Flag) {
+		if strings.HasSuffix(f.Value.Type(), "Slice") || strings.HasSuffix(f.Value.Type(), "Array") {
+			return
+		}
+		f.Value = &onceValue{Value: f.Value, name: f.Name}
+	})
+	for _, c := range cmd.Commands() {
+		onceOnly(c)
+	}
+}
+
+// onceValue is a flag value that refuses a second Set.
+type onceValue struct {
+	pflag.Value
+	name string
+	set  bool
+}
+
+func (v *onceValue) Set(s string) error {
+	if v.set {
+		return fmt.Errorf("--%s given twice; give it once", v.name)
+	}
+	v.set = true
+	return v.Value.Set(s)
+}
+
+// IsBoolFlag keeps --flag (without =true) working for boolean flags.
+func (v *onceValue) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
