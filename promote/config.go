@@ -76,6 +76,40 @@ type Window struct {
 	Reason string    `yaml:"reason,omitempty"`
 }
 
+// UnmarshalYAML reads a freeze window; a start or end that is not an RFC
+// 3339 time is an error naming its line.
+func (w *Window) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: a freeze window is a mapping of start, end and reason", n.Line)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch k.Value {
+		case "start", "end":
+			t, err := time.Parse(time.RFC3339, v.Value)
+			if err != nil {
+				t, err = time.Parse(time.DateOnly, v.Value) // midnight UTC
+			}
+			if v.Kind != yaml.ScalarNode || err != nil {
+				return fmt.Errorf("line %d: freeze window %s %q is not a time: write it as RFC 3339 (2026-12-24T00:00:00Z) or a date (2026-12-24)", v.Line, k.Value, v.Value)
+			}
+			if k.Value == "start" {
+				w.Start = t
+			} else {
+				w.End = t
+			}
+		case "reason":
+			if v.Kind != yaml.ScalarNode {
+				return fmt.Errorf("line %d: freeze window reason is not a string", v.Line)
+			}
+			w.Reason = v.Value
+		default:
+			return fmt.Errorf("line %d: field %s not found in a freeze window (start, end, reason)", k.Line, k.Value)
+		}
+	}
+	return nil
+}
+
 // ConfigError reports an invalid configuration, at a file and line.
 type ConfigError struct {
 	File string

@@ -50,6 +50,8 @@ func TestConfigErrors(t *testing.T) {
 		{name: "unknown from", in: head + "  - name: prod\n    path: a\n    from: qa\n", line: 6, contains: "promoted from qa, which is not defined"},
 		{name: "cycle", in: head + "  - name: a\n    path: a\n    from: b\n  - name: b\n    path: b\n    from: a\n", line: 6, contains: "cycle"},
 		{name: "bad window", in: head + "  - name: a\n    path: a\n    freeze:\n      - start: 2027-01-02T00:00:00Z\n        end: 2027-01-01T00:00:00Z\n", line: 7, contains: "ends before it starts"},
+		{name: "window end not a time", in: head + "  - name: a\n    path: a\n    freeze:\n      - start: 2027-01-02\n        end: 0\n", line: 8, contains: `freeze window end "0" is not a time`},
+		{name: "window field unknown", in: head + "  - name: a\n    path: a\n    freeze:\n      - start: 2027-01-02\n        until: 2027-01-03\n", line: 8, contains: "field until not found in a freeze window"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -225,6 +226,9 @@ func nestedMap(m map[string]any, keys ...string) map[string]any {
 // of the target Kubernetes version.
 func (v *Validator) crdDocument(schema map[string]any) (map[string]any, error) {
 	strict := !v.opts.Lax
+	if err := checkSchemaSize(schema, cmp.Or(v.opts.MaxCRDSchemaNodes, DefaultMaxCRDSchemaNodes), cmp.Or(v.opts.MaxCRDSchemaDepth, DefaultMaxCRDSchemaDepth)); err != nil {
+		return nil, err
+	}
 	if schema == nil {
 		schema = map[string]any{"type": "object", "x-kubernetes-preserve-unknown-fields": true}
 	}
@@ -261,6 +265,58 @@ func (v *Validator) crdDocument(schema map[string]any) (map[string]any, error) {
 		root["additionalProperties"] = false
 	}
 	return root, nil
+}
+
+// checkSchemaSize refuses a schema with more than maxNodes subschemas or
+// nested deeper than maxDepth, before anything walks it recursively.
+func checkSchemaSize(schema map[string]any, maxNodes, maxDepth int) error {
+	type entry struct {
+		node  map[string]any
+		depth int
+	}
+	nodes := 0
+	stack := []entry{{schema, 1}}
+	for len(stack) > 0 {
+		e := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if e.node == nil {
+			continue
+		}
+		if nodes++; nodes > maxNodes {
+			return fmt.Errorf("the schema has more than %d subschemas, which ferry does not compile (validate.Options.MaxCRDSchemaNodes)", maxNodes)
+		}
+		if e.depth > maxDepth {
+			return fmt.Errorf("the schema nests deeper than %d levels, which ferry does not compile (validate.Options.MaxCRDSchemaDepth)", maxDepth)
+		}
+		push := func(v any) {
+			if m, ok := v.(map[string]any); ok {
+				stack = append(stack, entry{m, e.depth + 1})
+			}
+		}
+		for _, k := range []string{"properties", "patternProperties", "definitions"} {
+			if m, ok := e.node[k].(map[string]any); ok {
+				for _, sub := range m {
+					push(sub)
+				}
+			}
+		}
+		for _, k := range []string{"items", "additionalProperties", "not", "additionalItems"} {
+			push(e.node[k])
+			if l, ok := e.node[k].([]any); ok {
+				for _, sub := range l {
+					push(sub)
+				}
+			}
+		}
+		for _, k := range []string{"allOf", "anyOf", "oneOf"} {
+			if l, ok := e.node[k].([]any); ok {
+				for _, sub := range l {
+					push(sub)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // crdDroppedKeys carry documentation or rules a JSON schema validator cannot

@@ -2,6 +2,7 @@ package validate_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ferrygitops/ferry/manifest"
 	"github.com/ferrygitops/ferry/render"
 	"github.com/ferrygitops/ferry/validate"
 )
@@ -200,4 +202,61 @@ func TestFluxExample(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHugeCRDSchemasAreRefused: a CRD schema nested thousands of levels
+// deep, or with a hundred thousand properties, is refused with an error
+// naming the CRD, instead of compiling for minutes; the bounds are options.
+func TestHugeCRDSchemasAreRefused(t *testing.T) {
+	crd := func(name string, schema map[string]any) *manifest.Object {
+		t.Helper()
+		o, err := manifest.New(map[string]any{
+			"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+			"metadata": map[string]any{"name": strings.ToLower(name) + "s.example.com"},
+			"spec": map[string]any{
+				"group": "example.com", "scope": "Namespaced",
+				"names":    map[string]any{"kind": name, "plural": strings.ToLower(name) + "s"},
+				"versions": []any{map[string]any{"name": "v1", "served": true, "storage": true, "schema": map[string]any{"openAPIV3Schema": schema}}},
+			},
+		}, manifest.Origin{File: "crds/" + name + ".yaml", Line: 1})
+		require.NoError(t, err)
+		return o
+	}
+	deep := map[string]any{"type": "string"}
+	for range 3000 {
+		deep = map[string]any{"type": "object", "properties": map[string]any{"a": deep}}
+	}
+	props := map[string]any{}
+	for i := range 100000 {
+		props[fmt.Sprintf("p%d", i)] = map[string]any{"type": "string"}
+	}
+	wide := map[string]any{"type": "object", "properties": props}
+
+	_, err := validate.New(validate.Options{CRDs: []*manifest.Object{crd("Deep", deep)}})
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "CustomResourceDefinition deeps.example.com (crds/Deep.yaml:1): version v1: the schema nests deeper than 100 levels")
+	_, err = validate.New(validate.Options{CRDs: []*manifest.Object{crd("Wide", wide)}})
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "CustomResourceDefinition wides.example.com (crds/Wide.yaml:1): version v1: the schema has more than 20000 subschemas")
+
+	// In the input, such a CRD is an invalid-crd finding; the rest is checked.
+	v, err := validate.New(validate.Options{})
+	require.NoError(t, err)
+	got, err := v.Validate(context.Background(), []*manifest.Object{crd("Deep", deep)})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, "invalid-crd", got[0].Rule)
+	assert.Contains(t, got[0].Message, "nests deeper than 100 levels")
+
+	// The bounds are the caller's to set.
+	deeper := map[string]any{"type": "string"}
+	for range 150 {
+		deeper = map[string]any{"type": "object", "properties": map[string]any{"a": deeper}}
+	}
+	_, err = validate.New(validate.Options{CRDs: []*manifest.Object{crd("Deep", deeper)}})
+	assert.ErrorContains(t, err, "nests deeper than 100 levels")
+	_, err = validate.New(validate.Options{CRDs: []*manifest.Object{crd("Deep", deeper)}, MaxCRDSchemaDepth: 200})
+	assert.NoError(t, err)
+	_, err = validate.New(validate.Options{CRDs: []*manifest.Object{crd("Deep", deeper)}, MaxCRDSchemaNodes: 100})
+	assert.ErrorContains(t, err, "more than 100 subschemas")
 }

@@ -75,7 +75,23 @@ type Options struct {
 	// Concurrency bounds how many objects are validated at once. Default:
 	// runtime.GOMAXPROCS(0).
 	Concurrency int
+	// MaxCRDSchemaNodes bounds the subschemas (the root, each property,
+	// items, additionalProperties and allOf/anyOf/oneOf/not entry) of one
+	// served version of a CRD, and MaxCRDSchemaDepth how deep they nest: a
+	// larger schema is refused with an error naming the CRD instead of
+	// compiling for minutes (compiling grows with the square of the
+	// subschemas). Defaults: DefaultMaxCRDSchemaNodes and
+	// DefaultMaxCRDSchemaDepth, far above the largest CRDs of the embedded
+	// toolchain (about 2,100 subschemas, 12 levels).
+	MaxCRDSchemaNodes int
+	MaxCRDSchemaDepth int
 }
+
+// Bounds of a CRD schema (see Options.MaxCRDSchemaNodes).
+const (
+	DefaultMaxCRDSchemaNodes = 20000
+	DefaultMaxCRDSchemaDepth = 100
+)
 
 // Validator validates objects. It is safe for concurrent use; compiled
 // schemas are cached for its lifetime.

@@ -112,7 +112,7 @@ ferry_trouble() { # name rc repo
 bump() {
   local from=$1 to=$2
   shift 2
-  local ref name tag newtag n="$key/bump/${from//\//_}--${to//\//_}" copy="$work/bump"
+  local ref name tag newtag status n="$key/bump/${from//\//_}--${to//\//_}" copy="$work/bump"
   ref=$(grep -oE 'image: "?[a-z0-9][a-z0-9./_-]*(:[0-9]+)?/?[a-z0-9./_-]*:v?[0-9]+(\.[0-9]+)+"?$' "${built[$from]}" | sed 's/^image: //; s/"//g' | sort -u | head -1)
   [[ -n "$ref" ]] || { bumpskipped=$((bumpskipped + 1)); return; }
   name=${ref%:*} tag=${ref##*:}
@@ -124,6 +124,17 @@ bump() {
     return
   fi
   bumps=$((bumps + 1))
+  if (cd "$copy" && "$KUSTOMIZE" build "$to" 2>/dev/null | grep -qF "$name:$newtag"); then
+    # The target builds on the source: it runs the new tag already, and
+    # the plan must say there is nothing to do.
+    status=$(cd "$copy" && "$FERRY" plan --root . --from "$from" --to "$to" --only "$name" -o json 2>/dev/null | jq -r '.verdict.status // empty')
+    if [[ "$status" == noop ]]; then
+      bumpok=$((bumpok + 1))
+    else
+      mism=$((mism + 1)); problem bump "$repo" "$from -> $to ($name $tag -> $newtag): $to builds on $from and runs $newtag already, but the plan is '$status'"
+    fi
+    return
+  fi
   declare -A before=()
   local o
   for o in "$@"; do
@@ -131,7 +142,7 @@ bump() {
     before[$o]="$work/bump-before-${o//\//_}"
     (cd "$copy" && "$KUSTOMIZE" build "$o" > "${before[$o]}" 2>/dev/null)
   done
-  local prc status arc again
+  local prc arc again
   prc=$(cd "$copy" && run "$n.plan" "$FERRY" plan --root . --from "$from" --to "$to" --only "$name" -o json --out "$OUT/$n.json")
   ferry_trouble "$n.plan" "$prc" "$repo"
   status=$(jq -r '.verdict.status // empty' "$OUT/$n.plan.out" 2>/dev/null)
