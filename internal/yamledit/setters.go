@@ -38,18 +38,30 @@ func Setters(data []byte) ([]Setter, error) {
 		return nil, err
 	}
 	var out []Setter
-	var visit func(n *yaml.Node, p Path) error
-	visit = func(n *yaml.Node, p Path) error {
+	// dup, when not empty, says that a key on the way to n appears twice in
+	// its mapping: a setter below it has no path to edit it by.
+	var visit func(n *yaml.Node, p Path, dup string) error
+	visit = func(n *yaml.Node, p Path, dup string) error {
 		switch n.Kind {
 		case yaml.MappingNode:
+			lines := map[string][]int{}
 			for i := 0; i+1 < len(n.Content); i += 2 {
-				if err := visit(n.Content[i+1], p.child(n.Content[i].Value)); err != nil {
+				k := n.Content[i]
+				lines[k.Value] = append(lines[k.Value], k.Line)
+			}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				d := dup
+				if at := lines[k.Value]; len(at) > 1 {
+					d = fmt.Sprintf("key %q that appears twice in its mapping, at lines %d and %d", k.Value, at[0], at[1])
+				}
+				if err := visit(n.Content[i+1], p.child(k.Value), d); err != nil {
 					return err
 				}
 			}
 		case yaml.SequenceNode:
 			for i, c := range n.Content {
-				if err := visit(c, p.child(strconv.Itoa(i))); err != nil {
+				if err := visit(c, p.child(strconv.Itoa(i)), dup); err != nil {
 					return err
 				}
 			}
@@ -63,6 +75,9 @@ func Setters(data []byte) ([]Setter, error) {
 				return nil
 			}
 			line := s.lineOf(tok.start)
+			if dup != "" {
+				return fmt.Errorf("%s: line %d: the image policy marker is under a %s; remove the duplicate", op, line, dup)
+			}
 			policy, field, err := parseMarker(comment)
 			if err != nil {
 				return fmt.Errorf("%s: line %d: invalid image policy marker %s: %w", op, line, comment, err)
@@ -75,7 +90,7 @@ func Setters(data []byte) ([]Setter, error) {
 		if len(d.Content) == 0 {
 			continue
 		}
-		if err := visit(d.Content[0], Path{Doc: i}); err != nil {
+		if err := visit(d.Content[0], Path{Doc: i}, ""); err != nil {
 			return nil, err
 		}
 	}

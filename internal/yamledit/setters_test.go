@@ -53,6 +53,8 @@ func TestSettersErrors(t *testing.T) {
 		{name: "unknown field", in: "image: x # {\"$imagepolicy\": \"ns:podinfo:version\"}\n",
 			msg: `field "version" in "ns:podinfo:version" is not tag, name or digest`},
 		{name: "invalid YAML", in: "a: b\n  c: d\n", msg: "setters: invalid YAML at line 2"},
+		{name: "under a duplicate key", in: "a:\n  image: x # {\"$imagepolicy\": \"ns:p\"}\na: 1\n",
+			msg: `setters: line 2: the image policy marker is under a key "a" that appears twice in its mapping, at lines 1 and 3; remove the duplicate`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
