@@ -374,6 +374,7 @@ func (run *fluxRun) apply(ctx context.Context, k *fluxKustomization, dir string)
 	origin := k.obj.Origin()
 	rfs := newRepoFS(run.fsys, run.r.opts.Limits)
 	rfs.flux = true
+	rfs.ctx = ctx
 	res, err := run.r.renderDir(ctx, rfs, dir, &tweak{
 		kustomization: func(data []byte, generated bool) ([]byte, error) {
 			return fluxGenerate(rfs, run.ignore, k, dir, data, generated)

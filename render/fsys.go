@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -41,6 +42,10 @@ type repoFS struct {
 
 	// limits bound every file read (see Limits).
 	limits Limits
+	// ctx, when set, is the render's: once it is done every read fails,
+	// which stops a kustomize build (it cannot be cancelled otherwise) at
+	// its next file.
+	ctx context.Context
 
 	mu sync.Mutex
 	// refused is the first read refused by a limit or as a special
@@ -214,6 +219,11 @@ func mapFSError(rel string, err error) error {
 }
 
 func (r *repoFS) ReadFile(p string) ([]byte, error) {
+	if r.ctx != nil {
+		if err := r.ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
 	rel, err := r.rel(p)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -391,4 +392,27 @@ func hostileFileCases() []hostileCase {
 			dir:  "app", sentinel: render.ErrLimit, file: "app/cm.yaml", line: -1, contains: "MaxDocuments",
 		},
 	}
+}
+
+// TestDeadlineStopsABuild: a build kustomize cannot be asked to stop (a
+// lattice of 2^20 distinct objects, each level naming its two halves apart,
+// with the resource limit raised out of the way) stops at the caller's
+// deadline: every read fails once the context is done, and the render
+// returns the context's error.
+func TestDeadlineStopsABuild(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for _, h := range []string{"a", "b"} {
+		fsys["l20"+h+"/kustomization.yaml"] = &fstest.MapFile{Data: []byte("nameSuffix: -" + h + "\nresources:\n- cm.yaml\n")}
+		fsys["l20"+h+"/cm.yaml"] = &fstest.MapFile{Data: []byte(hostileConfigMap)}
+		for i := range 20 {
+			fsys[fmt.Sprintf("l%d%s/kustomization.yaml", i, h)] = &fstest.MapFile{Data: fmt.Appendf(nil, "nameSuffix: -%s\nresources:\n- ../l%da\n- ../l%db\n", h, i+1, i+1)}
+		}
+	}
+	r, err := render.New(render.Options{FS: fsys, Limits: render.Limits{MaxResources: 1 << 40}})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err = r.Render(ctx, "l0a")
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
 }

@@ -136,6 +136,7 @@ func (r *Renderer) Render(ctx context.Context, dir string) (*Result, error) {
 		return nil, err
 	}
 	rfs := newRepoFS(fsys, r.opts.Limits)
+	rfs.ctx = ctx
 	// Forced into Flux mode, the folder itself is built as
 	// kustomize-controller builds (see repoFS.flux); detected, it is first
 	// built as kustomize does, then again by its bootstrap Kustomization.
@@ -457,6 +458,9 @@ func build(ctx context.Context, fsys *repoFS, k *kustomization, user asked, para
 	file := k.file
 	objs, err := kustomize(fsys, k.dir, user, k.customSchema, parallel)
 	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, fmt.Errorf("%s: %w", file, cerr)
+		}
 		if le, ok := limitError(err); ok {
 			return nil, le
 		}
