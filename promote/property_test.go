@@ -19,11 +19,11 @@ import (
 
 // How an environment pins an app's image.
 const (
-	pinInherit  = iota // the base's tag
-	pinImages          // an images: entry of the overlay
-	pinPatch           // a strategic-merge patch file of the overlay
-	pinJSON            // a JSON patch file of the overlay
-	pinOwnCopy         // the overlay's own copy of the Deployment
+	pinInherit = iota // the base's tag
+	pinImages         // an images: entry of the overlay
+	pinPatch          // a strategic-merge patch file of the overlay
+	pinJSON           // a JSON patch file of the overlay
+	pinOwnCopy        // the overlay's own copy of the Deployment
 )
 
 // layout is a random repository: environments side by side under parent,
