@@ -171,17 +171,23 @@ func (p *Planner) Config() *Config { return p.cfg }
 
 // discover finds environments in the conventional layouts: every directory
 // under overlays/, envs/ and clusters/ is an environment named after it
-// (clusters/<env> as "clusters/<env>" when overlays/<env> exists too).
+// (clusters/<env> as "clusters/<env>" when overlays/<env> exists too), and
+// so is every directory holding a kustomization under env/, environments/
+// and deploy/overlays/ (Kargo's and podinfo's layouts).
 func discover(fsys fs.FS) *Config {
 	cfg := &Config{APIVersion: ConfigAPIVersion, Kind: ConfigKind}
 	seen := map[string]bool{}
-	for _, parent := range []string{"overlays", "envs", "clusters"} {
+	for _, parent := range []string{"overlays", "envs", "clusters", "env", "environments", "deploy/overlays"} {
 		entries, err := fs.ReadDir(fsys, parent)
 		if err != nil {
 			continue
 		}
+		strict := parent == "env" || parent == "environments" || parent == "deploy/overlays"
 		for _, e := range entries {
 			if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			if strict && !hasKustomization(fsys, parent+"/"+e.Name()) {
 				continue
 			}
 			name := e.Name()
@@ -193,6 +199,15 @@ func discover(fsys fs.FS) *Config {
 		}
 	}
 	return cfg
+}
+
+func hasKustomization(fsys fs.FS, dir string) bool {
+	for _, n := range kustomizationNames {
+		if _, err := fs.Stat(fsys, path.Join(dir, n)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // environment resolves a request's From or To: an environment name, or a
@@ -211,7 +226,7 @@ func (p *Planner) environment(ref string) (Environment, error) {
 		return Environment{Name: clean, Path: clean}, nil
 	}
 	if len(p.cfg.Environments) == 0 {
-		return Environment{}, fmt.Errorf("no environment %q: the repository defines none (%s lists none, and there is no overlays/, envs/ or clusters/ folder); give a directory of the repository", ref, ConfigFile)
+		return Environment{}, fmt.Errorf("no environment %q: the repository defines none (%s lists none, and there is no overlays/, envs/, env/, environments/, deploy/overlays/ or clusters/ folder); give a directory of the repository", ref, ConfigFile)
 	}
 	names := make([]string, len(p.cfg.Environments))
 	for i, e := range p.cfg.Environments {

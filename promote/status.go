@@ -45,7 +45,7 @@ type Cell struct {
 func (p *Planner) Status(ctx context.Context) (*Matrix, error) {
 	envs := p.cfg.Environments
 	if len(envs) == 0 {
-		return nil, fmt.Errorf("status: no environments: add a %s, or use overlays/<env>, envs/<env> or clusters/<env>", ConfigFile)
+		return nil, fmt.Errorf("status: no environments: add a %s, or use overlays/<env>, envs/<env>, env/<env>, environments/<env>, deploy/overlays/<env> or clusters/<env>", ConfigFile)
 	}
 	m := &Matrix{}
 	versions := make([]map[string]string, len(envs)) // per env: kind+name -> versions

@@ -284,3 +284,30 @@ func TestPlanCanaryIsPromotedAWorkloadAtATime(t *testing.T) {
 	assert.Equal(t, "object", se.List)
 	assert.ErrorContains(t, err, `object pattern "Deployment/nope" matches no object; the objects are: Deployment/web, Deployment/web-canary`)
 }
+
+// TestDiscoveryOfOtherLayouts: without a ferry.yaml, the folders holding a
+// kustomization under env/ (Kargo) and deploy/overlays/ (podinfo) are
+// environments; a folder there without one is not.
+func TestDiscoveryOfOtherLayouts(t *testing.T) {
+	overlay := "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\n"
+	for _, parent := range []string{"env", "deploy/overlays"} {
+		base := "base"
+		if parent == "deploy/overlays" {
+			base = "deploy/base"
+		}
+		root := writeRepo(t, map[string]string{
+			base + "/kustomization.yaml":        "resources:\n  - cm.yaml\n",
+			base + "/cm.yaml":                   "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+			parent + "/dev/kustomization.yaml":  overlay,
+			parent + "/prod/kustomization.yaml": overlay,
+			parent + "/README/notes.md":         "not an environment\n",
+		})
+		p, err := promote.NewPlanner(promote.Options{Root: root})
+		require.NoError(t, err)
+		var names []string
+		for _, e := range p.Config().Environments {
+			names = append(names, e.Name+"="+e.Path)
+		}
+		assert.Equal(t, []string{"dev=" + parent + "/dev", "prod=" + parent + "/prod"}, names, parent)
+	}
+}
