@@ -93,7 +93,9 @@ type Planner struct {
 	opts Options
 	fsys fs.FS
 	cfg  *Config
-	log  *slog.Logger
+	// discovered says cfg comes from the layout, not a ferry.yaml.
+	discovered bool
+	log        *slog.Logger
 
 	mu       sync.Mutex
 	compiled map[string]*policyEngines // by target environment
@@ -116,7 +118,7 @@ func NewPlanner(opts Options) (*Planner, error) {
 		}
 		fsys = root.FS()
 	}
-	cfg := opts.Config
+	cfg, discovered := opts.Config, false
 	if cfg != nil {
 		// Paths are compared as written by ParseConfig: cleaned.
 		c := *cfg
@@ -133,7 +135,7 @@ func NewPlanner(opts Options) (*Planner, error) {
 				return nil, err
 			}
 		case errors.Is(err, fs.ErrNotExist):
-			cfg = discover(fsys)
+			cfg, discovered = discover(fsys), true
 		default:
 			return nil, fmt.Errorf("new planner: %w", err)
 		}
@@ -154,7 +156,7 @@ func NewPlanner(opts Options) (*Planner, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Planner{opts: opts, fsys: fsys, cfg: cfg, log: log, compiled: map[string]*policyEngines{}}, nil
+	return &Planner{opts: opts, fsys: fsys, cfg: cfg, discovered: discovered, log: log, compiled: map[string]*policyEngines{}}, nil
 }
 
 // newRenderer returns a renderer of the repository (or of an edited copy of
@@ -491,8 +493,9 @@ func (p *Planner) sharedFiles(ctx context.Context, r *render.Renderer, tgt Envir
 // unannounced.
 type other struct {
 	Environment
-	// sibling says it is not configured, only a folder beside the source or
-	// the target.
+	// sibling says it is not configured, only found: a folder beside the
+	// source or the target, or one the conventional layout names. One that
+	// does not render is no environment.
 	sibling bool
 }
 
@@ -511,7 +514,7 @@ func (p *Planner) others(tgt, src Environment) []other {
 		}
 	}
 	for _, e := range p.cfg.Environments {
-		add(e, false)
+		add(e, p.discovered)
 	}
 	add(src, false)
 	for _, dir := range []string{tgt.Path, src.Path} {

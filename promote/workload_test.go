@@ -214,25 +214,25 @@ func TestPlanUnconfiguredSiblingsShareTheBase(t *testing.T) {
 		return "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../bases/cache\n" + extra
 	}
 	root := writeRepo(t, map[string]string{
-		"deploy/bases/cache/kustomization.yaml":         "resources:\n  - deployment.yaml\n",
-		"deploy/bases/cache/deployment.yaml":            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cache\nspec:\n  template:\n    spec:\n      containers:\n        - name: redis\n          image: docker.io/redis:8.8.0\n",
-		"deploy/overlays/dev/kustomization.yaml":        overlay("images:\n  - name: docker.io/redis\n    newTag: 8.8.1\n"),
-		"deploy/overlays/staging/kustomization.yaml":    overlay(""),
-		"deploy/overlays/production/kustomization.yaml": overlay(""),
-		"deploy/overlays/broken/kustomization.yaml":     "resources:\n  - missing.yaml\n",
+		"k8s/bases/cache/kustomization.yaml":         "resources:\n  - deployment.yaml\n",
+		"k8s/bases/cache/deployment.yaml":            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cache\nspec:\n  template:\n    spec:\n      containers:\n        - name: redis\n          image: docker.io/redis:8.8.0\n",
+		"k8s/stages/dev/kustomization.yaml":        overlay("images:\n  - name: docker.io/redis\n    newTag: 8.8.1\n"),
+		"k8s/stages/staging/kustomization.yaml":    overlay(""),
+		"k8s/stages/production/kustomization.yaml": overlay(""),
+		"k8s/stages/broken/kustomization.yaml":     "resources:\n  - missing.yaml\n",
 	})
-	base := snapshot(t, root)["deploy/bases/cache/deployment.yaml"]
+	base := snapshot(t, root)["k8s/bases/cache/deployment.yaml"]
 	p, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }})
 	require.NoError(t, err)
-	plan, err := p.Plan(context.Background(), promote.Request{From: "deploy/overlays/dev", To: "deploy/overlays/staging"})
+	plan, err := p.Plan(context.Background(), promote.Request{From: "k8s/stages/dev", To: "k8s/stages/staging"})
 	require.NoError(t, err)
 	f := readyFile(t, plan)
-	assert.Equal(t, "deploy/overlays/staging/kustomization.yaml", f.Path)
+	assert.Equal(t, "k8s/stages/staging/kustomization.yaml", f.Path)
 	require.Len(t, f.Edits, 1)
-	assert.Contains(t, f.Edits[0].Reason, "only in deploy/bases/cache/deployment.yaml, which deploy/overlays/dev and deploy/overlays/production also render")
+	assert.Contains(t, f.Edits[0].Reason, "only in k8s/bases/cache/deployment.yaml, which k8s/stages/dev and k8s/stages/production also render")
 	_, err = plan.Apply(context.Background(), root)
 	require.NoError(t, err)
-	assert.Equal(t, base, snapshot(t, root)["deploy/bases/cache/deployment.yaml"], "the base the siblings render is untouched")
+	assert.Equal(t, base, snapshot(t, root)["k8s/bases/cache/deployment.yaml"], "the base the siblings render is untouched")
 }
 
 // TestPlanCanaryIsPromotedAWorkloadAtATime: the source runs one image at two
