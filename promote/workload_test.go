@@ -214,8 +214,8 @@ func TestPlanUnconfiguredSiblingsShareTheBase(t *testing.T) {
 		return "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../bases/cache\n" + extra
 	}
 	root := writeRepo(t, map[string]string{
-		"k8s/bases/cache/kustomization.yaml":         "resources:\n  - deployment.yaml\n",
-		"k8s/bases/cache/deployment.yaml":            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cache\nspec:\n  template:\n    spec:\n      containers:\n        - name: redis\n          image: docker.io/redis:8.8.0\n",
+		"k8s/bases/cache/kustomization.yaml":       "resources:\n  - deployment.yaml\n",
+		"k8s/bases/cache/deployment.yaml":          "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cache\nspec:\n  template:\n    spec:\n      containers:\n        - name: redis\n          image: docker.io/redis:8.8.0\n",
 		"k8s/stages/dev/kustomization.yaml":        overlay("images:\n  - name: docker.io/redis\n    newTag: 8.8.1\n"),
 		"k8s/stages/staging/kustomization.yaml":    overlay(""),
 		"k8s/stages/production/kustomization.yaml": overlay(""),
