@@ -58,6 +58,9 @@
 // The CRDs of the GitOps toolchain live in schemas/toolchain.json.gz,
 // written by internal/crdschemagen from the CRD YAML that each project ships
 // in its Go module, at the module versions of the second go:generate line
+// (or, for the projects the Go module proxy does not serve — Flux's
+// notification, image and source-watcher controllers, Kargo — in its git
+// repository at the tag that line gives with -git)
 // (schemas/README.md has the table of projects, kinds and versions). They
 // are kept as CRDs, without their descriptions, and converted by the same
 // code as the CRDs of a repository, so an embedded CRD and the same CRD in
@@ -79,4 +82,4 @@
 package validate
 
 //go:generate go run ../internal/k8sschemagen -o schemas/kubernetes.json.gz v1.24.17 v1.25.16 v1.26.15 v1.27.16 v1.28.15 v1.29.15 v1.30.14 v1.31.14 v1.32.13 v1.33.13 v1.34.4 v1.35.4 v1.36.3 v1.37.2
-//go:generate go run ../internal/crdschemagen -o schemas/toolchain.json.gz github.com/fluxcd/source-controller@v1.9.5 github.com/fluxcd/kustomize-controller@v1.9.5 github.com/fluxcd/helm-controller@v1.6.4 github.com/fluxcd/flagger@v1.36.1 github.com/argoproj/argo-rollouts@v1.10.0 github.com/argoproj/argo-cd/v3@v3.5.8 github.com/cert-manager/cert-manager@v1.21.2 github.com/external-secrets/external-secrets@v0.16.2 github.com/prometheus-operator/prometheus-operator@v0.85.0 sigs.k8s.io/gateway-api@v1.6.3 github.com/kyverno/kyverno@v1.19.1
+//go:generate go run ../internal/crdschemagen -o schemas/toolchain.json.gz -git github.com/fluxcd/notification-controller@v1.9.3=https://github.com/fluxcd/notification-controller -git github.com/fluxcd/image-reflector-controller@v1.2.0=https://github.com/fluxcd/image-reflector-controller -git github.com/fluxcd/image-automation-controller@v1.2.1=https://github.com/fluxcd/image-automation-controller -git github.com/fluxcd/source-watcher@v2.2.1=https://github.com/fluxcd/source-watcher -git github.com/akuity/kargo@v1.11.2=https://github.com/akuity/kargo github.com/fluxcd/source-controller@v1.9.5 github.com/fluxcd/kustomize-controller@v1.9.5 github.com/fluxcd/helm-controller@v1.6.4 github.com/fluxcd/flagger@v1.36.1 github.com/argoproj/argo-rollouts@v1.10.0 github.com/argoproj/argo-cd/v3@v3.5.8 github.com/cert-manager/cert-manager@v1.21.2 github.com/external-secrets/external-secrets@v0.16.2 github.com/prometheus-operator/prometheus-operator@v0.85.0 sigs.k8s.io/gateway-api@v1.6.3 github.com/kyverno/kyverno@v1.19.1

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -107,4 +108,38 @@ func TestGenerateErrors(t *testing.T) {
 			assert.NoFileExists(t, out)
 		})
 	}
+}
+
+// TestGenerateFromGit: a project the module proxy does not serve is read
+// from its git repository at the tag -git names (here a local repository:
+// tests touch no network), and gives the same bundle as its files do;
+// -dir gives a checkout in its place.
+func TestGenerateFromGit(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := t.TempDir()
+	require.NoError(t, os.CopyFS(repo, os.DirFS(filepath.Join("testdata", "flagger"))))
+	for _, args := range [][]string{
+		{"init", "--quiet"}, {"add", "."},
+		{"-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", "crds"},
+		{"tag", "v1.0.0"},
+	} {
+		cmd := exec.Command(git, args...)
+		cmd.Dir = repo
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "git %v: %s", args, out)
+	}
+	fromGit, _ := generate(t, "-git", "github.com/fluxcd/flagger@v1.0.0="+repo)
+	fromDir, _ := generate(t, testModules[:2]...)
+	assert.Equal(t, fromDir, fromGit)
+
+	// -dir stands in for the clone.
+	overridden, _ := generate(t, "-git", "github.com/fluxcd/flagger@v1.0.0=file:///nowhere", testModules[0], testModules[1])
+	assert.Equal(t, fromDir, overridden)
+
+	out := filepath.Join(t.TempDir(), "x.json.gz")
+	err = run([]string{"-o", out, "-git", "github.com/fluxcd/flagger@v9.9.9=" + repo}, io.Discard, io.Discard)
+	assert.ErrorContains(t, err, "git clone "+repo+" at v9.9.9")
 }

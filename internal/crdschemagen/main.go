@@ -10,7 +10,9 @@
 //	go run ../internal/crdschemagen -dir github.com/fluxcd/flagger@v1.0.0=testdata/flagger -o out.json.gz
 //
 // Each module is fetched with `go mod download -json`, one after the other,
-// into the Go module cache (which it never cleans). The bundle keeps of each
+// into the Go module cache (which it never cleans). A project the module
+// proxy does not serve is given with -git MODULE@VERSION=URL and cloned at
+// the tag VERSION into a temporary directory; -dir gives a checkout instead. The bundle keeps of each
 // CRD what validation needs (group, kind, scope and, per version, the served,
 // storage and deprecation flags and the OpenAPI schema without its
 // documentation); validate converts it exactly as it converts a CRD found in
@@ -67,6 +69,9 @@ var projects = map[string]project{
 	// The standard channel, and the kinds only the experimental channel has.
 	"sigs.k8s.io/gateway-api":    {"Gateway API", []string{"config/crd/standard/*.yaml", "config/crd/experimental/gateway.networking.x-k8s.io_*.yaml"}},
 	"github.com/kyverno/kyverno": {"Kyverno", []string{"config/crds/*/*.yaml"}},
+	// Not served by the Go module proxy: read with -git.
+	"github.com/fluxcd/source-watcher": {"Flux source-watcher", []string{"config/crd/bases/*.yaml"}},
+	"github.com/akuity/kargo":          {"Kargo", []string{"charts/kargo/resources/crds/*.yaml"}},
 }
 
 // dirFlags collects -dir MODULE@VERSION=DIR flags.
@@ -80,8 +85,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	out := fs.String("o", "", "output file (gzip of the JSON bundle)")
 	table := fs.Bool("table", false, "print the Markdown table of the embedded CRDs to standard output")
-	var dirs dirFlags
-	fs.Var(&dirs, "dir", "MODULE@VERSION=DIR: read MODULE@VERSION from DIR instead of the module cache (repeatable; for tests)")
+	var dirs, gits dirFlags
+	fs.Var(&dirs, "dir", "MODULE@VERSION=DIR: read MODULE@VERSION from DIR instead of fetching it (repeatable; for tests, and for a -git module already checked out)")
+	fs.Var(&gits, "git", "MODULE@VERSION=URL: read MODULE@VERSION from the git repository at URL, tag VERSION, for projects the Go module proxy does not serve (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -89,20 +95,51 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return errors.New("-o is required")
 	}
 	type modDir struct{ mod, dir string }
-	var mods []modDir
-	for _, mv := range fs.Args() {
-		dir, err := download(mv)
-		if err != nil {
-			return err
-		}
-		mods = append(mods, modDir{mv, dir})
-	}
+	given := map[string]string{} // -dir: MODULE@VERSION -> DIR
+	var givenOrder []string
 	for _, d := range dirs {
 		mv, dir, ok := strings.Cut(d, "=")
 		if !ok {
 			return fmt.Errorf("-dir %q: want MODULE@VERSION=DIR", d)
 		}
+		given[mv] = dir
+		givenOrder = append(givenOrder, mv)
+	}
+	var mods []modDir
+	for _, mv := range fs.Args() {
+		dir, ok := given[mv]
+		if !ok {
+			var err error
+			if dir, err = download(mv); err != nil {
+				return err
+			}
+		}
+		delete(given, mv)
 		mods = append(mods, modDir{mv, dir})
+	}
+	for _, g := range gits {
+		mv, url, ok := strings.Cut(g, "=")
+		if !ok {
+			return fmt.Errorf("-git %q: want MODULE@VERSION=URL", g)
+		}
+		dir, ok := given[mv]
+		if !ok {
+			tmp, err := os.MkdirTemp("", "crdschemagen-git")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			if dir, err = clone(mv, url, tmp); err != nil {
+				return err
+			}
+		}
+		delete(given, mv)
+		mods = append(mods, modDir{mv, dir})
+	}
+	for _, mv := range givenOrder {
+		if dir, ok := given[mv]; ok {
+			mods = append(mods, modDir{mv, dir})
+		}
 	}
 	if len(mods) == 0 {
 		return errors.New("no modules given")
@@ -145,6 +182,22 @@ func splitModule(mv string) (string, string, project, error) {
 
 // download fetches a module through the Go module proxy and returns its
 // directory in the module cache.
+// clone checks out the tag VERSION of the repository at url into dir and
+// returns it, for a module the Go module proxy does not serve.
+func clone(mv, url, dir string) (string, error) {
+	_, version, _, err := splitModule(mv)
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command("git", "clone", "--quiet", "--depth", "1", "--branch", version, "--", url, dir)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("git clone %s at %s: %v %s", url, version, err, stderr.String())
+	}
+	return dir, nil
+}
+
 func download(mv string) (string, error) {
 	if _, _, _, err := splitModule(mv); err != nil {
 		return "", err
