@@ -137,8 +137,11 @@ func LoadConfig(file string) (*Config, error) {
 // ParseConfig parses and validates the content of a ferry.yaml; file names
 // it in errors.
 func ParseConfig(file string, data []byte) (*Config, error) {
+	lines := 1 + bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) - bytes.Count(data, []byte("\r\n"))
 	fail := func(line int, format string, args ...any) error {
-		return &ConfigError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
+		// The parser places an empty document after a final "---" on
+		// the line after it, which the file does not have.
+		return &ConfigError{File: file, Line: min(line, lines), Msg: fmt.Sprintf(format, args...)}
 	}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
