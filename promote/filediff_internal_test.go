@@ -58,3 +58,13 @@ func TestUnifiedDiffApplies(t *testing.T) {
 	}
 	assert.Empty(t, unifiedDiff([]FileEdit{{Path: "f"}}, map[string][2][]byte{"f": {[]byte("a\n"), []byte("a\n")}}), "no change, no diff")
 }
+
+func TestIsRange(t *testing.T) {
+	for tag, want := range map[string]bool{
+		">=1.0.0": true, ">= 1.8.0-rc.0": true, "~1.2": true, "^2": true, "1.x": true, "v1.X": true, "*": true,
+		"1.0.0 - 2.0.0": true, ">=1.0.0 <2.0.0": true, "1.2.3 || 2.0.0": true,
+		"1.2.3": false, "v1.2.3-rc.1": false, "1.36.1-musl": false, "latest": false, "": false, "main": false,
+	} {
+		assert.Equal(t, want, isRange(tag), tag)
+	}
+}

@@ -40,6 +40,8 @@ type Plan struct {
 	// AllUses says the request promoted every use of an artifact in the
 	// target, not only those by the workloads the source runs it in.
 	AllUses bool `json:"allUses,omitempty"`
+	// Ranges says the request promoted version ranges.
+	Ranges bool `json:"ranges,omitempty"`
 	// Selection is the request's --only/--exclude.
 	Selection Selection `json:"selection,omitzero"`
 	// BlockOn are the baseline classes of the findings that block the plan:

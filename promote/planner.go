@@ -82,6 +82,11 @@ type Request struct {
 	// the source's version there; the others are left alone and listed in
 	// the change's OnlyInTarget.
 	AllUses bool
+	// Ranges promotes chart versions and source refs that are ranges
+	// (">=1.0.0"): a range is a constraint, which a promotion carries only
+	// when asked. Default false: a change of range blocks the plan
+	// ([RuleRange]).
+	Ranges bool
 	// BlockOn adds baseline classes the plan blocks on to the target
 	// environment's (Environment.BlockOn): [existing] blocks on errors the
 	// target had before the promotion too. New findings always block.
@@ -335,6 +340,7 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		Target:    EnvironmentRef{Name: tgt.Name, Path: tgt.Path},
 		Rollback:  req.Rollback,
 		AllUses:   req.AllUses,
+		Ranges:    req.Ranges,
 		Selection: req.Selection,
 		BlockOn:   blockOn(tgt, req),
 		Changes: Diff(srcArts, tgtArts, DiffOptions{
@@ -347,6 +353,13 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	// and so is which of several versions an artifact should take: the
 	// plan says so, and cannot be a noop or ready while it is.
 	plan.Findings = append(unrendered(src, srcRes, p.now()), unrendered(tgt, tgtRes, p.now())...)
+	if !req.Ranges {
+		for i, c := range plan.Changes {
+			if c.Promotes() && (c.From != nil && isRange(c.From.Tag) || c.To != nil && isRange(c.To.Tag)) {
+				plan.Changes[i].Relation, plan.Changes[i].Bump = RelationRange, ""
+			}
+		}
+	}
 	plan.Findings = append(plan.Findings, ambiguous(plan.Changes)...)
 	shared, err := p.sharedFiles(ctx, traced, tgt, tgtRes, src, srcRes)
 	if err != nil {

@@ -2,6 +2,7 @@ package promote
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -58,18 +59,39 @@ func unrendered(env Environment, res *render.Result, now time.Time) []finding.Fi
 // aligned.
 const RuleAmbiguous = "ambiguous"
 
+// RuleRange is the rule of the plan's findings about a chart version or
+// source ref range that differs between the environments: a range is a
+// constraint, carried over only when the request says so (Request.Ranges,
+// --ranges).
+const RuleRange = "range"
+
+// ambiguous returns a blocking finding for every change that has no one
+// version to carry over: an ambiguous artifact, or a range not asked for.
 func ambiguous(changes []Change) []finding.Finding {
 	var out []finding.Finding
 	for _, c := range changes {
-		if c.Relation != RelationAmbiguous {
+		var f finding.Finding
+		switch c.Relation {
+		case RelationAmbiguous:
+			f = finding.Finding{Rule: RuleAmbiguous, Severity: finding.SeverityError,
+				Message: fmt.Sprintf("%s: %s", c.Artifact, strings.Join(c.Warnings, "; "))}
+		case RelationRange:
+			f = finding.Finding{Rule: RuleRange, Severity: finding.SeverityError,
+				Message: fmt.Sprintf("%s: the source pins %s, the target %s: a range is a constraint, not a version; promote it with --ranges (Request.Ranges) if the target should take the source's", c.Artifact, quoted(c.To), quoted(c.From))}
+		default:
 			continue
 		}
-		f := finding.Finding{Rule: RuleAmbiguous, Severity: finding.SeverityError,
-			Message: fmt.Sprintf("%s: %s", c.Artifact, strings.Join(c.Warnings, "; "))}
 		if len(c.Target) > 0 {
 			f.Object, f.Field, f.Source = c.Target[0].Object, c.Target[0].Field, c.Target[0].Source
 		}
 		out = append(out, f)
 	}
 	return out
+}
+
+func quoted(v *Version) string {
+	if v == nil {
+		return "several versions"
+	}
+	return strconv.Quote(v.String())
 }

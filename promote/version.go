@@ -32,7 +32,25 @@ const (
 	// RelationAmbiguous: the source, or the target, pins several versions
 	// of the artifact, so there is no one version to carry over.
 	RelationAmbiguous Relation = "ambiguous"
+	// RelationRange: the source or the target pins a range (a chart
+	// version or source semver constraint such as ">=1.0.0"), not a
+	// version: it is promoted only when the request allows ranges.
+	RelationRange Relation = "range"
 )
+
+// isRange reports whether a chart version or source ref is a constraint
+// (">=1.0.0", "~1.2", "1.x", "*", "1.0.0 - 2.0.0") rather than a version.
+func isRange(tag string) bool {
+	if strings.ContainsAny(tag, "<>=^~*|, ") {
+		return true
+	}
+	for _, part := range strings.Split(strings.TrimPrefix(tag, "v"), ".") {
+		if part == "x" || part == "X" {
+			return true
+		}
+	}
+	return false
+}
 
 // Bump is the part of a semantic version that an upgrade or downgrade
 // changes.

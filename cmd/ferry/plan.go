@@ -129,6 +129,7 @@ an --only, --exclude or --object pattern matches nothing).`,
 	f.StringSliceVar(&req.Selection.Objects, "object", nil, "promote only the uses by these objects, KIND/NAME (globs; e.g. a canary Deployment/web-canary, one workload at a time)")
 	f.BoolVar(&req.Rollback, "rollback", false, "allow downgrades: this promotion is a rollback")
 	f.BoolVar(&req.AllUses, "all-uses", false, "promote an artifact wherever the target uses it, also in workloads only the target runs")
+	f.BoolVar(&req.Ranges, "ranges", false, "promote chart versions and source refs that are ranges (>=1.0.0); without it a changed range blocks the plan")
 	f.StringSliceVar(&blockOn, "block-on", nil, "also block on these baseline classes of errors: existing (new errors always block)")
 	f.StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.PlanFormats, ", "))
 	f.StringVar(&out, "out", "", "also write the plan as JSON to this file, for ferry apply")
