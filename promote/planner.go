@@ -393,7 +393,18 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		markNew(plan.Findings)
 		finding.Sort(plan.Findings)
 		if plan.Verdict = verdict(plan); plan.Verdict.Status == StatusReady {
-			plan.Verdict = Verdict{Status: StatusNoop, Reasons: []string{fmt.Sprintf("%s already runs %s's versions", tgt.Name, src.Name)}}
+			reason := fmt.Sprintf("%s already runs %s's versions", tgt.Name, src.Name)
+			var onlySource []string
+			for _, c := range plan.Changes {
+				if c.Relation == RelationOnlyInSource {
+					onlySource = append(onlySource, c.Artifact)
+				}
+			}
+			if len(onlySource) > 0 {
+				// A promotion carries versions; it does not add workloads.
+				reason = fmt.Sprintf("%s already runs %s's versions of the artifacts both use; only %s uses %s", tgt.Name, src.Name, src.Name, strings.Join(onlySource, ", "))
+			}
+			plan.Verdict = Verdict{Status: StatusNoop, Reasons: []string{reason}}
 		}
 		return plan, nil
 	}

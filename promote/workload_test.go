@@ -311,3 +311,25 @@ func TestDiscoveryOfOtherLayouts(t *testing.T) {
 		assert.Equal(t, []string{"dev=" + parent + "/dev", "prod=" + parent + "/prod"}, names, parent)
 	}
 }
+
+// TestPlanNoopSaysWhatOnlyTheSourceRuns: an image only the source uses is
+// not promoted (a promotion carries versions, it does not add workloads),
+// and the noop says so instead of claiming the target runs everything.
+func TestPlanNoopSaysWhatOnlyTheSourceRuns(t *testing.T) {
+	deployment := func(name, image string) string {
+		return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: " + image + "\n"
+	}
+	root := writeRepo(t, map[string]string{
+		"overlays/staging/kustomization.yaml":    "resources:\n  - web.yaml\n  - debug.yaml\n",
+		"overlays/staging/web.yaml":              deployment("web", "ghcr.io/acme/web:1.0.0"),
+		"overlays/staging/debug.yaml":            deployment("debug", "ghcr.io/acme/debug:0.3.0"),
+		"overlays/production/kustomization.yaml": "resources:\n  - web.yaml\n",
+		"overlays/production/web.yaml":           deployment("web", "ghcr.io/acme/web:1.0.0"),
+	})
+	p, err := promote.NewPlanner(promote.Options{Root: root})
+	require.NoError(t, err)
+	plan, err := p.Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusNoop, plan.Verdict.Status)
+	assert.Equal(t, []string{"production already runs staging's versions of the artifacts both use; only staging uses ghcr.io/acme/debug"}, plan.Verdict.Reasons)
+}

@@ -116,6 +116,10 @@ bump() {
   ref=$(grep -oE 'image: "?[a-z0-9][a-z0-9./_-]*(:[0-9]+)?/?[a-z0-9./_-]*:v?[0-9]+(\.[0-9]+)+"?$' "${built[$from]}" | sed 's/^image: //; s/"//g' | sort -u | head -1)
   [[ -n "$ref" ]] || { bumpskipped=$((bumpskipped + 1)); return; }
   name=${ref%:*} tag=${ref##*:}
+  if ! grep -qF "image: $name:" "${built[$to]}" && ! grep -qF "image: \"$name:" "${built[$to]}"; then
+    bumpskipped=$((bumpskipped + 1)) # the target does not run it: nothing to promote
+    return
+  fi
   newtag=$(echo "$tag" | awk -F. '{ $NF = $NF + 1; print }' OFS=.)
   rm -rf "$copy" && cp -a "$dir" "$copy"
   if ! (cd "$copy/$from" && "$KUSTOMIZE" edit set image "$name:$newtag" > /dev/null 2>&1) \
