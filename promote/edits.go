@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/internal/yamledit"
 	"github.com/ferrygitops/ferry/internal/yamlnode"
 	"github.com/ferrygitops/ferry/manifest"
 )
@@ -500,4 +501,85 @@ func applyInMemory(fsys fs.FS, plans []fileEdits) ([]FileEdit, map[string][2][]b
 func sha256Hex(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
+}
+
+// applyEdits applies edits to a file's bytes, in order, changing nothing
+// outside the nodes edited: comments, key order, quoting, indentation and
+// line endings stay. Every edit is internal/yamledit's, which parses the
+// result back and refuses one that would change anything else. It returns
+// the edits with the lines they landed on.
+func applyEdits(data []byte, edits []Edit) ([]byte, []Edit, error) {
+	out := make([]Edit, len(edits))
+	for i, e := range edits {
+		var err error
+		path := yamledit.Path{Doc: e.Doc, Keys: e.Keys}
+		switch e.Op {
+		case OpSet:
+			var done yamledit.Edit
+			data, done, err = yamledit.SetScalar(data, path, e.New)
+			e.Line = done.Line
+		case OpAppend:
+			data, e.Line, err = yamledit.AppendListItem(data, path, kvs(e.Item))
+		case OpInsert:
+			data, e.Line, err = yamledit.InsertKeys(data, path, kvs(e.Item))
+		case OpDelete:
+			data, e.Line, err = yamledit.DeleteKey(data, path)
+		default:
+			err = fmt.Errorf("unknown edit %q", e.Op)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s %s: %w", e.Op, strings.Join(e.Keys, "."), err)
+		}
+		out[i] = e
+	}
+	return data, out, nil
+}
+
+func kvs(item []KV) []yamledit.KV {
+	out := make([]yamledit.KV, len(item))
+	for i, kv := range item {
+		out[i] = yamledit.KV{Key: kv.Key, Value: kv.Value}
+	}
+	return out
+}
+
+// nodeAt resolves keys (map keys and list indexes) in document doc.
+func nodeAt(data []byte, doc int, keys []string) (*yaml.Node, error) {
+	docs, err := documents(data)
+	if err != nil {
+		return nil, err
+	}
+	if doc >= len(docs) {
+		return nil, fmt.Errorf("the file has %d documents, not %d", len(docs), doc+1)
+	}
+	n := docs[doc]
+	for i, k := range keys {
+		for n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			next := yamlnode.Value(n, k)
+			if next == nil {
+				return nil, fmt.Errorf("no key %q under %s (line %d)", k, pathString(keys[:i]), n.Line)
+			}
+			n = next
+		case yaml.SequenceNode:
+			idx, err := strconv.Atoi(k)
+			if err != nil || idx < 0 || idx >= len(n.Content) {
+				return nil, fmt.Errorf("no item %s in the list %s (line %d)", k, pathString(keys[:i]), n.Line)
+			}
+			n = n.Content[idx]
+		default:
+			return nil, fmt.Errorf("%s (line %d) is not a mapping or list", pathString(keys[:i]), n.Line)
+		}
+	}
+	return n, nil
+}
+
+func pathString(keys []string) string {
+	if len(keys) == 0 {
+		return "the document"
+	}
+	return strings.Join(keys, ".")
 }

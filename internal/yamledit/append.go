@@ -34,7 +34,7 @@ type KV struct {
 // that is missing otherwise, or that holds no sequence, is a [*PathError].
 func AppendListItem(data []byte, p Path, item []KV) ([]byte, int, error) {
 	const op = "append"
-	if err := checkItem(p, item); err != nil {
+	if err := checkItem(op, p, item); err != nil {
 		return nil, 0, err
 	}
 	s, err := parse(op, data)
@@ -81,18 +81,18 @@ func AppendListItem(data []byte, p Path, item []KV) ([]byte, int, error) {
 	return out, line, nil
 }
 
-func checkItem(p Path, item []KV) error {
+func checkItem(op string, p Path, item []KV) error {
 	if len(item) == 0 {
-		return &UnsupportedError{Op: "append", Path: p, Reason: "the item has no keys"}
+		return &UnsupportedError{Op: op, Path: p, Reason: "the item has no keys"}
 	}
 	seen := map[string]bool{}
 	for _, kv := range item {
 		if seen[kv.Key] {
-			return &UnsupportedError{Op: "append", Path: p, Reason: fmt.Sprintf("the item has the key %q twice", kv.Key)}
+			return &UnsupportedError{Op: op, Path: p, Reason: fmt.Sprintf("the item has the key %q twice", kv.Key)}
 		}
 		seen[kv.Key] = true
 		if !utf8.ValidString(kv.Key) || !utf8.ValidString(kv.Value) {
-			return &UnsupportedError{Op: "append", Path: p, Reason: fmt.Sprintf("the item's key or value %q is not valid UTF-8", kv.Key)}
+			return &UnsupportedError{Op: op, Path: p, Reason: fmt.Sprintf("the item's key or value %q is not valid UTF-8", kv.Key)}
 		}
 	}
 	return nil

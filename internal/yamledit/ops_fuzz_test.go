@@ -345,3 +345,75 @@ func addFiles(f *testing.F, rest []any, dirs ...string) {
 		require.NoError(f, err)
 	}
 }
+
+// mappingPaths returns the paths of up to 16 mappings of the first
+// documents of data.
+func mappingPaths(data []byte) []yamledit.Path {
+	var paths []yamledit.Path
+	var visit func(n *yaml.Node, p yamledit.Path)
+	visit = func(n *yaml.Node, p yamledit.Path) {
+		if len(paths) > 16 {
+			return
+		}
+		switch n.Kind {
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				visit(c, yamledit.Path{Doc: p.Doc, Keys: append(slices.Clone(p.Keys), strconv.Itoa(i))})
+			}
+		case yaml.MappingNode:
+			paths = append(paths, p)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Kind == yaml.ScalarNode {
+					visit(n.Content[i+1], yamledit.Path{Doc: p.Doc, Keys: append(slices.Clone(p.Keys), n.Content[i].Value)})
+				}
+			}
+		}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for doc := 0; doc < 4; doc++ {
+		var n yaml.Node
+		if dec.Decode(&n) != nil {
+			break
+		}
+		if len(n.Content) > 0 {
+			visit(n.Content[0], yamledit.Path{Doc: doc})
+		}
+	}
+	return paths
+}
+
+// FuzzInsertDeleteKeys adds a key to each mapping of an arbitrary document
+// and deletes it again: the insert only adds whole lines, the key reads back
+// with its value, and the delete gives the input back byte for byte. It
+// never panics.
+func FuzzInsertDeleteKeys(f *testing.F) {
+	addFiles(f, []any{"zz-digest", "sha256:bb"}, "testdata", "../../examples")
+	for _, s := range opsSeeds {
+		f.Add([]byte(s), "zz-digest", "sha256:bb")
+	}
+	f.Fuzz(func(t *testing.T, data []byte, key, value string) {
+		for _, p := range mappingPaths(data) {
+			out, line, err := yamledit.InsertKeys(data, p, []yamledit.KV{{Key: key, Value: value}})
+			if err != nil {
+				require.Nil(t, out)
+				continue
+			}
+			start, oldEnd, newEnd := changedSpan(data, out)
+			require.Equal(t, start, oldEnd, "insert at %s removed or changed input bytes: %q → %q", p, data, out)
+			require.Less(t, start, newEnd, "insert at %s inserted nothing", p)
+			got, _, err := yamledit.Find(out, yamledit.Path{Doc: p.Doc, Keys: append(slices.Clone(p.Keys), key)})
+			require.NoError(t, err, "%q", out)
+			require.Equal(t, value, got)
+			require.Positive(t, line)
+
+			back, _, err := yamledit.DeleteKey(out, yamledit.Path{Doc: p.Doc, Keys: append(slices.Clone(p.Keys), key)})
+			require.NoError(t, err, "delete what insert added at %s of %q", p, out)
+			if want := string(data); want != string(back) {
+				// After a last line without a break, the insert adds
+				// one before the key; the delete takes the key's line.
+				require.Equal(t, want, strings.TrimSuffix(strings.TrimSuffix(string(back), "\n"), "\r"), "insert then delete at %s", p)
+				require.True(t, lineBreak.FindStringIndex(want[max(0, len(want)-2):]) == nil, "insert then delete at %s of %q gave %q", p, data, back)
+			}
+		}
+	})
+}

@@ -1,0 +1,33 @@
+package promote
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestApplyEditsKeepsQuotingAndComments(t *testing.T) {
+	in := "# production pins\nimages:\n  - name: ghcr.io/acme/api\n    newTag: \"1.10\" # quoted: 1.10 is not 1.1\n"
+	out, edits, err := applyEdits([]byte(in), []Edit{{Op: OpSet, Keys: []string{"images", "0", "newTag"}, New: "1.11"}})
+	require.NoError(t, err)
+	assert.Equal(t, "# production pins\nimages:\n  - name: ghcr.io/acme/api\n    newTag: \"1.11\" # quoted: 1.10 is not 1.1\n", string(out))
+	assert.Equal(t, 4, edits[0].Line)
+
+	_, _, err = applyEdits([]byte(in), []Edit{{Op: "rename"}})
+	assert.ErrorContains(t, err, `unknown edit "rename"`)
+}
+
+func TestApplyEditsInsertsAndDeletesKeys(t *testing.T) {
+	in := "images:\n- name: a\n  newTag: \"1\"\n  digest: sha256:aa\n"
+	out, edits, err := applyEdits([]byte(in), []Edit{
+		{Op: OpDelete, Keys: []string{"images", "0", "digest"}},
+		{Op: OpInsert, Keys: []string{"images", "0"}, Item: []KV{{Key: "digest", Value: "sha256:bb"}}},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "images:\n- name: a\n  newTag: \"1\"\n  digest: sha256:bb\n", string(out))
+	assert.Equal(t, 4, edits[0].Line)
+	assert.Equal(t, 4, edits[1].Line)
+	_, _, err = applyEdits([]byte(in), []Edit{{Op: OpDelete, Keys: []string{"images", "0", "name"}}})
+	assert.ErrorContains(t, err, "delete images.0.name")
+}
