@@ -92,7 +92,12 @@ func DeleteKey(data []byte, p Path) ([]byte, int, error) {
 		if k.Value != key {
 			continue
 		}
-		if i == 0 || v.Kind != yaml.ScalarNode || v.Line != k.Line || strings.Contains(v.Value, "\n") ||
+		// One line: a quoted "\n" is, a scalar folded over lines is not.
+		oneLine := false
+		if tok, why := s.locate(v); why == "" {
+			oneLine = tok.empty || s.lineOf(max(tok.start, tok.end-1)) == k.Line
+		}
+		if i == 0 || v.Kind != yaml.ScalarNode || v.Line != k.Line || !oneLine ||
 			(i+2 < len(m.Content) && m.Content[i+2].Line == k.Line) || m.Content[i-1].Line == k.Line {
 			return nil, 0, &UnsupportedError{Op: op, Path: p, Line: k.Line, Reason: "only a key after the first, alone on its line with a one-line value, can be deleted"}
 		}
