@@ -40,6 +40,11 @@ func InsertKeys(data []byte, p Path, item []KV) ([]byte, int, error) {
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!null" {
+			// A "? key" entry, or an empty key: yaml.v3 places their
+			// nodes where the lines after them would be read.
+			return nil, 0, &UnsupportedError{Op: op, Path: p, Line: k.Line, Reason: "the mapping has an empty or complex (?) key"}
+		}
 		if v.Kind != yaml.ScalarNode || v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || strings.Contains(v.Value, "\n") {
 			return nil, 0, &UnsupportedError{Op: op, Path: p, Line: k.Line, Reason: "the mapping holds values of more than one line"}
 		}
