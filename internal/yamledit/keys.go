@@ -40,10 +40,12 @@ func InsertKeys(data []byte, p Path, item []KV) ([]byte, int, error) {
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
-		if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!null" {
+		ktok, why := s.locate(k)
+		if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!null" || k.Value == "" || why != "" ||
+			s.lineOf(max(ktok.start, ktok.end-1)) != k.Line || v.Line != k.Line {
 			// A "? key" entry, or an empty key: yaml.v3 places their
 			// nodes where the lines after them would be read.
-			return nil, 0, &UnsupportedError{Op: op, Path: p, Line: k.Line, Reason: "the mapping has an empty or complex (?) key"}
+			return nil, 0, &UnsupportedError{Op: op, Path: p, Line: k.Line, Reason: "the mapping has an empty, complex (?) or multi-line key, or a value not on its key's line"}
 		}
 		if v.Kind != yaml.ScalarNode || v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || strings.Contains(v.Value, "\n") {
 			return nil, 0, &UnsupportedError{Op: op, Path: p, Line: k.Line, Reason: "the mapping holds values of more than one line"}
