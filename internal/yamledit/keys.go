@@ -23,6 +23,9 @@ func InsertKeys(data []byte, p Path, item []KV) ([]byte, int, error) {
 	if err := checkItem(op, p, item); err != nil {
 		return nil, 0, err
 	}
+	if oddBreaks(data) {
+		return nil, 0, &UnsupportedError{Op: op, Path: p, Reason: oddBreaksReason}
+	}
 	s, err := parse(op, data)
 	if err != nil {
 		return nil, 0, err
@@ -81,6 +84,9 @@ func DeleteKey(data []byte, p Path) ([]byte, int, error) {
 	if len(p.Keys) == 0 {
 		return nil, 0, &PathError{Op: op, Path: p, Reason: "no key to delete"}
 	}
+	if oddBreaks(data) {
+		return nil, 0, &UnsupportedError{Op: op, Path: p, Reason: oddBreaksReason}
+	}
 	s, err := parse(op, data)
 	if err != nil {
 		return nil, 0, err
@@ -120,4 +126,13 @@ func DeleteKey(data []byte, p Path) ([]byte, int, error) {
 		return out, k.Line, nil
 	}
 	return nil, 0, &PathError{Op: op, Path: p, Line: m.Line, Reason: fmt.Sprintf("no key %q in the mapping at line %d", key, m.Line)}
+}
+
+const oddBreaksReason = "the file has line breaks other than \\n and \\r\\n, which whole-line edits do not handle"
+
+// oddBreaks reports line breaks other than \n and \r\n: a lone CR, NEL,
+// LS or PS, which yaml.v3 counts as line breaks too.
+func oddBreaks(data []byte) bool {
+	text := string(data)
+	return strings.Contains(strings.ReplaceAll(text, "\r\n", ""), "\r") || strings.ContainsAny(text, "\u0085\u2028\u2029")
 }

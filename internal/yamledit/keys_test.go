@@ -48,6 +48,8 @@ func TestInsertAndDeleteKeysRefusals(t *testing.T) {
 		{"existing key", "images:\n- name: a\n  newTag: 0\n", true, path(0, "images", "0"), (*yamledit.UnsupportedError)(nil), `already has the key "newTag"`},
 		{"no such item", "images:\n- name: a\n", true, path(0, "images", "3"), (*yamledit.PathError)(nil), "images"},
 		{"not a mapping", "images: x\n", true, path(0, "images"), (*yamledit.PathError)(nil), "not a mapping"},
+		{"lone CR line breaks", "images:\r- name: a\r  newTag: 1\r  digest: b\r", false, path(0, "images", "0", "digest"), (*yamledit.UnsupportedError)(nil), "line breaks other than"},
+		{"LS line break", "# a\u2028b\nimages:\n- name: a\n", true, path(0, "images", "0"), (*yamledit.UnsupportedError)(nil), "line breaks other than"},
 		{"through an alias", "base: &b\n  name: a\n  tag: 1\nimages:\n- *b\n", false, path(0, "images", "0", "tag"), (*yamledit.AliasError)(nil), ""},
 	}
 	for _, tt := range tests {
