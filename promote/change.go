@@ -93,28 +93,30 @@ func (e *SelectionError) Error() string {
 }
 
 // checkObjects returns a *SelectionError (List "object", Artifacts the
-// objects, KIND/NAME) for the first Objects pattern that matches no use of
-// the artifacts.
-func (s Selection) checkObjects(arts []Artifact, a Affixes) error {
-	var objects []string
+// objects, KIND/NAME) for the first Objects pattern that matches no use in
+// either environment; src and tgt are their artifacts and affixes.
+func (s Selection) checkObjects(src []Artifact, srcAff Affixes, tgt []Artifact, tgtAff Affixes) error {
 	for _, g := range s.Objects {
-		found := false
-		for _, art := range arts {
-			for _, u := range art.Uses {
-				found = found || s.selectsObjectPattern(g, u, a)
-				objects = append(objects, u.Object.Kind+"/"+u.Object.Name)
+		one := Selection{Objects: []string{g}}
+		var objects []string
+		matched := false
+		for _, side := range []struct {
+			arts []Artifact
+			aff  Affixes
+		}{{src, srcAff}, {tgt, tgtAff}} {
+			for _, a := range side.arts {
+				for _, u := range a.Uses {
+					matched = matched || one.selectsObject(u, side.aff)
+					objects = append(objects, u.Object.Kind+"/"+u.Object.Name)
+				}
 			}
 		}
-		if !found {
+		if !matched {
 			slices.Sort(objects)
 			return &SelectionError{List: "object", Pattern: g, Artifacts: slices.Compact(objects)}
 		}
 	}
 	return nil
-}
-
-func (s Selection) selectsObjectPattern(g string, u Use, a Affixes) bool {
-	return Selection{Objects: []string{g}}.selectsObject(u, a)
 }
 
 // Check returns a *SelectionError for the first pattern of the selection
@@ -181,6 +183,10 @@ type DiffOptions struct {
 	// version of the source's use by the same workload and container, and
 	// a use by a workload only the target has is left alone.
 	AllUses bool
+	// Ranges compares chart versions and source refs that are ranges
+	// (">=1.0.0") like versions. Default false: a range that differs is a
+	// RelationRange change, which does not promote.
+	Ranges bool
 	// Source and Target are the name prefixes and suffixes each
 	// environment adds to its objects' names (kustomize namePrefix and
 	// nameSuffix), set aside when workloads are matched.
@@ -307,6 +313,9 @@ func Diff(source, target []Artifact, opts DiffOptions) []Change {
 			c.Warnings = slices.DeleteFunc(c.Warnings, func(w string) bool { return w == "" })
 		default:
 			c.Relation, c.Bump, c.Warnings = Compare(*c.From, *c.To)
+		}
+		if !opts.Ranges && c.Promotes() && (c.From != nil && isRange(c.From.Tag) || c.To != nil && isRange(c.To.Tag)) {
+			c.Relation, c.Bump = RelationRange, ""
 		}
 		out = append(out, c)
 	}

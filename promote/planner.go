@@ -326,13 +326,8 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	srcAffixes, tgtAffixes := affixes(fsys, src, srcRes), affixes(fsys, tgt, tgtRes)
-	for _, g := range req.Selection.Objects {
-		one := Selection{Objects: []string{g}}
-		if one.checkObjects(srcArts, srcAffixes) != nil {
-			if err := one.checkObjects(tgtArts, tgtAffixes); err != nil {
-				return nil, fmt.Errorf("%s: %w", op, err)
-			}
-		}
+	if err := req.Selection.checkObjects(srcArts, srcAffixes, tgtArts, tgtAffixes); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	plan := &Plan{
 		APIVersion: PlanAPIVersion, Kind: PlanKind,
@@ -344,7 +339,7 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		Selection: req.Selection,
 		BlockOn:   blockOn(tgt, req),
 		Changes: Diff(srcArts, tgtArts, DiffOptions{
-			Selection: req.Selection, AllUses: req.AllUses,
+			Selection: req.Selection, AllUses: req.AllUses, Ranges: req.Ranges,
 			Source: srcAffixes, Target: tgtAffixes,
 		}),
 		Inputs: mergeInputs(srcRes.Files, tgtRes.Files),
@@ -353,15 +348,8 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	// and so is which of several versions an artifact should take: the
 	// plan says so, and cannot be a noop or ready while it is.
 	plan.Findings = append(unrendered(src, srcRes, p.now()), unrendered(tgt, tgtRes, p.now())...)
-	if !req.Ranges {
-		for i, c := range plan.Changes {
-			if c.Promotes() && (c.From != nil && isRange(c.From.Tag) || c.To != nil && isRange(c.To.Tag)) {
-				plan.Changes[i].Relation, plan.Changes[i].Bump = RelationRange, ""
-			}
-		}
-	}
 	plan.Findings = append(plan.Findings, ambiguous(plan.Changes)...)
-	shared, err := p.sharedFiles(ctx, traced, tgt, tgtRes, src, srcRes)
+	shared, err := p.sharedFiles(ctx, fsys, traced, tgt, tgtRes, src, srcRes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -471,7 +459,7 @@ func (p *Planner) inherit(e Environment, res *render.Result) Environment {
 //
 // The source's files are those of its rendering; the other environments'
 // are listed by r, which shares the plan's build cache.
-func (p *Planner) sharedFiles(ctx context.Context, r *render.Renderer, tgt Environment, rendered *render.Result, src Environment, srcRes *render.Result) (map[string][]string, error) {
+func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Renderer, tgt Environment, rendered *render.Result, src Environment, srcRes *render.Result) (map[string][]string, error) {
 	mine := make([]string, len(rendered.Files))
 	for i, f := range rendered.Files {
 		mine[i] = f.Path
@@ -483,7 +471,7 @@ func (p *Planner) sharedFiles(ctx context.Context, r *render.Renderer, tgt Envir
 		}
 	}
 	shared := map[string][]string{}
-	for _, e := range p.others(tgt, src) {
+	for _, e := range p.others(fsys, tgt, src) {
 		if part[e.Path] {
 			continue
 		}
@@ -527,8 +515,8 @@ type other struct {
 // the conventional layout) defines, the source, and every folder beside the
 // source or the target that holds a kustomization or a Flux cluster — an
 // environment named by its directory has siblings that share its bases
-// whether ferry.yaml lists them or not.
-func (p *Planner) others(tgt, src Environment) []other {
+// whether ferry.yaml lists them or not. fsys is the plan's snapshot.
+func (p *Planner) others(fsys fs.FS, tgt, src Environment) []other {
 	var out []other
 	seen := map[string]bool{tgt.Path: true}
 	add := func(e Environment, sibling bool) {
@@ -542,34 +530,26 @@ func (p *Planner) others(tgt, src Environment) []other {
 	}
 	add(src, false)
 	for _, dir := range []string{tgt.Path, src.Path} {
-		parent := path.Dir(dir)
 		if dir == "." {
 			continue
 		}
-		entries, err := fs.ReadDir(p.fsys, parent)
+		parent := path.Dir(dir)
+		entries, err := fs.ReadDir(fsys, parent)
 		if err != nil {
 			continue
 		}
 		for _, d := range entries {
 			sib := path.Join(parent, d.Name())
-			if !d.IsDir() || strings.HasPrefix(d.Name(), ".") || seen[sib] || !p.isEnvironmentDir(sib) {
+			if !d.IsDir() || strings.HasPrefix(d.Name(), ".") || seen[sib] {
 				continue
 			}
-			add(Environment{Name: sib, Path: sib}, true)
+			// A kustomization, or a Flux cluster's flux-system folder.
+			if _, err := fs.Stat(fsys, path.Join(sib, "flux-system")); err == nil || hasKustomization(fsys, sib) {
+				add(Environment{Name: sib, Path: sib}, true)
+			}
 		}
 	}
 	return out
-}
-
-// isEnvironmentDir reports whether dir can be rendered as an environment: it
-// holds a kustomization, or a Flux cluster's flux-system folder.
-func (p *Planner) isEnvironmentDir(dir string) bool {
-	for _, n := range append(slices.Clip(kustomizationNames), "flux-system") {
-		if _, err := fs.Stat(p.fsys, path.Join(dir, n)); err == nil {
-			return true
-		}
-	}
-	return false
 }
 
 func mergeInputs(lists ...[]render.File) []render.File {

@@ -74,7 +74,9 @@ func (f *lineFinder) locate(b built) *manifest.Object {
 	fields := d.FieldOrigins()
 	// Where a patch sets a field (a chart version, a values image, a source
 	// ref): the last patch applied that writes the rendered value.
-	for _, k := range b.patchKustomizations {
+	// A kustomization is listed once per patch transformer it configures:
+	// its patches are read once.
+	for _, k := range slices.Compact(slices.Clone(b.patchKustomizations)) {
 		for _, p := range f.patchFiles(k) {
 			for _, d := range f.patchDocs(p) {
 				fields = patchFields(d, obj, p, fields)

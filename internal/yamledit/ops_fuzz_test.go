@@ -106,7 +106,7 @@ func FuzzAppendListItem(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte, key, name, tag string) {
 		item := []yamledit.KV{{Key: key, Value: name}, {Key: "newTag", Value: tag}}
-		paths := append(sequencePaths(data), yamledit.Path{Keys: []string{"zz-new"}})
+		paths := append(nodePaths(data, yaml.SequenceNode), yamledit.Path{Keys: []string{"zz-new"}})
 		for _, p := range paths {
 			out, line, err := yamledit.AppendListItem(data, p, item)
 			if err != nil {
@@ -197,18 +197,21 @@ func allScalarPaths(data []byte) []yamledit.Path {
 	return paths
 }
 
-// sequencePaths returns the paths of the sequences of the first documents
-// of data reached by scalar keys and indexes, at most a few dozen.
-func sequencePaths(data []byte) []yamledit.Path {
+// nodePaths returns the paths of the nodes of a kind (sequences, mappings)
+// of the first documents of data reached by scalar keys and indexes, at
+// most a few dozen.
+func nodePaths(data []byte, kind yaml.Kind) []yamledit.Path {
 	var paths []yamledit.Path
 	var visit func(n *yaml.Node, p yamledit.Path)
 	visit = func(n *yaml.Node, p yamledit.Path) {
 		if len(paths) > 16 {
 			return
 		}
+		if n.Kind == kind {
+			paths = append(paths, p)
+		}
 		switch n.Kind {
 		case yaml.SequenceNode:
-			paths = append(paths, p)
 			for i, c := range n.Content {
 				visit(c, yamledit.Path{Doc: p.Doc, Keys: append(slices.Clone(p.Keys), strconv.Itoa(i))})
 			}
@@ -346,42 +349,6 @@ func addFiles(f *testing.F, rest []any, dirs ...string) {
 	}
 }
 
-// mappingPaths returns the paths of up to 16 mappings of the first
-// documents of data.
-func mappingPaths(data []byte) []yamledit.Path {
-	var paths []yamledit.Path
-	var visit func(n *yaml.Node, p yamledit.Path)
-	visit = func(n *yaml.Node, p yamledit.Path) {
-		if len(paths) > 16 {
-			return
-		}
-		switch n.Kind {
-		case yaml.SequenceNode:
-			for i, c := range n.Content {
-				visit(c, yamledit.Path{Doc: p.Doc, Keys: append(slices.Clone(p.Keys), strconv.Itoa(i))})
-			}
-		case yaml.MappingNode:
-			paths = append(paths, p)
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Kind == yaml.ScalarNode {
-					visit(n.Content[i+1], yamledit.Path{Doc: p.Doc, Keys: append(slices.Clone(p.Keys), n.Content[i].Value)})
-				}
-			}
-		}
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for doc := 0; doc < 4; doc++ {
-		var n yaml.Node
-		if dec.Decode(&n) != nil {
-			break
-		}
-		if len(n.Content) > 0 {
-			visit(n.Content[0], yamledit.Path{Doc: doc})
-		}
-	}
-	return paths
-}
-
 // FuzzInsertDeleteKeys adds a key to each mapping of an arbitrary document
 // and deletes it again: the insert only adds whole lines, the key reads back
 // with its value, and the delete gives the input back byte for byte. It
@@ -392,7 +359,7 @@ func FuzzInsertDeleteKeys(f *testing.F) {
 		f.Add([]byte(s), "zz-digest", "sha256:bb")
 	}
 	f.Fuzz(func(t *testing.T, data []byte, key, value string) {
-		for _, p := range mappingPaths(data) {
+		for _, p := range nodePaths(data, yaml.MappingNode) {
 			out, line, err := yamledit.InsertKeys(data, p, []yamledit.KV{{Key: key, Value: value}})
 			if err != nil {
 				require.Nil(t, out)
