@@ -162,7 +162,7 @@ func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string]
 		if others, ok := shared[f]; ok {
 			findings = append(findings, finding.Finding{
 				Rule: "shared-edit", Severity: finding.SeverityWarning, Source: manifest.Origin{File: f},
-				Message: fmt.Sprintf("%s is %s's own kustomization, but %s also render it: the edits promote them too", f, tgt.Name, strings.Join(others, " and ")),
+				Message: fmt.Sprintf("%s is %s's own kustomization, but %s also render it: the edits promote them too", f, tgt.Name, namesOf(others)),
 			})
 		}
 		fe := *plan.files[f]
@@ -307,9 +307,9 @@ func overrideEdits(fsys fs.FS, tgt Environment, c Change, u Use, others []string
 			break
 		}
 	}
-	why := fmt.Sprintf("%s pins %s only in %s, which %s also render; override it in %s's kustomization", tgt.Name, c.Artifact, u.Source.File, strings.Join(others, " and "), tgt.Name)
+	why := fmt.Sprintf("%s pins %s only in %s, which %s also render; override it in %s's kustomization", tgt.Name, c.Artifact, u.Source.File, namesOf(others), tgt.Name)
 	if kfile == "" {
-		return nil, "", fmt.Errorf("%s is pinned in %s, which %s also render, and %s has no kustomization of its own to override it in", c.Artifact, u.Source.File, strings.Join(others, " and "), dir)
+		return nil, "", fmt.Errorf("%s is pinned in %s, which %s also render, and %s has no kustomization of its own to override it in", c.Artifact, u.Source.File, namesOf(others), dir)
 	}
 	data, err := fs.ReadFile(fsys, kfile)
 	if err != nil {
@@ -582,4 +582,13 @@ func pathString(keys []string) string {
 		return "the document"
 	}
 	return strings.Join(keys, ".")
+}
+
+// namesOf lists the environments sharing a file for a message: all of them
+// up to four, else the first three and how many more.
+func namesOf(names []string) string {
+	if len(names) <= 4 {
+		return strings.Join(names, " and ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:3], ", "), len(names)-3)
 }

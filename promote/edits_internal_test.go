@@ -31,3 +31,9 @@ func TestApplyEditsInsertsAndDeletesKeys(t *testing.T) {
 	_, _, err = applyEdits([]byte(in), []Edit{{Op: OpDelete, Keys: []string{"images", "0", "name"}}})
 	assert.ErrorContains(t, err, "delete images.0.name")
 }
+
+func TestNamesOf(t *testing.T) {
+	assert.Equal(t, "dev", namesOf([]string{"dev"}))
+	assert.Equal(t, "dev and qa and ab-a and ab-b", namesOf([]string{"dev", "qa", "ab-a", "ab-b"}))
+	assert.Equal(t, "dev, qa, ab-a and 2 more", namesOf([]string{"dev", "qa", "ab-a", "ab-b", "prod"}))
+}

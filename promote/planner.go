@@ -178,23 +178,25 @@ func (p *Planner) Config() *Config { return p.cfg }
 
 // discover finds environments in the conventional layouts: every directory
 // under overlays/, envs/ and clusters/ is an environment named after it
-// (clusters/<env> as "clusters/<env>" when overlays/<env> exists too), and
-// so is every directory holding a kustomization under env/, environments/
-// and deploy/overlays/ (Kargo's and podinfo's layouts).
+// (prefixed with its parent, as "clusters/<env>", when an earlier layout
+// has one of that name), and so is every directory holding a kustomization
+// under env/, environments/ and deploy/overlays/ (Kargo's and podinfo's
+// layouts), apps/ and tenants/ (Flux's) — but for the bases and components
+// such folders also hold.
 func discover(fsys fs.FS) *Config {
 	cfg := &Config{APIVersion: ConfigAPIVersion, Kind: ConfigKind}
 	seen := map[string]bool{}
-	for _, parent := range []string{"overlays", "envs", "clusters", "env", "environments", "deploy/overlays"} {
+	for _, parent := range discoveredLayouts {
 		entries, err := fs.ReadDir(fsys, parent)
 		if err != nil {
 			continue
 		}
-		strict := parent == "env" || parent == "environments" || parent == "deploy/overlays"
+		strict := parent != "overlays" && parent != "envs" && parent != "clusters"
 		for _, e := range entries {
 			if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 				continue
 			}
-			if strict && !hasKustomization(fsys, parent+"/"+e.Name()) {
+			if strict && (!hasKustomization(fsys, parent+"/"+e.Name()) || notEnvironments[e.Name()]) {
 				continue
 			}
 			name := e.Name()
@@ -207,6 +209,14 @@ func discover(fsys fs.FS) *Config {
 	}
 	return cfg
 }
+
+// discoveredLayouts are the folders whose subfolders are environments, in
+// the order discover names them.
+var discoveredLayouts = []string{"overlays", "envs", "clusters", "env", "environments", "deploy/overlays", "apps", "tenants"}
+
+// notEnvironments are the names of folders beside environments that hold
+// what the environments share.
+var notEnvironments = map[string]bool{"base": true, "bases": true, "common": true, "components": true, "shared": true}
 
 func hasKustomization(fsys fs.FS, dir string) bool {
 	for _, n := range kustomizationNames {
@@ -233,7 +243,7 @@ func (p *Planner) environment(ref string) (Environment, error) {
 		return Environment{Name: clean, Path: clean}, nil
 	}
 	if len(p.cfg.Environments) == 0 {
-		return Environment{}, fmt.Errorf("no environment %q: the repository defines none (%s lists none, and there is no overlays/, envs/, env/, environments/, deploy/overlays/ or clusters/ folder); give a directory of the repository", ref, ConfigFile)
+		return Environment{}, fmt.Errorf("no environment %q: the repository defines none (%s lists none, and there is no overlays/, envs/, clusters/, env/, environments/, deploy/overlays/, apps/ or tenants/ folder); give a directory of the repository", ref, ConfigFile)
 	}
 	names := make([]string, len(p.cfg.Environments))
 	for i, e := range p.cfg.Environments {
@@ -457,12 +467,21 @@ func (p *Planner) inherit(e Environment, res *render.Result) Environment {
 // target — the overlay a Flux Kustomization of the target cluster applies —
 // is not another environment.
 //
+// The other environments are the ones ferry.yaml (or the conventional
+// layout) names, the source, the folders beside the source and the target,
+// and every other build of the repository (see [render.Renderer.Builds]):
+// each kustomization the target does not build on, and each directory a
+// Flux Kustomization the target does not hold applies. A kustomization
+// that builds on the target itself (an aggregate of environments, or one
+// that extends the target) shares only the target's own kustomization: it
+// takes whatever the target takes.
+//
 // The source's files are those of its rendering; the other environments'
 // are listed by r, which shares the plan's build cache.
 func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Renderer, tgt Environment, rendered *render.Result, src Environment, srcRes *render.Result) (map[string][]string, error) {
-	mine := make([]string, len(rendered.Files))
-	for i, f := range rendered.Files {
-		mine[i] = f.Path
+	mine := map[string]bool{}
+	for _, f := range rendered.Files {
+		mine[f.Path] = true
 	}
 	part := map[string]bool{tgt.Path: true}
 	for _, k := range rendered.Kustomizations {
@@ -470,8 +489,28 @@ func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Rendere
 			part[k.Path] = true
 		}
 	}
+	// The target's root kustomization: what a build that extends the
+	// target reads.
+	root := ""
+	for _, n := range kustomizationNames {
+		if f := path.Join(tgt.Path, n); mine[f] {
+			root = f
+		}
+	}
 	shared := map[string][]string{}
+	share := func(name string, theirs []string) {
+		if root != "" && slices.Contains(theirs, root) {
+			theirs = []string{root}
+		}
+		for _, f := range theirs {
+			if mine[f] && !slices.Contains(shared[f], name) {
+				shared[f] = append(shared[f], name)
+			}
+		}
+	}
+	named := map[string]bool{}
 	for _, e := range p.others(fsys, tgt, src) {
+		named[e.Path] = true
 		if part[e.Path] {
 			continue
 		}
@@ -492,10 +531,31 @@ func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Rendere
 			// shares with it, and could edit one of them.
 			return nil, fmt.Errorf("list the files of environment %s, to tell which files %s shares with it: %w", e.Name, tgt.Name, err)
 		}
-		for _, f := range theirs {
-			if _, ok := slices.BinarySearch(mine, f); ok && !slices.Contains(shared[f], e.Name) {
-				shared[f] = append(shared[f], e.Name)
+		share(e.Name, theirs)
+	}
+	builds, err := r.Builds(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list the builds of the repository, to tell which files %s shares with them: %w", tgt.Name, err)
+	}
+	for _, b := range builds {
+		switch {
+		case b.Err != nil || b.Component || named[b.Dir]:
+			// A directory that does not build, one that builds only as
+			// part of another, or an environment shared with above.
+		case b.Dir == tgt.Path:
+			// The target itself, and the clusters that apply it.
+		case part[b.Dir]:
+			// Applied by the target cluster; and by other clusters too
+			// when a Kustomization the target does not hold applies it.
+			for _, by := range b.AppliedBy {
+				if !mine[by] {
+					share(path.Dir(by), b.Files)
+				}
 			}
+		case len(b.AppliedBy) == 0 && slices.ContainsFunc(kustomizationNames, func(n string) bool { return mine[path.Join(b.Dir, n)] }):
+			// A base of the target, which no cluster applies by itself.
+		default:
+			share(b.Dir, b.Files)
 		}
 	}
 	return shared, nil

@@ -286,21 +286,23 @@ func TestPlanCanaryIsPromotedAWorkloadAtATime(t *testing.T) {
 }
 
 // TestDiscoveryOfOtherLayouts: without a ferry.yaml, the folders holding a
-// kustomization under env/ (Kargo) and deploy/overlays/ (podinfo) are
-// environments; a folder there without one is not.
+// kustomization under env/ (Kargo), deploy/overlays/ (podinfo), apps/ and
+// tenants/ (Flux) are environments; a folder there without one is not, nor
+// is one named like the bases environments share.
 func TestDiscoveryOfOtherLayouts(t *testing.T) {
 	overlay := "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\n"
-	for _, parent := range []string{"env", "deploy/overlays"} {
+	for _, parent := range []string{"env", "deploy/overlays", "apps", "tenants"} {
 		base := "base"
 		if parent == "deploy/overlays" {
 			base = "deploy/base"
 		}
 		root := writeRepo(t, map[string]string{
-			base + "/kustomization.yaml":        "resources:\n  - cm.yaml\n",
-			base + "/cm.yaml":                   "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
-			parent + "/dev/kustomization.yaml":  overlay,
-			parent + "/prod/kustomization.yaml": overlay,
-			parent + "/README/notes.md":         "not an environment\n",
+			base + "/kustomization.yaml":          "resources:\n  - cm.yaml\n",
+			base + "/cm.yaml":                     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+			parent + "/dev/kustomization.yaml":    overlay,
+			parent + "/prod/kustomization.yaml":   overlay,
+			parent + "/README/notes.md":           "not an environment\n",
+			parent + "/common/kustomization.yaml": "resources:\n  - ../../base\n",
 		})
 		p, err := promote.NewPlanner(promote.Options{Root: root})
 		require.NoError(t, err)

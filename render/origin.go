@@ -1,7 +1,10 @@
 package render
 
 import (
+	"regexp"
+
 	"fmt"
+	"k8s.io/apimachinery/pkg/labels"
 	"path"
 	"slices"
 	"strconv"
@@ -78,15 +81,17 @@ func (f *lineFinder) locate(b built) *manifest.Object {
 	// its patches are read once.
 	for _, k := range slices.Compact(slices.Clone(b.patchKustomizations)) {
 		for _, p := range f.patchFiles(k) {
-			for _, d := range f.patchDocs(p) {
-				fields = patchFields(d, obj, p, fields)
+			for _, pd := range f.patchDocs(p) {
+				if p.applies(pd, obj, d) {
+					fields = patchFields(pd, obj, p, fields)
+				}
 			}
 		}
 	}
 	for _, c := range obj.Containers() {
 		// Images keep the origin found above: an images: entry applies
 		// after the patches of its kustomization.
-		if o, ok := containerOrigin(b, f, c.Image); ok {
+		if o, ok := containerOrigin(b, f, c.Image, obj, d); ok {
 			if fields == nil {
 				fields = map[string]manifest.Origin{}
 			}
@@ -99,11 +104,11 @@ func (f *lineFinder) locate(b built) *manifest.Object {
 	return obj
 }
 
-func containerOrigin(b built, f *lineFinder, image string) (manifest.Origin, bool) {
+func containerOrigin(b built, f *lineFinder, image string, obj, def *manifest.Object) (manifest.Origin, bool) {
 	if o, ok := f.imageOrigin(b.imageKustomizations, image); ok {
 		return o, true
 	}
-	return f.patchOrigin(b.patchKustomizations, image)
+	return f.patchOrigin(b.patchKustomizations, image, obj, def)
 }
 
 // patchFields records in fields, for each scalar the patch document d (of
@@ -228,12 +233,16 @@ func imageEntryLine(entry *yaml.Node) int {
 }
 
 // patchOrigin finds the patch file, among those of the kustomizations whose
-// patches changed the object (the last applied first), that writes value
+// patches ran over the object (the last applied first), that patches the
+// object (obj as rendered, def as its file defines it) and writes value
 // literally, and the line it writes it on.
-func (f *lineFinder) patchOrigin(kustomizations []string, value string) (manifest.Origin, bool) {
+func (f *lineFinder) patchOrigin(kustomizations []string, value string, obj, def *manifest.Object) (manifest.Origin, bool) {
 	for i := len(kustomizations) - 1; i >= 0; i-- {
 		for _, p := range f.patchFiles(kustomizations[i]) {
 			for _, d := range f.patchDocs(p) {
+				if !p.applies(d, obj, def) {
+					continue
+				}
 				if n := findValue(d, value); n != nil {
 					if p.line > 0 {
 						return manifest.Origin{File: p.file, Line: p.line}, true
@@ -255,6 +264,97 @@ type patchSource struct {
 	line int
 	// inline is the patch's text, for an inline patch.
 	inline string
+	// target is the entry's target: selector; nil when it has none (a
+	// strategic-merge patch then names the object it patches).
+	target *patchTarget
+}
+
+// patchTarget is the target: of a patches: entry, each field a regular
+// expression matched against the whole value, as kustomize's selectors are.
+type patchTarget struct {
+	group, version, kind, name, namespace string
+	labelSelector, annotationSelector     string
+}
+
+// applies reports whether the patch document d, of p, patches the object:
+// obj as rendered, def as its file defines it (nil when unknown). The object
+// may have been renamed or moved since the patch applied (a prefix, a
+// namespace of an outer kustomization): a name matches the rendered name or
+// the defined one. Whatever ferry cannot decide (a selector it cannot
+// parse) counts as applying, as before patches were told apart.
+func (p patchSource) applies(d *yaml.Node, obj, def *manifest.Object) bool {
+	names := []string{obj.Name()}
+	namespaces := []string{obj.Namespace()}
+	if def != nil {
+		names = append(names, def.Name())
+		namespaces = append(namespaces, def.Namespace())
+	}
+	id := obj.ID()
+	if t := p.target; t != nil {
+		version := obj.APIVersion()
+		if _, v, grouped := strings.Cut(version, "/"); grouped {
+			version = v
+		}
+		return matchAny(t.kind, id.Kind) && matchAny(t.group, id.Group) && matchAny(t.version, version) &&
+			matchAny(t.name, names...) && matchAny(t.namespace, namespaces...) &&
+			matchSelector(t.labelSelector, "labels", obj, def) && matchSelector(t.annotationSelector, "annotations", obj, def)
+	}
+	if d.Kind != yaml.MappingNode {
+		return true // a JSON patch without a target: kustomize refuses it
+	}
+	if kind := yamlnode.String(d, "kind"); kind != "" && kind != id.Kind {
+		return false
+	}
+	meta := yamlnode.Value(d, "metadata")
+	if name := yamlnode.String(meta, "name"); name != "" && !slices.Contains(names, name) {
+		return false
+	}
+	if ns := yamlnode.String(meta, "namespace"); ns != "" && !slices.Contains(namespaces, ns) {
+		return false
+	}
+	return true
+}
+
+// stringMap returns the object's metadata field (labels, annotations).
+func stringMap(obj *manifest.Object, field string) map[string]string {
+	v, _ := obj.Field("metadata", field)
+	m, _ := v.(map[string]any)
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// matchAny reports whether the kustomize selector field pattern (a regular
+// expression of the whole value; "" matches all) matches one of values.
+func matchAny(pattern string, values ...string) bool {
+	if pattern == "" {
+		return true
+	}
+	re, err := regexp.Compile("^(?:" + pattern + ")$")
+	if err != nil {
+		return true
+	}
+	return slices.ContainsFunc(values, re.MatchString)
+}
+
+// matchSelector reports whether a label (or annotation: field) selector
+// matches the object as rendered or as defined — a later patch may have
+// changed what the selector matched; one it cannot parse matches.
+func matchSelector(selector, field string, objs ...*manifest.Object) bool {
+	if selector == "" {
+		return true
+	}
+	sel, err := labels.Parse(selector)
+	if err != nil {
+		return true
+	}
+	return slices.ContainsFunc(objs, func(o *manifest.Object) bool {
+		return o != nil && sel.Matches(labels.Set(stringMap(o, field)))
+	})
 }
 
 // patchDocs returns the documents of a patch, parsing it once.
@@ -303,13 +403,14 @@ func (f *lineFinder) readPatchFiles(kustomization string) []patchSource {
 	dir := path.Dir(kustomization)
 	var out []patchSource
 	for _, e := range yamlnode.Items(yamlnode.Value(root, "patches")) {
+		target := readTarget(yamlnode.Value(e, "target"))
 		if p := yamlnode.Scalar(e, "path"); p != nil {
-			out = append(out, patchSource{file: path.Join(dir, p.Value)})
+			out = append(out, patchSource{file: path.Join(dir, p.Value), target: target})
 		}
 		// One line only: a block scalar's fields are on lines of their own,
 		// which ferry does not edit in place.
 		if p := yamlnode.Scalar(e, "patch"); p != nil && p.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 && !strings.Contains(p.Value, "\n") {
-			out = append(out, patchSource{file: kustomization, line: p.Line, inline: p.Value})
+			out = append(out, patchSource{file: kustomization, line: p.Line, inline: p.Value, target: target})
 		}
 	}
 	for _, e := range yamlnode.Scalars(yamlnode.Value(root, "patchesStrategicMerge")) {
@@ -318,6 +419,18 @@ func (f *lineFinder) readPatchFiles(kustomization string) []patchSource {
 		}
 	}
 	return out
+}
+
+// readTarget reads the target: of a patches: entry; nil when there is none.
+func readTarget(n *yaml.Node) *patchTarget {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	return &patchTarget{
+		group: yamlnode.String(n, "group"), version: yamlnode.String(n, "version"), kind: yamlnode.String(n, "kind"),
+		name: yamlnode.String(n, "name"), namespace: yamlnode.String(n, "namespace"),
+		labelSelector: yamlnode.String(n, "labelSelector"), annotationSelector: yamlnode.String(n, "annotationSelector"),
+	}
 }
 
 // object finds the object in file that kustomize rendered as obj. The

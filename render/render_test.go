@@ -492,3 +492,60 @@ spec:
 	assert.NotContains(t, got, "HelmRelease /spec/values/replicas", "no patch sets it")
 	assert.NotContains(t, got, "HelmRelease /metadata/name", "a patch's name selects, it does not set")
 }
+
+// TestPatchOriginsOnlyFromPatchesOfTheObject: a patch that writes the value
+// an object already has is that object's origin only if it patches that
+// object — by the name it gives, or by its target: selector (kind, name
+// regex, label selector) — never because another object's patch writes the
+// same version.
+func TestPatchOriginsOnlyFromPatchesOfTheObject(t *testing.T) {
+	deployment := func(name, image, labels string) string {
+		return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + labels + "\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: " + image + "\n"
+	}
+	release := func(name, version string) string {
+		return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: " + name + "\nspec:\n  chart:\n    spec:\n      chart: " + name + "\n      version: " + version + "\n"
+	}
+	fsys := fstest.MapFS{
+		"prod/kustomization.yaml": file(`resources:
+- web.yaml
+- web-canary.yaml
+- worker.yaml
+- releases.yaml
+patches:
+- path: web-patch.yaml
+- path: worker-patch.yaml
+  target:
+    kind: Deployment
+    labelSelector: role=worker
+- path: chart-patch.yaml
+  target:
+    kind: HelmRelease
+    name: "api|db"
+`),
+		"prod/web.yaml":          file(deployment("web", "ghcr.io/acme/web:1.0.0", "")),
+		"prod/web-canary.yaml":   file(deployment("web-canary", "ghcr.io/acme/web:1.2.0", "")),
+		"prod/worker.yaml":       file(deployment("worker", "ghcr.io/acme/worker:1.0.0", "\n  labels:\n    role: worker")),
+		"prod/web-patch.yaml":    file(deployment("web", "ghcr.io/acme/web:1.2.0", "")),
+		"prod/worker-patch.yaml": file(deployment("ignored-by-the-target", "ghcr.io/acme/worker:2.0.0", "")),
+		"prod/releases.yaml":     file(release("api", "1.0.0") + "---\n" + release("cache", "2.0.0") + "---\n" + release("db", "2.0.0")),
+		"prod/chart-patch.yaml":  file("apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: any\nspec:\n  chart:\n    spec:\n      version: 2.0.0\n"),
+	}
+	r, err := render.New(render.Options{FS: fsys})
+	require.NoError(t, err)
+	res, err := r.Render(context.Background(), "prod")
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, o := range res.Objects {
+		for p, at := range o.FieldOrigins() {
+			got[o.Name()+" "+p] = at.String()
+		}
+	}
+	image := " /spec/template/spec/containers/0/image"
+	assert.Equal(t, "prod/web-patch.yaml:10", got["web"+image])
+	assert.Equal(t, "prod/web-canary.yaml:10", got["web-canary"+image], "web's patch writes the canary's version, but patches web only")
+	assert.Equal(t, "prod/worker-patch.yaml:10", got["worker"+image], "the label selector picks the worker")
+	version := " /spec/chart/spec/version"
+	assert.Equal(t, "prod/chart-patch.yaml:8", got["api"+version])
+	assert.Equal(t, "prod/chart-patch.yaml:8", got["db"+version])
+	assert.NotContains(t, got["cache"+version], "chart-patch.yaml", "the name regex does not select cache, whose version the patch writes too")
+}
