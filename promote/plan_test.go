@@ -222,6 +222,46 @@ func TestPlanRoundTripsThroughJSON(t *testing.T) {
 	assert.Equal(t, renderImages(t, root, "staging"), renderImages(t, root, "production"))
 }
 
+// TestReadPlans reads a plan or a list of plans, as strictly as ReadPlan;
+// Conflicts names the files two plans of a list both edit.
+func TestReadPlans(t *testing.T) {
+	root := copyShop(t)
+	p := planner(t, root, ordinaryDay)
+	prod, err := p.Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	dev, err := p.Plan(context.Background(), promote.Request{From: "staging", To: "dev", Rollback: true})
+	require.NoError(t, err)
+	encode := func(v any) string {
+		raw, err := json.Marshal(v)
+		require.NoError(t, err)
+		return string(raw)
+	}
+	one, err := promote.ReadPlans(strings.NewReader(encode(prod)))
+	require.NoError(t, err)
+	require.Len(t, one, 1)
+	assert.Equal(t, "production", one[0].Target.Name)
+	two, err := promote.ReadPlans(strings.NewReader(encode(promote.NewPlanList([]*promote.Plan{prod, dev}))))
+	require.NoError(t, err)
+	require.Len(t, two, 2)
+	assert.Equal(t, "dev", two[1].Target.Name)
+	assert.Empty(t, promote.Conflicts(two))
+	assert.Equal(t, map[string][]string{"overlays/production/kustomization.yaml": {"overlays/production", "overlays/production"}}, promote.Conflicts([]*promote.Plan{prod, prod}))
+
+	for name, doc := range map[string]string{
+		"empty list":    `{"apiVersion":"ferry.dev/v1alpha1","kind":"PlanList","items":[]}`,
+		"null item":     `{"apiVersion":"ferry.dev/v1alpha1","kind":"PlanList","items":[null]}`,
+		"foreign item":  `{"apiVersion":"ferry.dev/v1alpha1","kind":"PlanList","items":[{"apiVersion":"v1","kind":"ConfigMap"}]}`,
+		"unknown field": `{"apiVersion":"ferry.dev/v1alpha1","kind":"PlanList","items":[],"extra":1}`,
+		"other version": `{"apiVersion":"ferry.dev/v2","kind":"PlanList","items":[` + encode(prod) + `]}`,
+		"trailing data": `{"apiVersion":"ferry.dev/v1alpha1","kind":"PlanList","items":[` + encode(prod) + `]} {}`,
+		"not JSON":      `kind: PlanList`,
+		"not a plan":    `{"apiVersion":"v1","kind":"ConfigMap"}`,
+	} {
+		_, err := promote.ReadPlans(strings.NewReader(doc))
+		assert.ErrorIs(t, err, promote.ErrMalformedPlan, name)
+	}
+}
+
 func TestFreezeWindowBlocks(t *testing.T) {
 	root := copyShop(t)
 	plan, err := planner(t, root, time.Date(2027, 12, 24, 9, 0, 0, 0, time.UTC)).Plan(context.Background(), promote.Request{From: "staging", To: "production"})

@@ -8,8 +8,25 @@ import (
 	"io"
 )
 
-// MaxPlanSize bounds the plan JSON [ReadPlan] reads.
+// MaxPlanSize bounds the plan JSON [ReadPlan] and [ReadPlans] read.
 const MaxPlanSize = 64 << 20
+
+// PlanListKind is the kind of a document holding several plans, one per
+// target (ferry plan --to a --to b).
+const PlanListKind = "PlanList"
+
+// PlanList is several plans in one document: one per target of a request
+// made for several targets.
+type PlanList struct {
+	APIVersion string  `json:"apiVersion"`
+	Kind       string  `json:"kind"`
+	Items      []*Plan `json:"items"`
+}
+
+// NewPlanList returns the list of plans, in order.
+func NewPlanList(plans []*Plan) *PlanList {
+	return &PlanList{APIVersion: PlanAPIVersion, Kind: PlanListKind, Items: plans}
+}
 
 // ReadPlan reads a plan written as JSON (ferry plan --out), strictly: a
 // field ferry does not know, trailing data, a plan larger than MaxPlanSize
@@ -17,6 +34,60 @@ const MaxPlanSize = 64 << 20
 // checked by [Plan.Apply], which refuses anything ferry plan could not have
 // written before it touches the repository.
 func ReadPlan(r io.Reader) (*Plan, error) {
+	data, err := readPlanData(r)
+	if err != nil {
+		return nil, err
+	}
+	var p Plan
+	if err := decodeStrict(data, &p); err != nil {
+		return nil, err
+	}
+	if p.APIVersion != PlanAPIVersion || p.Kind != PlanKind {
+		return nil, fmt.Errorf("read plan: %w: want apiVersion %s and kind %s, got %q and %q", ErrMalformedPlan, PlanAPIVersion, PlanKind, p.APIVersion, p.Kind)
+	}
+	return &p, nil
+}
+
+// ReadPlans reads a plan or a list of plans ([PlanList]) written as JSON,
+// as strictly as [ReadPlan] reads one.
+func ReadPlans(r io.Reader) ([]*Plan, error) {
+	data, err := readPlanData(r)
+	if err != nil {
+		return nil, err
+	}
+	var head struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("read plan: %w: not a plan: %w", ErrMalformedPlan, err)
+	}
+	if head.Kind != PlanListKind {
+		p, err := ReadPlan(bytes.NewReader(data))
+		if err != nil {
+			return nil, err
+		}
+		return []*Plan{p}, nil
+	}
+	var l PlanList
+	if err := decodeStrict(data, &l); err != nil {
+		return nil, err
+	}
+	if l.APIVersion != PlanAPIVersion {
+		return nil, fmt.Errorf("read plan: %w: want apiVersion %s, got %q", ErrMalformedPlan, PlanAPIVersion, l.APIVersion)
+	}
+	if len(l.Items) == 0 {
+		return nil, fmt.Errorf("read plan: %w: the list holds no plan", ErrMalformedPlan)
+	}
+	for i, p := range l.Items {
+		if p == nil || p.APIVersion != PlanAPIVersion || p.Kind != PlanKind {
+			return nil, fmt.Errorf("read plan: %w: item %d is not a %s %s", ErrMalformedPlan, i, PlanAPIVersion, PlanKind)
+		}
+	}
+	return l.Items, nil
+}
+
+func readPlanData(r io.Reader) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxPlanSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read plan: %w", err)
@@ -24,17 +95,37 @@ func ReadPlan(r io.Reader) (*Plan, error) {
 	if len(data) > MaxPlanSize {
 		return nil, fmt.Errorf("read plan: %w: larger than %d MiB", ErrMalformedPlan, MaxPlanSize>>20)
 	}
+	return data, nil
+}
+
+func decodeStrict(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	var p Plan
-	if err := dec.Decode(&p); err != nil {
-		return nil, fmt.Errorf("read plan: %w: not a plan: %w", ErrMalformedPlan, err)
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("read plan: %w: not a plan: %w", ErrMalformedPlan, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("read plan: %w: trailing data after the plan", ErrMalformedPlan)
+		return fmt.Errorf("read plan: %w: trailing data after the plan", ErrMalformedPlan)
 	}
-	if p.APIVersion != PlanAPIVersion || p.Kind != PlanKind {
-		return nil, fmt.Errorf("read plan: %w: want apiVersion %s and kind %s, got %q and %q", ErrMalformedPlan, PlanAPIVersion, PlanKind, p.APIVersion, p.Kind)
+	return nil
+}
+
+// Conflicts returns, for plans meant to be applied together, each file
+// that more than one of them edits, with the targets (their paths) that
+// edit it: each
+// plan was made on the unedited repository, so applying one makes the
+// others stale for that file.
+func Conflicts(plans []*Plan) map[string][]string {
+	by := map[string][]string{}
+	for _, p := range plans {
+		for _, f := range p.Files {
+			by[f.Path] = append(by[f.Path], p.Target.Path)
+		}
 	}
-	return &p, nil
+	for f, targets := range by {
+		if len(targets) < 2 {
+			delete(by, f)
+		}
+	}
+	return by
 }

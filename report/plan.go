@@ -42,6 +42,44 @@ func WritePlan(w io.Writer, format string, p *promote.Plan) error {
 	return fmt.Errorf("unknown plan format %q: use one of %s", format, strings.Join(PlanFormats, ", "))
 }
 
+// WritePlans writes the plans of one request made for several targets as
+// one document: a single plan as WritePlan does; several as a
+// promote.PlanList in JSON, one after the other in text and Markdown (the
+// Markdown limit shared between them), and their findings in one SARIF run.
+func WritePlans(w io.Writer, format string, plans []*promote.Plan) error {
+	if len(plans) == 1 {
+		return WritePlan(w, format, plans[0])
+	}
+	switch format {
+	case "sarif":
+		var all []finding.Finding
+		for _, p := range plans {
+			all = append(all, p.Findings...)
+		}
+		return Write(w, "sarif", Report{Tool: "ferry plan", Findings: all})
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(promote.NewPlanList(plans))
+	case "text", "markdown":
+		var b strings.Builder
+		for i, p := range plans {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			if format == "text" {
+				b.WriteString(planText(p))
+			} else {
+				b.WriteString(planMarkdown(p, (MarkdownLimit-len(plans))/len(plans))) // the separators fit too
+			}
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	return fmt.Errorf("unknown plan format %q: use one of %s", format, strings.Join(PlanFormats, ", "))
+}
+
 func promoting(p *promote.Plan) []promote.Change {
 	var out []promote.Change
 	for _, c := range p.Changes {

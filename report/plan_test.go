@@ -62,6 +62,44 @@ func TestWritePlanMarkdownFitsAComment(t *testing.T) {
 	assert.NotContains(t, b.String(), "truncated")
 }
 
+// TestWritePlans: several plans are one document — each in turn in text and
+// Markdown (the comment limit shared), a PlanList in JSON, one SARIF run of
+// all their findings; one plan is written as WritePlan writes it.
+func TestWritePlans(t *testing.T) {
+	dev := samplePlan("--- a/y\n+++ b/y\n")
+	dev.Target = promote.EnvironmentRef{Name: "dev", Path: "overlays/dev"}
+	plans := []*promote.Plan{samplePlan("--- a/x\n+++ b/x\n"), dev}
+
+	var one, single bytes.Buffer
+	require.NoError(t, report.WritePlans(&one, "json", plans[:1]))
+	require.NoError(t, report.WritePlan(&single, "json", plans[0]))
+	assert.Equal(t, single.String(), one.String())
+
+	var b bytes.Buffer
+	require.NoError(t, report.WritePlans(&b, "text", plans))
+	assert.Contains(t, b.String(), "-> production (overlays/production): READY")
+	assert.Contains(t, b.String(), "-> dev (overlays/dev): READY")
+
+	b.Reset()
+	require.NoError(t, report.WritePlans(&b, "json", plans))
+	var list promote.PlanList
+	require.NoError(t, json.Unmarshal(b.Bytes(), &list))
+	assert.Equal(t, promote.PlanListKind, list.Kind)
+	require.Len(t, list.Items, 2)
+	assert.Equal(t, "dev", list.Items[1].Target.Name)
+
+	b.Reset()
+	require.NoError(t, report.WritePlans(&b, "sarif", plans))
+	assert.Equal(t, 2, strings.Count(b.String(), `"ruleId": "major-bump"`), "both plans' findings")
+
+	huge := "--- a/x\n+++ b/x\n" + strings.Repeat("+    newTag: 1.8.0 # a long line of diff\n", 5000)
+	b.Reset()
+	require.NoError(t, report.WritePlans(&b, "markdown", []*promote.Plan{samplePlan(huge), samplePlan(huge), dev}))
+	assert.LessOrEqual(t, len(b.String()), report.MarkdownLimit)
+	assert.Equal(t, 3, strings.Count(b.String(), "## ✅ Promotion"))
+	assert.Error(t, report.WritePlans(&b, "yaml", plans))
+}
+
 func TestWritePlanUnknownFormat(t *testing.T) {
 	assert.ErrorContains(t, report.WritePlan(&bytes.Buffer{}, "yaml", samplePlan("")), `unknown plan format "yaml"`)
 }

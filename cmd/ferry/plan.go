@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -23,9 +25,10 @@ func newPlanCommand() *cobra.Command {
 		regoVer string
 		blockOn []string
 		rf      renderFlags
+		targets []string
 	)
 	cmd := &cobra.Command{
-		Use:   "plan [--from ENV] --to ENV",
+		Use:   "plan [--from ENV] --to ENV [--to ENV...]",
 		Short: "Plan a promotion from one environment to the next, verified before anything is written",
 		Long: `Plan the promotion of the versions the source environment runs into the
 target environment: which images, chart versions and source refs change, the
@@ -60,14 +63,21 @@ The target is checked before the edits too, and every finding is new (the
 promotion causes it), existing (the target had it before) or fixed (gone
 after the edits). Only new errors block, unless --block-on existing or the
 environment's blockOn in ferry.yaml says existing ones block too.
-Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan (also when
-an --only, --exclude or --object pattern matches nothing).`,
+Several targets (--to a --to b) give one plan per target, each made on the
+repository as it is, from --from or each target's own from:, in one document
+(a PlanList in JSON). With --out or --apply, plans that edit the same file
+are refused: plan those targets one at a time.
+
+Exit codes: 0 ready or nothing to do, 1 blocked (any plan, with several
+targets), 2 could not plan (also when an --only, --exclude or --object
+pattern matches nothing).`,
 		Example: `  ferry plan --root examples/shop --from staging --to production
   ferry plan --from staging --to production -o markdown > comment.md
   ferry plan --from staging --to production --out plan.json && ferry apply plan.json
   ferry plan --from production --to staging --rollback --only orders-api
   ferry plan --from staging --to production --block-on existing -o sarif > plan.sarif
-  ferry plan --root examples/shop --from clusters/staging --to clusters/production`,
+  ferry plan --root examples/shop --from clusters/staging --to clusters/production
+  ferry plan --from staging --to production-eu --to production-us`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(output, report.PlanFormats); err != nil {
@@ -92,12 +102,30 @@ an --only, --exclude or --object pattern matches nothing).`,
 			if err != nil {
 				return err
 			}
-			plan, err := planner.Plan(cmd.Context(), req)
-			if err != nil {
-				return err
+			// One plan per target, each made on the repository as it is.
+			var plans []*promote.Plan
+			for _, to := range targets {
+				r := req
+				r.To = to
+				plan, err := planner.Plan(cmd.Context(), r)
+				if err != nil {
+					if len(targets) > 1 {
+						return fmt.Errorf("--to %s: %w", to, err)
+					}
+					return err
+				}
+				plans = append(plans, plan)
+			}
+			if conflicts := promote.Conflicts(plans); len(conflicts) > 0 && (out != "" || apply) {
+				files := slices.Sorted(maps.Keys(conflicts))
+				return fmt.Errorf("the plans for %s all edit %s: each was made on the unedited repository, so they cannot be applied together; plan those targets one at a time", strings.Join(conflicts[files[0]], ", "), strings.Join(files, ", "))
 			}
 			if out != "" {
-				data, err := json.MarshalIndent(plan, "", "  ")
+				var doc any = plans[0]
+				if len(plans) > 1 {
+					doc = promote.NewPlanList(plans)
+				}
+				data, err := json.MarshalIndent(doc, "", "  ")
 				if err != nil {
 					return err
 				}
@@ -105,25 +133,36 @@ an --only, --exclude or --object pattern matches nothing).`,
 					return err
 				}
 			}
-			if err := report.WritePlan(cmd.OutOrStdout(), output, plan); err != nil {
+			if err := report.WritePlans(cmd.OutOrStdout(), output, plans); err != nil {
 				return err
 			}
-			if plan.Verdict.Status == promote.StatusBlocked {
-				return &findingsError{summary: "the promotion is blocked: " + strings.Join(plan.Verdict.Reasons, "; ")}
-			}
-			if apply && plan.Verdict.Status == promote.StatusReady {
-				applied, err := plan.Apply(cmd.Context(), planner.Root())
-				if err != nil {
-					return err
+			var blocked []string
+			for _, plan := range plans {
+				if plan.Verdict.Status == promote.StatusBlocked {
+					blocked = append(blocked, plan.Verdict.Reasons...)
 				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "applied: %d files written, %d already up to date\n", len(applied.Written), len(applied.Unchanged))
+			}
+			if len(blocked) > 0 {
+				return &findingsError{summary: "the promotion is blocked: " + strings.Join(blocked, "; ")}
+			}
+			if apply {
+				for _, plan := range plans {
+					if plan.Verdict.Status != promote.StatusReady {
+						continue
+					}
+					applied, err := plan.Apply(cmd.Context(), planner.Root())
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(cmd.ErrOrStderr(), "applied to %s: %d files written, %d already up to date\n", plan.Target.Name, len(applied.Written), len(applied.Unchanged))
+				}
 			}
 			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&req.From, "from", "", "source environment (name in ferry.yaml, or directory; default: the target's from: in ferry.yaml)")
-	f.StringVar(&req.To, "to", "", "target environment (name in ferry.yaml, or directory)")
+	f.StringSliceVar(&targets, "to", nil, "target environment (name in ferry.yaml, or directory); repeat it (or give a comma-separated list) for one plan per target, in one document")
 	f.StringSliceVar(&req.Selection.Only, "only", nil, "promote only these artifacts (names or globs; the last path segment matches too)")
 	f.StringSliceVar(&req.Selection.Exclude, "exclude", nil, "leave these artifacts out (names or globs)")
 	f.StringSliceVar(&req.Selection.Objects, "object", nil, "promote only the uses by these objects, KIND/NAME (globs; e.g. a canary Deployment/web-canary, one workload at a time)")
@@ -152,6 +191,8 @@ func newApplyCommand() *cobra.Command {
 		Long: `Apply a plan: write its edits into the repository, all files or none. A file
 that changed since the plan was made is refused (plan again); a file that
 already holds the planned result is left alone, so applying twice is safe.
+A list of plans (ferry plan --to a --to b --out) is applied plan by plan,
+each all files or none; plans that edit the same file are refused.
 
 Before writing anything, apply refuses a plan that ferry plan could not have
 written: inputs, files or edits missing, null or listed twice; a file the
@@ -170,10 +211,14 @@ See docs/security.md.`,
 			if err != nil {
 				return err
 			}
-			plan, err := promote.ReadPlan(f)
+			plans, err := promote.ReadPlans(f)
 			_ = f.Close()
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			if conflicts := promote.Conflicts(plans); len(conflicts) > 0 {
+				files := slices.Sorted(maps.Keys(conflicts))
+				return fmt.Errorf("%s: the plans for %s all edit %s, and cannot be applied together; plan those targets one at a time", args[0], strings.Join(conflicts[files[0]], ", "), strings.Join(files, ", "))
 			}
 			if root == "" {
 				planner, err := promote.NewPlanner(promote.Options{})
@@ -182,15 +227,20 @@ See docs/security.md.`,
 				}
 				root = planner.Root()
 			}
-			applied, err := plan.Apply(cmd.Context(), root)
-			if err != nil {
-				return err
-			}
-			for _, f := range applied.Written {
-				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", f)
-			}
-			for _, f := range applied.Unchanged {
-				fmt.Fprintf(cmd.OutOrStdout(), "already up to date: %s\n", f)
+			for _, plan := range plans {
+				applied, err := plan.Apply(cmd.Context(), root)
+				if err != nil {
+					if len(plans) > 1 {
+						return fmt.Errorf("plan for %s: %w", plan.Target.Name, err)
+					}
+					return err
+				}
+				for _, f := range applied.Written {
+					fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", f)
+				}
+				for _, f := range applied.Unchanged {
+					fmt.Fprintf(cmd.OutOrStdout(), "already up to date: %s\n", f)
+				}
 			}
 			return nil
 		},

@@ -74,9 +74,9 @@ func TestPlanBlockedAndErrors(t *testing.T) {
 	assert.Contains(t, stderr, "no source environment: give one (--from), or set from: for dev in ferry.yaml")
 
 	// A flag of one value given twice is an error, not the last one wins.
-	code, _, stderr = runCLI(t, "plan", "--root", example, "--from", "staging", "--to", "production", "--to", "dev")
+	code, _, stderr = runCLI(t, "plan", "--root", example, "--from", "staging", "--from", "dev", "--to", "production")
 	assert.Equal(t, exitError, code)
-	assert.Contains(t, stderr, "--to given twice; give it once")
+	assert.Contains(t, stderr, "--from given twice; give it once")
 
 	bad := filepath.Join(t.TempDir(), "plan.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"apiVersion": "v1", "kind": "ConfigMap"}`), 0o644))
@@ -113,4 +113,59 @@ func TestPlanBaselineAndSelection(t *testing.T) {
 	code, _, stderr = runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production", "--block-on", "fixed")
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, stderr, "fixed findings never block")
+}
+
+// TestPlanSeveralTargets: --to given several times makes one plan per
+// target, each from the target's own from: or --from, in one document (a
+// PlanList in JSON) that ferry apply applies plan by plan; any blocked plan
+// exits 1; plans that edit one file are refused with --out or --apply.
+func TestPlanSeveralTargets(t *testing.T) {
+	repo := copyExample(t)
+	code, stdout, stderr := runCLI(t, "plan", "--root", repo, "--to", "staging", "--to", "production")
+	assert.Equal(t, exitFindings, code, "staging's plan is blocked: %s", stderr)
+	assert.Contains(t, stdout, "Promotion dev (overlays/dev) -> staging (overlays/staging): BLOCKED")
+	assert.Contains(t, stdout, "Promotion staging (overlays/staging) -> production (overlays/production): READY")
+
+	code, stdout, stderr = runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production", "--to", "clusters/production", "--out", filepath.Join(t.TempDir(), "plans.json"))
+	assert.Equal(t, exitError, code, stdout)
+	assert.Contains(t, stderr, "the plans for overlays/production, clusters/production all edit overlays/production/kustomization.yaml")
+
+	planFile := filepath.Join(t.TempDir(), "plans.json")
+	code, stdout, stderr = runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production,dev", "--rollback", "-o", "json", "--out", planFile)
+	require.Equal(t, exitOK, code, stderr)
+	var list struct {
+		Kind  string `json:"kind"`
+		Items []struct {
+			Target struct {
+				Name string `json:"name"`
+			} `json:"target"`
+		} `json:"items"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &list))
+	assert.Equal(t, "PlanList", list.Kind)
+	require.Len(t, list.Items, 2)
+	assert.Equal(t, "production", list.Items[0].Target.Name)
+	assert.Equal(t, "dev", list.Items[1].Target.Name)
+	written, err := os.ReadFile(planFile)
+	require.NoError(t, err)
+	assert.JSONEq(t, stdout, string(written))
+
+	code, stdout, stderr = runCLI(t, "apply", "--root", repo, planFile)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, "wrote overlays/production/kustomization.yaml\nwrote overlays/dev/kustomization.yaml\n", stdout)
+	code, _, stderr = runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production", "--to", "dev")
+	assert.Equal(t, exitOK, code, "both now run staging's versions: %s", stderr)
+
+	// A list whose plans edit one file is refused whole.
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	var raw map[string]any
+	require.NoError(t, json.Unmarshal(written, &raw))
+	items := raw["items"].([]any)
+	raw["items"] = []any{items[0], items[0]}
+	data, err := json.Marshal(raw)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(bad, data, 0o644))
+	code, _, stderr = runCLI(t, "apply", "--root", repo, bad)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "cannot be applied together")
 }
