@@ -181,8 +181,10 @@ func (p *Planner) Config() *Config { return p.cfg }
 // (prefixed with its parent, as "clusters/<env>", when an earlier layout
 // has one of that name), and so is every directory holding a kustomization
 // under env/, environments/ and deploy/overlays/ (Kargo's and podinfo's
-// layouts), apps/ and tenants/ (Flux's) — but for the bases and components
-// such folders also hold.
+// layouts) — but for the bases and components such folders also hold — and
+// under apps/ and tenants/ (Flux's), where it must also be named like an
+// environment (dev, staging, prod-east…: see stageOf), since those folders
+// hold applications too.
 func discover(fsys fs.FS) *Config {
 	cfg := &Config{APIVersion: ConfigAPIVersion, Kind: ConfigKind}
 	seen := map[string]bool{}
@@ -198,6 +200,9 @@ func discover(fsys fs.FS) *Config {
 			}
 			if strict && (!hasKustomization(fsys, parent+"/"+e.Name()) || notEnvironments[e.Name()]) {
 				continue
+			}
+			if (parent == "apps" || parent == "tenants") && stageOf(e.Name()) < 0 {
+				continue // apps/ and tenants/ hold applications too
 			}
 			name := e.Name()
 			if seen[name] {
