@@ -295,20 +295,24 @@ func overrideEdits(fsys fs.FS, tgt Environment, c Change, u Use, others []string
 		// In a Flux cluster, the directory its Kustomization applies.
 		dir = d
 	}
-	kfile := ""
+	kfile, sharedToo := "", false
 	for _, n := range kustomizationNames {
 		if _, err := fs.Stat(fsys, path.Join(dir, n)); err == nil {
 			// The target's own kustomization is where overrides go; the
 			// one a Flux Kustomization applies only if no other
 			// environment reads it.
-			if _, isShared := shared[path.Join(dir, n)]; dir == tgt.Path || !isShared {
+			_, sharedToo = shared[path.Join(dir, n)]
+			if dir == tgt.Path || !sharedToo {
 				kfile = path.Join(dir, n)
 			}
 			break
 		}
 	}
 	why := fmt.Sprintf("%s pins %s only in %s, which %s also render; override it in %s's kustomization", tgt.Name, c.Artifact, u.Source.File, namesOf(others), tgt.Name)
-	if kfile == "" {
+	switch {
+	case kfile == "" && sharedToo:
+		return nil, "", fmt.Errorf("%s is pinned in %s, which %s also render; %s applies %s, which is shared too, so %s has no file of its own to override it in: give %s an overlay of its own for %s to apply", c.Artifact, u.Source.File, namesOf(others), tgt.Name, dir, tgt.Name, tgt.Name, u.Source.Kustomization)
+	case kfile == "":
 		return nil, "", fmt.Errorf("%s is pinned in %s, which %s also render, and %s has no kustomization of its own to override it in", c.Artifact, u.Source.File, namesOf(others), dir)
 	}
 	data, err := fs.ReadFile(fsys, kfile)

@@ -514,7 +514,17 @@ func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Rendere
 		}
 	}
 	named := map[string]bool{}
-	for _, e := range p.others(fsys, tgt, src) {
+	others := p.others(fsys, tgt, src)
+	// The environment a Flux Kustomization's file belongs to, by name.
+	owner := func(file string) string {
+		for _, e := range others {
+			if e.Path != "." && strings.HasPrefix(file, e.Path+"/") {
+				return e.Name
+			}
+		}
+		return path.Dir(file)
+	}
+	for _, e := range others {
 		named[e.Path] = true
 		if part[e.Path] {
 			continue
@@ -554,7 +564,7 @@ func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Rendere
 			// when a Kustomization the target does not hold applies it.
 			for _, by := range b.AppliedBy {
 				if !mine[by] {
-					share(path.Dir(by), b.Files)
+					share(owner(by), b.Files)
 				}
 			}
 		case len(b.AppliedBy) == 0 && slices.ContainsFunc(kustomizationNames, func(n string) bool { return mine[path.Join(b.Dir, n)] }):
