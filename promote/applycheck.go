@@ -151,6 +151,10 @@ func checkEdits(f FileEdit) error {
 	for i, e := range f.Edits {
 		switch e.Op {
 		case OpSet, OpAppend, OpInsert, OpDelete:
+		case OpSetLine:
+			if e.Line <= 0 || e.Old == "" || e.New == "" {
+				return refuse(f.Path, ErrMalformedPlan, "edit %d: set-line needs a line, old and new", i)
+			}
 		default:
 			return refuse(f.Path, ErrMalformedPlan, "edit %d: unknown op %q", i, e.Op)
 		}
@@ -158,7 +162,7 @@ func checkEdits(f FileEdit) error {
 			return refuse(f.Path, ErrMalformedPlan, "edit %d: keys is missing or doc is negative", i)
 		}
 		for _, prev := range f.Edits[:i] {
-			if prev.Op == e.Op && prev.Doc == e.Doc && slices.Equal(prev.Keys, e.Keys) && (e.Op != OpAppend || slices.Equal(prev.Item, e.Item)) {
+			if prev.Op == e.Op && prev.Doc == e.Doc && slices.Equal(prev.Keys, e.Keys) && (e.Op != OpAppend || slices.Equal(prev.Item, e.Item)) && (e.Op != OpSetLine || prev.Line == e.Line) {
 				return refuse(f.Path, ErrMalformedPlan, "edit %d: %s %s is listed twice", i, e.Op, strings.Join(e.Keys, "."))
 			}
 		}

@@ -48,7 +48,10 @@ func (p *editPlan) add(file string, e Edit) error {
 	}
 	for _, prev := range fe.edits {
 		if prev.Op == e.Op && prev.Doc == e.Doc && slices.Equal(prev.Keys, e.Keys) {
-			if prev.Op == OpSet && prev.New != e.New {
+			if prev.Op == OpSetLine && prev.Line != e.Line {
+				continue // another line of the same block
+			}
+			if (prev.Op == OpSet || prev.Op == OpSetLine) && prev.New != e.New {
 				return fmt.Errorf("%s: conflicting edits of %s: %q (%s) and %q (%s)", file, strings.Join(e.Keys, "."), prev.New, prev.Reason, e.New, e.Reason)
 			}
 			if prev.Op == OpAppend && !slices.Equal(prev.Item, e.Item) {
@@ -271,6 +274,11 @@ func literalEdits(data []byte, c Change, u Use, to Version) ([]Edit, error) {
 		doc, keys, node, err = scalarAtPointer(data, u.Source.Line, u.Field)
 	}
 	if err != nil {
+		// A line of a patch written as a block scalar.
+		if e, ok := blockLineEdit(data, u.Source.Line, want, repl); ok {
+			e.Reason = fmt.Sprintf("%s is pinned here, in a patch (%s → %s)", c.Artifact, from, to)
+			return []Edit{e}, nil
+		}
 		return nil, err
 	}
 	i := slices.Index(want, node.Value)
@@ -386,6 +394,50 @@ func scalarAtLine(data []byte, line int, values []string) (int, []string, *yaml.
 		}
 	}
 	return 0, nil, nil, fmt.Errorf("line %d does not hold %s", line, strings.Join(values, " or "))
+}
+
+// blockLineEdit finds the literal block scalar (|) of data whose content
+// holds line — a patch written inline — and the one of want that line holds
+// as a word, and returns the edit that replaces it with the matching repl.
+func blockLineEdit(data []byte, line int, want, repl []string) (Edit, bool) {
+	docs, err := documents(data)
+	if err != nil {
+		return Edit{}, false
+	}
+	for d, doc := range docs {
+		keys, n := findScalar(doc, nil, func(n *yaml.Node) bool {
+			return n.Style&yaml.LiteralStyle != 0 && line > n.Line && line <= n.Line+strings.Count(strings.TrimSuffix(n.Value, "\n"), "\n")+1
+		})
+		if n == nil {
+			continue
+		}
+		text := strings.Split(n.Value, "\n")[line-n.Line-1]
+		for i, w := range want {
+			if w == "" || repl[i] == "" || !containsWord(text, w) {
+				continue
+			}
+			return Edit{Op: OpSetLine, Doc: d, Keys: keys, Line: line, Old: w, New: repl[i]}, true
+		}
+	}
+	return Edit{}, false
+}
+
+// containsWord reports whether w is in text, touched on neither side by a
+// letter, digit, '.', '-', '_' or '+' (as yamledit.SetBlockLine asks).
+func containsWord(text, w string) bool {
+	part := func(r byte) bool {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.IndexByte(".-_+", r) >= 0
+	}
+	for i := 0; ; i++ {
+		j := strings.Index(text[i:], w)
+		if j < 0 {
+			return false
+		}
+		i += j
+		if end := i + len(w); (i == 0 || !part(text[i-1])) && (end == len(text) || !part(text[end])) {
+			return true
+		}
+	}
 }
 
 // scalarAtPointer finds the scalar at a JSON pointer inside the document
@@ -528,6 +580,8 @@ func applyEdits(data []byte, edits []Edit) ([]byte, []Edit, error) {
 			data, e.Line, err = yamledit.InsertKeys(data, path, kvs(e.Item))
 		case OpDelete:
 			data, e.Line, err = yamledit.DeleteKey(data, path)
+		case OpSetLine:
+			data, err = yamledit.SetBlockLine(data, path, e.Line, e.Old, e.New)
 		default:
 			err = fmt.Errorf("unknown edit %q", e.Op)
 		}

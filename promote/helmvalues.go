@@ -186,6 +186,14 @@ func locateValuesImage(data []byte, c Change, u Use) (int, []string, *yaml.Node,
 func valuesImageEdits(data []byte, c Change, u Use, to Version) ([]Edit, error) {
 	sets, err := valuesImageSets(data, c, u, to, true)
 	if err != nil {
+		// A line of a patch written as a block scalar: the tag, or the
+		// image: string.
+		want := []string{imageRef(spelling(c, u), u.Version), u.Version.Tag}
+		repl := []string{imageRef(spelling(c, u), to), to.Tag}
+		if e, ok := blockLineEdit(data, u.Source.Line, want, repl); ok {
+			e.Reason = fmt.Sprintf("%s is pinned here, in a patch of the HelmRelease's values (%s → %s)", c.Artifact, u.Version, to)
+			return []Edit{e}, nil
+		}
 		return nil, err
 	}
 	edits := make([]Edit, 0, len(sets))

@@ -105,6 +105,10 @@ const (
 	OpInsert EditOp = "insert"
 	// OpDelete removes the key that ends Keys from its mapping.
 	OpDelete EditOp = "delete"
+	// OpSetLine replaces the word Old with New on Line, a line of the
+	// literal block scalar (|) at Keys: a patch written inline, such as a
+	// Flux Kustomization's spec.patches entry.
+	OpSetLine EditOp = "set-line"
 )
 
 // Edit is one change to one file.

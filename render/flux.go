@@ -393,6 +393,7 @@ func (run *fluxRun) apply(ctx context.Context, k *fluxKustomization, dir string)
 	}
 	run.addFiles(res.Files)
 	objs := res.Objects
+	patches := run.patchSources(k)
 	images := run.imageOrigins(k)
 	vars, locs, err := run.variables(k)
 	if err != nil {
@@ -405,6 +406,21 @@ func (run *fluxRun) apply(ctx context.Context, k *fluxKustomization, dir string)
 		fields := o.FieldOrigins() // a copy
 		if fields == nil {
 			fields = map[string]manifest.Origin{}
+		}
+		// The Kustomization's patches apply after those of the
+		// kustomization in its path, its images after both.
+		for _, p := range patches {
+			for _, d := range p.docs {
+				if !p.applies(d, o, nil) {
+					continue
+				}
+				fields = patchFields(d, o, p.patchSource, fields)
+				for _, c := range o.Containers() {
+					if n := findValue(d, c.Image); n != nil {
+						fields[c.Field] = manifest.Origin{File: p.file, Line: p.at(n)}
+					}
+				}
+			}
 		}
 		for _, c := range o.Containers() {
 			name, _, _ := manifest.SplitImage(c.Image)

@@ -543,3 +543,24 @@ func kustomizationPath(t *testing.T, res *render.Result, name string) string {
 	t.Fatalf("no Flux Kustomization %s among %v", name, res.Kustomizations)
 	return ""
 }
+
+// TestFluxSpecPatchOrigins: a field a Flux Kustomization's spec.patches
+// entry sets — written as a literal block scalar — points at its line in the
+// Kustomization's file: a chart version, a values image, a container image
+// (by value, in a patch without a target).
+func TestFluxSpecPatchOrigins(t *testing.T) {
+	r, err := render.New(render.Options{FS: os.DirFS(filepath.Join("..", "testdata", "plans", "flux-spec-patches", "repo"))})
+	require.NoError(t, err)
+	res, err := r.Render(context.Background(), "clusters/production")
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, o := range res.Objects {
+		for p, at := range o.FieldOrigins() {
+			got[o.Kind()+" "+p] = at.String()
+		}
+	}
+	assert.Equal(t, "clusters/production/apps.yaml:23", got["HelmRelease /spec/chart/spec/version"])
+	assert.Equal(t, "clusters/production/apps.yaml:26", got["HelmRelease /spec/values/image/tag"])
+	assert.Equal(t, "clusters/production/apps.yaml:39", got["Deployment /spec/template/spec/containers/0/image"])
+	assert.NotContains(t, got, "HelmRelease /spec/chart/spec/sourceRef/name", "no patch sets it")
+}

@@ -218,6 +218,50 @@ func (run *fluxRun) imageOrigins(k *fluxKustomization) map[string]manifest.Origi
 	return out
 }
 
+// fluxPatch is an entry of a Flux Kustomization's spec.patches whose lines
+// ferry can tell: written on one line, or as a literal block scalar.
+type fluxPatch struct {
+	patchSource
+	docs []*yaml.Node
+}
+
+// at is the line of the file that holds the patch's node n.
+func (p fluxPatch) at(n *yaml.Node) int {
+	if p.line > 0 {
+		return p.line
+	}
+	return n.Line + p.offset
+}
+
+// patchSources returns the entries of k's spec.patches, parsed, with where
+// each is written. A folded block (>) or a patch ferry cannot parse is left
+// out: the fields it sets keep the origin they had.
+func (run *fluxRun) patchSources(k *fluxKustomization) []fluxPatch {
+	loc := k.obj.Origin()
+	var out []fluxPatch
+	for i, entry := range k.spec.Patches {
+		n := run.node(loc, "spec", "patches", strconv.Itoa(i), "patch")
+		if n == nil || n.Kind != yaml.ScalarNode || n.Value != entry.Patch {
+			continue
+		}
+		src := patchSource{file: loc.File, target: readTarget(run.node(loc, "spec", "patches", strconv.Itoa(i), "target"))}
+		switch {
+		case n.Style&yaml.LiteralStyle != 0:
+			src.offset = n.Line
+		case n.Style&yaml.FoldedStyle == 0 && !strings.Contains(n.Value, "\n"):
+			src.line = n.Line
+		default:
+			continue
+		}
+		docs, err := yamlnode.Documents([]byte(entry.Patch))
+		if err != nil {
+			continue
+		}
+		out = append(out, fluxPatch{src, docs})
+	}
+	return out
+}
+
 // fieldLine finds the line of a field of the object defined at origin; 0
 // when it cannot be found.
 func (run *fluxRun) fieldLine(origin manifest.Origin, keys ...string) int {

@@ -125,8 +125,11 @@ func patchFields(d *yaml.Node, obj *manifest.Object, p patchSource, fields map[s
 			fields = map[string]manifest.Origin{}
 		}
 		line := n.Line
-		if p.line > 0 {
+		switch {
+		case p.line > 0:
 			line = p.line
+		case p.offset > 0:
+			line = n.Line + p.offset
 		}
 		fields[manifest.Pointer(keys...)] = manifest.Origin{File: p.file, Line: line}
 	}
@@ -267,6 +270,10 @@ type patchSource struct {
 	// target is the entry's target: selector; nil when it has none (a
 	// strategic-merge patch then names the object it patches).
 	target *patchTarget
+	// offset, for a patch written as a literal block scalar (|) in file,
+	// is the line of its indicator: the patch's line n is the file's line
+	// n+offset.
+	offset int
 }
 
 // patchTarget is the target: of a patches: entry, each field a regular

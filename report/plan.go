@@ -131,7 +131,7 @@ func planText(p *promote.Plan) string {
 		for _, f := range p.Files {
 			for _, e := range f.Edits {
 				fmt.Fprintf(&b, "  %s:%d %s %s", f.Path, e.Line, e.Op, strings.Join(e.Keys, "."))
-				if e.Op == promote.OpSet {
+				if e.Op == promote.OpSet || e.Op == promote.OpSetLine {
 					fmt.Fprintf(&b, ": %s -> %s", e.Old, e.New)
 				}
 				fmt.Fprintf(&b, "\n    %s\n", e.Reason)
