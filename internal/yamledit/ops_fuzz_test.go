@@ -384,3 +384,34 @@ func FuzzInsertDeleteKeys(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSetBlockLine: replacing a word on a line of a literal block scalar
+// either fails and returns nothing, or changes exactly those bytes of the
+// file and that word of the scalar's value, every other value the same.
+func FuzzSetBlockLine(f *testing.F) {
+	f.Add([]byte("spec:\n  patch: |\n    version: 1.0.0\n    tag: 1.0.0-rc\n"), uint8(3), "1.0.0", "2.0.0")
+	f.Add([]byte("a:\n  - p: |-\n      image: x:1\r\n      b: 2\r\n"), uint8(3), "x:1", "x:2")
+	f.Add([]byte("k: |2\n    indented 1.0\n  1.0\n"), uint8(2), "1.0", "1.1")
+	f.Fuzz(func(t *testing.T, data []byte, line uint8, old, new string) {
+		for _, p := range nodePaths(data, yaml.ScalarNode) {
+			out, err := yamledit.SetBlockLine(data, p, int(line), old, new)
+			if err != nil {
+				require.Nil(t, out)
+				continue
+			}
+			start, oldEnd, newEnd := changedSpan(data, out)
+			require.LessOrEqual(t, oldEnd-start, len(old), "only the word changes: %q → %q", data, out)
+			require.LessOrEqual(t, newEnd-start, len(new), "only the word changes: %q → %q", data, out)
+			before, _, err := yamledit.Find(data, p)
+			require.NoError(t, err)
+			after, _, err := yamledit.Find(out, p)
+			require.NoError(t, err)
+			replaced := false
+			for i := 0; i+len(old) <= len(before) && !replaced; i++ {
+				replaced = before[i:i+len(old)] == old && before[:i]+new+before[i+len(old):] == after
+			}
+			require.True(t, replaced, "the value changes by one occurrence of %q: %q → %q", old, before, after)
+			return
+		}
+	})
+}
