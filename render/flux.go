@@ -248,8 +248,14 @@ func (r *Renderer) renderFlux(ctx context.Context, fsys fs.FS, res *Result) (*Re
 	for _, p := range slices.Sorted(maps.Keys(run.files)) {
 		files = append(files, File{Path: p, SHA256: run.files[p]})
 	}
-	finding.Sort(run.findings)
-	return &Result{Dir: res.Dir, Objects: out, Files: files, Kustomizations: run.followed, Findings: run.findings}, nil
+	// The cluster folder's own findings, then each Kustomization's; a
+	// directory two Kustomizations apply reports its findings once.
+	findings := append(slices.Clone(res.Findings), run.findings...)
+	finding.Sort(findings)
+	findings = slices.CompactFunc(findings, func(a, b finding.Finding) bool {
+		return a.Rule == b.Rule && a.Source == b.Source && a.Object == b.Object && a.Message == b.Message
+	})
+	return &Result{Dir: res.Dir, Objects: out, Files: files, Kustomizations: run.followed, Findings: findings}, nil
 }
 
 func (run *fluxRun) addFiles(files []File) {
@@ -392,6 +398,7 @@ func (run *fluxRun) apply(ctx context.Context, k *fluxKustomization, dir string)
 		return nil, fmt.Errorf("Flux Kustomization %s (%s): %w", k.name(), origin, err)
 	}
 	run.addFiles(res.Files)
+	run.findings = append(run.findings, res.Findings...)
 	objs := res.Objects
 	patches := run.patchSources(k)
 	images := run.imageOrigins(k)

@@ -21,6 +21,7 @@ var scannedFields = func() map[string]string {
 		"generators", "transformers", "validators", "crds", "configurations", "patchesStrategicMerge",
 		"patches", "patchesJson6902", "replacements", "openapi", "configMapGenerator", "secretGenerator",
 		"buildMetadata", "vars", "namePrefix", "nameSuffix", "images", "imageTags", "sortOptions",
+		"commonLabels",
 	} {
 		m[strings.ToLower(f)] = f
 	}

@@ -350,6 +350,7 @@ func (r *Renderer) renderDir(ctx context.Context, fsys *repoFS, dir string, t *t
 		res.Objects[i] = lines.locate(b)
 	}
 	res.Files = fsys.files()
+	res.Findings = sc.deprecations()
 	return res, nil
 }
 

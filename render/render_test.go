@@ -14,6 +14,7 @@ import (
 
 	"github.com/ferrygitops/ferry/internal/testrepo"
 	"github.com/ferrygitops/ferry/manifest"
+	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/render"
 )
 
@@ -548,4 +549,35 @@ patches:
 	assert.Equal(t, "prod/chart-patch.yaml:8", got["api"+version])
 	assert.Equal(t, "prod/chart-patch.yaml:8", got["db"+version])
 	assert.NotContains(t, got["cache"+version], "chart-patch.yaml", "the name regex does not select cache, whose version the patch writes too")
+}
+
+// TestDeprecatedFieldsAreFindings: each deprecated field of each
+// kustomization a build reads is one warning with the file and line of the
+// key — what kustomize prints to standard error on every build — and
+// kustomizations without one give none.
+func TestDeprecatedFieldsAreFindings(t *testing.T) {
+	fsys := fstest.MapFS{
+		"base/kustomization.yaml":  file("resources:\n- cm.yaml\ncommonLabels:\n  app: x\n"),
+		"base/cm.yaml":             file("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"),
+		"prod/kustomization.yaml":  file("bases:\n- ../base\npatchesStrategicMerge:\n- patch.yaml\n"),
+		"prod/patch.yaml":          file("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n"),
+		"clean/kustomization.yaml": file("resources:\n- ../prod\n"),
+	}
+	r, err := render.New(render.Options{FS: fsys})
+	require.NoError(t, err)
+	res, err := r.Render(context.Background(), "clean")
+	require.NoError(t, err)
+	var got []string
+	for _, f := range res.Findings {
+		assert.Equal(t, finding.SeverityWarning, f.Severity)
+		got = append(got, f.Source.String()+" "+f.Rule+" "+f.Message)
+	}
+	assert.Equal(t, []string{
+		"base/kustomization.yaml:3 kustomize-deprecated 'commonLabels' is deprecated: use 'labels' instead (`kustomize edit fix` rewrites it)",
+		"prod/kustomization.yaml:1 kustomize-deprecated 'bases' is deprecated: use 'resources' instead (`kustomize edit fix` rewrites it)",
+		"prod/kustomization.yaml:3 kustomize-deprecated 'patchesStrategicMerge' is deprecated: use 'patches' instead (`kustomize edit fix` rewrites it)",
+	}, got)
+	res, err = r.Render(context.Background(), "base")
+	require.NoError(t, err)
+	assert.Len(t, res.Findings, 1)
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"path"
@@ -11,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/internal/yamlerr"
 	"github.com/ferrygitops/ferry/internal/yamlnode"
 	"github.com/ferrygitops/ferry/manifest"
@@ -52,6 +54,27 @@ type kustomization struct {
 	// resources counts the resource files building it reads, each as
 	// many times as the graph reaches it (saturating past the limit).
 	resources int
+	// deprecated are the fields it sets that kustomize deprecates, with
+	// the line of each key.
+	deprecated []deprecation
+}
+
+// deprecation is a deprecated field a kustomization sets.
+type deprecation struct {
+	field string
+	line  int
+}
+
+// deprecatedFields are the kustomization fields kustomize warns about on
+// every build (types.Kustomization.CheckDeprecatedFields), each with the
+// field to use instead.
+var deprecatedFields = map[string]string{
+	"bases":                 "resources",
+	"commonLabels":          "labels",
+	"imageTags":             "images",
+	"patchesJson6902":       "patches",
+	"patchesStrategicMerge": "patches",
+	"vars":                  "replacements",
 }
 
 // scanner walks the graph of kustomizations reachable from a directory
@@ -138,6 +161,9 @@ func (s *scanner) scan(dir, from string, line int) (*kustomization, error) {
 		// matches keys case-insensitively: so does the scanner.
 		name := canonicalField(key.Value)
 		k.fields[name] = true
+		if _, ok := deprecatedFields[name]; ok {
+			k.deprecated = append(k.deprecated, deprecation{name, key.Line})
+		}
 		if err := s.field(k, name, key, yamlnode.Resolve(val)); err != nil {
 			return nil, err
 		}
@@ -544,4 +570,26 @@ func fileError(file string, err error) error {
 		return e
 	}
 	return &Error{File: file, Err: err}
+}
+
+// deprecations returns one warning for each deprecated field of each
+// kustomization file of the repository the scanner read, in file order:
+// what kustomize prints to standard error on every build, as findings with
+// the file and line to fix.
+func (s *scanner) deprecations() []finding.Finding {
+	var out []finding.Finding
+	for _, k := range s.done {
+		if !s.inputs[k.file] {
+			continue // one ferry generated
+		}
+		for _, d := range k.deprecated {
+			out = append(out, finding.Finding{
+				Rule: "kustomize-deprecated", Severity: finding.SeverityWarning,
+				Source:  manifest.Origin{File: k.file, Line: d.line},
+				Message: fmt.Sprintf("'%s' is deprecated: use '%s' instead (`kustomize edit fix` rewrites it)", d.field, deprecatedFields[d.field]),
+			})
+		}
+	}
+	finding.Sort(out)
+	return out
 }

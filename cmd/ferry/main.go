@@ -7,8 +7,10 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -18,10 +20,53 @@ import (
 
 func main() {
 	tuneGC()
+	stderr := os.Stderr
+	done := quietKustomize(stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, stderr)
 	stop()
+	done()
 	os.Exit(code)
+}
+
+// quietKustomize drops kustomize's deprecation warnings, which it prints
+// straight to os.Stderr on every build of a kustomization that uses a
+// deprecated field (a thousand lines for a thousand overlays): ferry
+// reports each as one kustomize-deprecated finding, with the file and the
+// line to fix. Everything else written to os.Stderr passes through to dst.
+// It returns a function that restores os.Stderr and flushes what is left,
+// to call before the process exits.
+func quietKustomize(dst io.Writer) func() {
+	orig := os.Stderr
+	r, w, err := os.Pipe()
+	if err != nil {
+		return func() {}
+	}
+	os.Stderr = w
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			if !isKustomizeDeprecation(sc.Text()) {
+				fmt.Fprintln(dst, sc.Text())
+			}
+		}
+		_, _ = io.Copy(dst, r) // a line too long to scan
+	}()
+	return func() {
+		os.Stderr = orig
+		_ = w.Close()
+		<-copied
+	}
+}
+
+// isKustomizeDeprecation reports whether line is one of kustomize's
+// deprecation warnings ("# Warning: 'commonLabels' is deprecated. Please
+// use 'labels' instead. …").
+func isKustomizeDeprecation(line string) bool {
+	return strings.HasPrefix(line, "# Warning: '") && strings.Contains(line, "' is deprecated. Please use '")
 }
 
 // tuneGC sets the garbage collector for a short command, unless GOGC or

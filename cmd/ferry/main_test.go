@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,4 +121,19 @@ func TestFlagValuesAreChecked(t *testing.T) {
 		assert.Equal(t, exitError, code, "%v", args)
 		assert.Contains(t, stderr, "unknown output format", "%v", args)
 	}
+}
+
+// TestQuietKustomize: kustomize's deprecation warnings, printed straight to
+// os.Stderr on every build, are dropped (ferry reports them as findings);
+// every other line passes through, and os.Stderr is restored.
+func TestQuietKustomize(t *testing.T) {
+	orig := os.Stderr
+	var buf bytes.Buffer
+	done := quietKustomize(&buf)
+	fmt.Fprintln(os.Stderr, "# Warning: 'commonLabels' is deprecated. Please use 'labels' instead. Run 'kustomize edit fix' to update your Kustomization automatically.")
+	fmt.Fprintln(os.Stderr, "# Warning: something else")
+	fmt.Fprint(os.Stderr, "kept, without a final newline")
+	done()
+	assert.Equal(t, orig, os.Stderr)
+	assert.Equal(t, "# Warning: something else\nkept, without a final newline\n", buf.String())
 }
