@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/internal/testrepo"
 	"github.com/ferrygitops/ferry/manifest"
-	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/render"
 )
 
