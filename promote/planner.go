@@ -559,21 +559,33 @@ func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Rendere
 			// part of another, or an environment shared with above.
 		case b.Dir == tgt.Path:
 			// The target itself, and the clusters that apply it.
-		case part[b.Dir]:
-			// Applied by the target cluster; and by other clusters too
-			// when a Kustomization the target does not hold applies it.
+		case part[b.Dir] || slices.ContainsFunc(kustomizationNames, func(n string) bool { return mine[path.Join(b.Dir, n)] }):
+			// Applied by the target cluster, or a base of the target; and
+			// another environment's too when a Kustomization the target
+			// does not hold applies it, from a folder not named after the
+			// target (clusters/production applying the production overlay
+			// of an app that envs/production aggregates is production).
 			for _, by := range b.AppliedBy {
-				if !mine[by] {
+				if !mine[by] && !namedAfter(by, tgt) {
 					share(owner(by), b.Files)
 				}
 			}
-		case len(b.AppliedBy) == 0 && slices.ContainsFunc(kustomizationNames, func(n string) bool { return mine[path.Join(b.Dir, n)] }):
-			// A base of the target, which no cluster applies by itself.
 		default:
 			share(b.Dir, b.Files)
 		}
 	}
 	return shared, nil
+}
+
+// namedAfter reports whether a folder of file's path is named after the
+// environment: its name, or its directory's.
+func namedAfter(file string, e Environment) bool {
+	for _, dir := range strings.Split(path.Dir(file), "/") {
+		if dir == e.Name || dir == path.Base(e.Path) {
+			return true
+		}
+	}
+	return false
 }
 
 // other is an environment whose files the target's edits must not change
