@@ -107,6 +107,28 @@ spec:
         name: ingress-nginx
         namespace: flux-system
 ---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: podinfo
+  namespace: apps
+spec:
+  chart:
+    spec:
+      chart: podinfo
+      version: 6.7.1
+      sourceRef:
+        kind: HelmRepository
+        name: podinfo
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata:
+  name: podinfo
+  namespace: apps
+spec:
+  url: https://stefanprodan.github.io/podinfo/
+---
 apiVersion: source.toolkit.fluxcd.io/v1beta2
 kind: OCIRepository
 metadata:
@@ -134,9 +156,10 @@ spec:
 		got[string(a.Kind)+" "+a.Name] = a.Uses[0].Version.String() + " " + a.Uses[0].Field
 	}
 	assert.Equal(t, map[string]string{
-		"chart HelmRepository/flux-system/ingress-nginx/ingress-nginx": "4.11.3 /spec/chart/spec/version",
-		"source oci://ghcr.io/stefanprodan/manifests/podinfo":          ">=6.0.0 <7.0.0 /spec/ref/semver",
-		"source https://github.com/acme/platform":                      "v3.2.1 /spec/ref/tag",
+		"chart HelmRepository/ingress-nginx/ingress-nginx":     "4.11.3 /spec/chart/spec/version",
+		"chart https://stefanprodan.github.io/podinfo/podinfo": "6.7.1 /spec/chart/spec/version",
+		"source oci://ghcr.io/stefanprodan/manifests/podinfo":  ">=6.0.0 <7.0.0 /spec/ref/semver",
+		"source https://github.com/acme/platform":              "v3.2.1 /spec/ref/tag",
 	}, got)
 }
 

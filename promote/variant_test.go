@@ -98,7 +98,7 @@ spec:
 	require.NoError(t, err)
 	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
 	require.Len(t, plan.Verdict.Reasons, 1, "%v", plan.Verdict.Reasons)
-	assert.Contains(t, plan.Verdict.Reasons[0], `[range] HelmRepository/podinfo/podinfo/podinfo: the source pins ">=1.0.0-alpha", the target ">=1.0.0": a range is a constraint, not a version; promote it with --ranges`)
+	assert.Contains(t, plan.Verdict.Reasons[0], `[range] HelmRepository/podinfo/podinfo: the source pins ">=1.0.0-alpha", the target ">=1.0.0": a range is a constraint, not a version; promote it with --ranges`)
 	assert.Empty(t, plan.Files)
 
 	ranges := promote.Request{From: "staging", To: "production", Ranges: true}
@@ -106,7 +106,7 @@ spec:
 	require.NoError(t, err)
 	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
 	require.Len(t, plan.Verdict.Reasons, 1, "only the chart the plan changes: %v", plan.Verdict.Reasons)
-	assert.Contains(t, plan.Verdict.Reasons[0], "[promote-no-prerelease] HelmRepository/podinfo/podinfo/podinfo >=1.0.0-alpha is a prerelease")
+	assert.Contains(t, plan.Verdict.Reasons[0], "[promote-no-prerelease] HelmRepository/podinfo/podinfo >=1.0.0-alpha is a prerelease")
 
 	replaceIn(t, filepath.Join(root, "overlays", "staging", "release.yaml"), ">=1.0.0-alpha", ">=1.1.0")
 	plan, err = helmPlanner(t, root).Plan(context.Background(), ranges)

@@ -2,6 +2,7 @@
 // internal/testrepo) for the benchmark scripts.
 //
 //	go run ./hack/genrepo -apps 100 -out /tmp/repo-100
+//	go run ./hack/genrepo -layout simple -apps 100 -out /tmp/simple-100
 //	go run ./hack/genrepo -manifests 10000 -out /tmp/objects.yaml
 package main
 
@@ -15,6 +16,7 @@ import (
 
 func main() {
 	apps := flag.Int("apps", 100, "number of applications")
+	layout := flag.String("layout", "fleet", "fleet (testrepo.Fleet: the shape of real fleets) or simple (testrepo.Files)")
 	manifests := flag.Int("manifests", 0, "write this many workload objects to the file -out instead of a repository")
 	out := flag.String("out", "", "directory to write the repository into (created), or file with -manifests")
 	flag.Parse()
@@ -29,7 +31,16 @@ func main() {
 		}
 		return
 	}
-	if err := testrepo.Write(*out, *apps); err != nil {
+	write := testrepo.WriteFleet
+	switch *layout {
+	case "fleet":
+	case "simple":
+		write = testrepo.Write
+	default:
+		fmt.Fprintf(os.Stderr, "genrepo: unknown layout %q: use fleet or simple\n", *layout)
+		os.Exit(2)
+	}
+	if err := write(*out, *apps); err != nil {
 		fmt.Fprintln(os.Stderr, "genrepo:", err)
 		os.Exit(1)
 	}

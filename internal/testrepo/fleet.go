@@ -38,11 +38,16 @@ patches:
 - target:
     kind: Deployment
   patch: |-
-    - op: add
-      path: /spec/template/metadata/annotations
-      value:
-        prometheus.io/scrape: "true"
-        prometheus.io/port: "9090"
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: any
+    spec:
+      template:
+        metadata:
+          annotations:
+            prometheus.io/scrape: "true"
+            prometheus.io/port: "9090"
 `,
 	}
 	var cfg strings.Builder
