@@ -53,13 +53,20 @@ func containerSlot(field, name string) string {
 }
 
 // affixes reads the name prefixes and suffixes an environment adds to its
-// objects: the namePrefix and nameSuffix of its own kustomization, and of
-// those of the directories its Flux Kustomizations apply.
+// objects: the namePrefix and nameSuffix of its own kustomization, of those
+// of the directories its Flux Kustomizations apply, and of every
+// kustomization its build reads (an app's overlay that an aggregate
+// environment lists may add its own, production-).
 func affixes(fsys fs.FS, e Environment, res *render.Result) Affixes {
 	dirs := []string{e.Path}
 	for _, k := range res.Kustomizations {
 		if k.Path != "" {
 			dirs = append(dirs, k.Path)
+		}
+	}
+	for _, f := range res.Files {
+		if isKustomization(f.Path) && !slices.Contains(dirs, path.Dir(f.Path)) {
+			dirs = append(dirs, path.Dir(f.Path))
 		}
 	}
 	var a Affixes
