@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ferrygitops/ferry/internal/testrepo"
 	"github.com/ferrygitops/ferry/promote"
 	"github.com/ferrygitops/ferry/render"
 )
@@ -111,4 +112,35 @@ func renderDirs(t *testing.T, root string, dirs []string) map[string]string {
 		out[d] = b.String()
 	}
 	return out
+}
+
+// TestPlanFleet plans staging -> production on a generated fleet (see
+// testrepo.Fleet: per-app overlays under an aggregate, Flux clusters that
+// apply the overlays, name prefixes, components, generators, HelmRelease
+// values patched by inline JSON patches): ready, edited in place in the
+// production overlays, dev and staging (and the staging cluster) render the
+// same after apply, production runs staging's versions, and a second plan
+// is a noop.
+func TestPlanFleet(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, testrepo.WriteFleet(root, 12))
+	others := []string{"envs/dev", "envs/staging", "clusters/staging"}
+	before := renderDirs(t, root, others)
+	p, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }})
+	require.NoError(t, err)
+	req := promote.Request{From: "staging", To: "production"}
+	plan, err := p.Plan(context.Background(), req)
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	for _, f := range plan.Files {
+		assert.True(t, strings.HasPrefix(f.Path, "apps/") && strings.Contains(f.Path, "/overlays/production/"), "edits production's overlays only: %s", f.Path)
+	}
+	assert.Len(t, plan.Files, 12)
+	_, err = plan.Apply(context.Background(), root)
+	require.NoError(t, err)
+	assert.Equal(t, before, renderDirs(t, root, others))
+	assert.Equal(t, versionsOf(t, root, "envs/staging"), versionsOf(t, root, "envs/production"))
+	again, err := p.Plan(context.Background(), req)
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusNoop, again.Verdict.Status, again.Verdict.Reasons)
 }

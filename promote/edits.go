@@ -142,6 +142,9 @@ func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string]
 			}
 			var edits []Edit
 			switch at, flux := fluxImagesAt(data, u.Source.Line); {
+			case inBlockScalar(data, u.Source.Line):
+				// A line of a patch written as a literal block.
+				edits, err = literalEdits(data, c, u, to)
 			case c.Kind == KindImage && isKustomization(file):
 				edits, err = imageEntryEdits(data, kustomizationImages, c, to, fmt.Sprintf("%s's images: entry pins %s", tgt.Name, c.Artifact))
 			case c.Kind == KindImage && flux:
@@ -420,6 +423,23 @@ func blockLineEdit(data []byte, line int, want, repl []string) (Edit, bool) {
 		}
 	}
 	return Edit{}, false
+}
+
+// inBlockScalar reports whether line is a content line of a literal block
+// scalar (|) of data.
+func inBlockScalar(data []byte, line int) bool {
+	docs, err := documents(data)
+	if err != nil {
+		return false
+	}
+	for _, doc := range docs {
+		if _, n := findScalar(doc, nil, func(n *yaml.Node) bool {
+			return n.Style&yaml.LiteralStyle != 0 && line > n.Line && line <= n.Line+strings.Count(strings.TrimSuffix(n.Value, "\n"), "\n")+1
+		}); n != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // containsWord reports whether w is in text, touched on neither side by a

@@ -35,8 +35,12 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 		return fmt.Errorf("render %s after the edits: %w", tgt.Name, err)
 	}
 	// What rendering found about the cluster (a dangling dependsOn, a
-	// source outside the repository) is checked like the rest.
-	checked := slices.Clone(after.Findings)
+	// source outside the repository) is checked like the rest; not
+	// kustomize's deprecated fields, which are about how the repository is
+	// written, not about this promotion (ferry render and check report
+	// them).
+	isDeprecation := func(f finding.Finding) bool { return f.Rule == render.RuleDeprecated }
+	checked := slices.DeleteFunc(slices.Clone(after.Findings), isDeprecation)
 
 	// (a) every promoted artifact now has the source's version.
 	now := map[string]Artifact{}
@@ -117,7 +121,7 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 			changed[oc.Object.String()+" "+f] = true
 		}
 	}
-	plan.Findings = append(plan.Findings, classify(append(slices.Clone(before.Findings), base...), checked, changed)...)
+	plan.Findings = append(plan.Findings, classify(append(slices.DeleteFunc(slices.Clone(before.Findings), isDeprecation), base...), checked, changed)...)
 
 	// The plan-level rules, on the plan.
 	input, err := planInput(plan, tgt, extra, p.now())

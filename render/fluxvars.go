@@ -225,14 +225,6 @@ type fluxPatch struct {
 	docs []*yaml.Node
 }
 
-// at is the line of the file that holds the patch's node n.
-func (p fluxPatch) at(n *yaml.Node) int {
-	if p.line > 0 {
-		return p.line
-	}
-	return n.Line + p.offset
-}
-
 // patchSources returns the entries of k's spec.patches, parsed, with where
 // each is written. A folded block (>) or a patch ferry cannot parse is left
 // out: the fields it sets keep the origin they had.

@@ -247,10 +247,7 @@ func (f *lineFinder) patchOrigin(kustomizations []string, value string, obj, def
 					continue
 				}
 				if n := findValue(d, value); n != nil {
-					if p.line > 0 {
-						return manifest.Origin{File: p.file, Line: p.line}, true
-					}
-					return manifest.Origin{File: p.file, Line: n.Line}, true
+					return manifest.Origin{File: p.file, Line: p.at(n)}, true
 				}
 			}
 		}
@@ -281,6 +278,14 @@ type patchSource struct {
 type patchTarget struct {
 	group, version, kind, name, namespace string
 	labelSelector, annotationSelector     string
+}
+
+// at is the line of the file that holds the patch's node n.
+func (p patchSource) at(n *yaml.Node) int {
+	if p.line > 0 {
+		return p.line
+	}
+	return n.Line + p.offset
 }
 
 // applies reports whether the patch document d, of p, patches the object:
@@ -367,14 +372,14 @@ func matchSelector(selector, field string, objs ...*manifest.Object) bool {
 // patchDocs returns the documents of a patch, parsing it once.
 func (f *lineFinder) patchDocs(p patchSource) []*yaml.Node {
 	key := p.file
-	if p.line > 0 {
-		key = fmt.Sprintf("%s:%d", p.file, p.line)
+	if p.inline != "" {
+		key = fmt.Sprintf("%s:%d:%d", p.file, p.line, p.offset)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	docs, ok := f.patches[key]
 	if !ok {
-		if p.line > 0 {
+		if p.inline != "" {
 			docs, _ = yamlnode.Documents([]byte(p.inline))
 		} else if data, err := f.fs.readRepoFile(p.file); err == nil {
 			docs, _ = yamlnode.Documents(data) // up to a syntax error
@@ -414,10 +419,15 @@ func (f *lineFinder) readPatchFiles(kustomization string) []patchSource {
 		if p := yamlnode.Scalar(e, "path"); p != nil {
 			out = append(out, patchSource{file: path.Join(dir, p.Value), target: target})
 		}
-		// One line only: a block scalar's fields are on lines of their own,
-		// which ferry does not edit in place.
-		if p := yamlnode.Scalar(e, "patch"); p != nil && p.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 && !strings.Contains(p.Value, "\n") {
-			out = append(out, patchSource{file: kustomization, line: p.Line, inline: p.Value, target: target})
+		// Written on one line, or as a literal block (|), whose lines are
+		// the file's; not folded (>), whose lines are not.
+		if p := yamlnode.Scalar(e, "patch"); p != nil && p.Value != "" {
+			switch {
+			case p.Style&yaml.LiteralStyle != 0:
+				out = append(out, patchSource{file: kustomization, offset: p.Line, inline: p.Value, target: target})
+			case p.Style&yaml.FoldedStyle == 0 && !strings.Contains(p.Value, "\n"):
+				out = append(out, patchSource{file: kustomization, line: p.Line, inline: p.Value, target: target})
+			}
 		}
 	}
 	for _, e := range yamlnode.Scalars(yamlnode.Value(root, "patchesStrategicMerge")) {

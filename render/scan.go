@@ -59,6 +59,10 @@ type kustomization struct {
 	deprecated []deprecation
 }
 
+// RuleDeprecated is the rule of the warnings about deprecated kustomization
+// fields (see Result.Findings).
+const RuleDeprecated = "kustomize-deprecated"
+
 // deprecation is a deprecated field a kustomization sets.
 type deprecation struct {
 	field string
@@ -584,7 +588,7 @@ func (s *scanner) deprecations() []finding.Finding {
 		}
 		for _, d := range k.deprecated {
 			out = append(out, finding.Finding{
-				Rule: "kustomize-deprecated", Severity: finding.SeverityWarning,
+				Rule: RuleDeprecated, Severity: finding.SeverityWarning,
 				Source:  manifest.Origin{File: k.file, Line: d.line},
 				Message: fmt.Sprintf("'%s' is deprecated: use '%s' instead (`kustomize edit fix` rewrites it)", d.field, deprecatedFields[d.field]),
 			})
