@@ -7,10 +7,11 @@
 # exported in kubeconform's layout: no network), and `conftest test` with
 # ferry's built-in rules as plain Rego. It does less than ferry plan (no
 # edits, no re-render after them, no plan-level rules), so the ratio is
-# conservative. Repositories: internal/testrepo, staging -> production, with
-# 10, 100 and 1,000 apps (override with APPS="10 100"), best of 3 runs on
-# both sides (RUNS=1 for a quick look). Peak memory of ferry plan is printed
-# from /usr/bin/time when it is installed.
+# conservative. Repositories: testrepo.Fleet (LAYOUT=simple for the older,
+# smaller testrepo.Files), staging -> production, with 10, 100 and 1,000
+# apps (override with APPS="10 100"), best of 3 runs on both sides (RUNS=1
+# for a quick look). Peak memory of both sides is printed from
+# /usr/bin/time when it is installed, with the machine's core count.
 #
 # Usage (from the repository root):
 #   hack/bench-plan.sh
@@ -18,6 +19,12 @@
 set -euo pipefail
 
 APPS="${APPS:-10 100 1000}"
+LAYOUT="${LAYOUT:-fleet}"
+case "$LAYOUT" in
+  fleet) envs=envs ;;
+  simple) envs=apps ;;
+  *) echo "LAYOUT is fleet or simple" >&2; exit 2 ;;
+esac
 # Each side's time is the best of RUNS runs: a small machine is noisy (on 2
 # shared cores single runs of either side varied by a third). At 1,000 apps
 # the chain takes a minute or more per run.
@@ -38,22 +45,30 @@ location="$work/schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json"
 copy_builtin_rules "$work/policy"
 
 chain() { # chain REPO
-  "$KUSTOMIZE" build "$1/apps/staging" > "$work/source.yaml"
-  "$KUSTOMIZE" build "$1/apps/production" > "$work/target.yaml"
+  "$KUSTOMIZE" build "$1/$envs/staging" > "$work/source.yaml"
+  "$KUSTOMIZE" build "$1/$envs/production" > "$work/target.yaml"
   "$KUBECONFORM" -strict -schema-location "$location" "$work/target.yaml" > /dev/null
   "$CONFTEST" test --all-namespaces -p "$work/policy" "$work/target.yaml" > /dev/null || true
 }
 
 
-printf '%-10s %10s %10s %8s %12s\n' "apps" "chain s" "ferry s" "ratio" "ferry MiB"
+peak() { # peak CMD...: the command's peak resident memory in MiB, or -
+  if [[ -x /usr/bin/time ]]; then
+    local kb
+    kb=$( { /usr/bin/time -f '%M' "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
+    echo $((kb / 1024))
+  else
+    echo -
+  fi
+}
+
+echo "layout $LAYOUT, $(nproc) cores, best of $RUNS"
+printf '%-8s %10s %10s %8s %12s %12s\n' "apps" "chain s" "ferry s" "ratio" "ferry MiB" "kustomize MiB"
 for apps in $APPS; do
-  go run ./hack/genrepo -apps "$apps" -out "$work/repo-$apps"
+  go run ./hack/genrepo -layout "$LAYOUT" -apps "$apps" -out "$work/repo-$apps"
   c=$(best_of "$RUNS" chain "$work/repo-$apps")
   f=$(best_of "$RUNS" "$work/ferry" plan --root "$work/repo-$apps" --from staging --to production)
-  mem="-"
-  if [[ -x /usr/bin/time ]]; then
-    mem=$( { /usr/bin/time -f '%M' "$work/ferry" plan --root "$work/repo-$apps" --from staging --to production > /dev/null; } 2>&1 | tail -1)
-    mem=$((mem / 1024))
-  fi
-  printf '%-10s %10.3f %10.3f %7.1fx %12s\n' "$apps" "$c" "$f" "$(echo "$c / $f" | bc -l)" "$mem"
+  fm=$(peak "$work/ferry" plan --root "$work/repo-$apps" --from staging --to production)
+  km=$(peak "$KUSTOMIZE" build "$work/repo-$apps/$envs/production")
+  printf '%-8s %10.3f %10.3f %7.1fx %12s %12s\n' "$apps" "$c" "$f" "$(echo "$c / $f" | bc -l)" "$fm" "$km"
 done
