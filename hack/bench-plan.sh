@@ -54,9 +54,8 @@ chain() { # chain REPO
 
 peak() { # peak CMD...: the command's peak resident memory in MiB, or -
   if [[ -x /usr/bin/time ]]; then
-    local kb
-    kb=$( { /usr/bin/time -f '%M' "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
-    echo $((kb / 1024))
+    /usr/bin/time -f '%M' -o "$work/peak" "$@" > /dev/null 2>&1 || true
+    echo $(($(tail -1 "$work/peak") / 1024))
   else
     echo -
   fi

@@ -22,12 +22,13 @@ import (
 // aggregate level can change the parts: no transformers or generators (only
 // apiVersion, kind and resources are set), no vars anywhere below (kustomize
 // resolves them across the whole build) and no sub-kustomization whose build
-// options differ when built alone (buildMetadata, openapi, sortOptions), and
-// no name prefixes or suffixes below, which kustomize would propagate into
-// references across parts. References across parts to hash-suffixed
-// generated objects are checked after building (see crossReference).
+// options differ when built alone (buildMetadata, openapi, sortOptions).
+// References across parts that kustomize would rewrite when building the
+// aggregate whole — to hash-suffixed generated objects, or to objects a
+// part renames with a name prefix or suffix — are checked after building
+// (see crossReference).
 func aggregateOf(k *kustomization, sc *scanner) ([]*kustomization, bool) {
-	if len(k.subdirs) < 2 || len(k.fileResources) > 0 || k.usesVars || k.renames {
+	if len(k.subdirs) < 2 || len(k.fileResources) > 0 || k.usesVars {
 		return nil, false
 	}
 	for field := range k.fields {
@@ -80,7 +81,11 @@ func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, sc *scanne
 	for _, p := range parts {
 		all = append(all, p...)
 	}
-	if ref, ok := crossReference(parts); ok {
+	affixes := make([][]string, len(subs))
+	for i, sub := range subs {
+		affixes[i] = sub.affixes
+	}
+	if ref, ok := crossReference(parts, affixes); ok {
 		r.log.Debug("parts of the aggregate refer to each other; building it whole", "dir", top.k.dir, "reference", ref)
 		var whole []built
 		err := r.buildTops(ctx, fsys, lines, []*buildTop{top}, func(_ int, objs []built) { whole = objs })
@@ -189,22 +194,29 @@ func generatedBase(name string) (string, bool) {
 	return name[:len(name)-n-1], true
 }
 
-// crossReference reports whether an object of one part mentions, by its
-// pre-hash name, a generated ConfigMap or Secret of another part in the same
-// namespace: kustomize would rewrite such a reference when building the
-// aggregate whole, so the parts cannot be built alone. The test is
-// conservative (any string value counts, not only reference fields); a false
-// alarm costs time, never correctness. It returns the reference found.
-func crossReference(parts [][]built) (string, bool) {
+// crossReference reports whether an object of one part mentions, by a name
+// kustomize would rewrite when building the aggregate whole, an object of
+// another part in the same namespace: the pre-hash name of a generated
+// ConfigMap or Secret, or a name an object had before the part's name
+// prefixes and suffixes (affixes[i], those set anywhere in part i) renamed
+// it. Such parts cannot be built alone. The test is conservative (any
+// string value counts, not only reference fields; any combination of the
+// part's affixes is stripped); a false alarm costs time, never correctness.
+// It returns the reference found.
+func crossReference(parts [][]built, affixes [][]string) (string, bool) {
 	type key struct{ namespace, name string }
-	generated := map[key]int{} // pre-hash name -> part
+	generated := map[key]int{} // pre-hash or pre-rename name -> part
 	for i, p := range parts {
 		for _, b := range p {
-			if k := b.obj.Kind(); k != "ConfigMap" && k != "Secret" {
-				continue
+			name := b.obj.Name()
+			if k := b.obj.Kind(); k == "ConfigMap" || k == "Secret" {
+				if base, ok := generatedBase(name); ok {
+					generated[key{b.obj.Namespace(), base}] = i
+					name = base
+				}
 			}
-			if base, ok := generatedBase(b.obj.Name()); ok {
-				generated[key{b.obj.Namespace(), base}] = i
+			for _, prev := range unaffixed(name, affixes[i]) {
+				generated[key{b.obj.Namespace(), prev}] = i
 			}
 		}
 	}
@@ -250,6 +262,32 @@ func crossReference(parts [][]built) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// unaffixed returns the names name may have had before prefixes and
+// suffixes among affixes were added to it, outermost first, name itself
+// left out; at most a few dozen.
+func unaffixed(name string, affixes []string) []string {
+	if len(affixes) == 0 {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{name: true}
+	queue := []string{name}
+	for len(queue) > 0 && len(out) < 32 {
+		n := queue[0]
+		queue = queue[1:]
+		for _, a := range affixes {
+			for _, prev := range []string{strings.TrimPrefix(n, a), strings.TrimSuffix(n, a)} {
+				if prev != n && prev != "" && !seen[prev] {
+					seen[prev] = true
+					out = append(out, prev)
+					queue = append(queue, prev)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // walkStrings calls fn for every string value in v until fn returns false.

@@ -128,6 +128,8 @@ func TestAggregateConditions(t *testing.T) {
 		"p/kustomization.yaml": {Data: []byte("namePrefix: p-\nresources:\n- ../a\n")},
 		"v/kustomization.yaml": {Data: []byte("resources:\n- ../a\nvars:\n- name: X\n  objref: {kind: ConfigMap, name: a, apiVersion: v1}\n")},
 		"f.yaml":               {Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: f\n")},
+		"r/kustomization.yaml": {Data: []byte("resources:\n- pod.yaml\n")},
+		"r/pod.yaml":           {Data: []byte("apiVersion: v1\nkind: Pod\nmetadata:\n  name: r\nspec:\n  containers:\n  - name: c\n    image: x\n    envFrom:\n    - configMapRef:\n        name: a\n")},
 	}
 	tests := []struct {
 		name, kustomization string
@@ -137,7 +139,10 @@ func TestAggregateConditions(t *testing.T) {
 		{name: "transforms at the top", kustomization: "namespace: x\nresources:\n- a\n- b\n", aggregate: false},
 		{name: "lists a file", kustomization: "resources:\n- a\n- f.yaml\n", aggregate: false},
 		{name: "one part", kustomization: "resources:\n- a\n", aggregate: false},
-		{name: "part renames", kustomization: "resources:\n- p\n- b\n", aggregate: false},
+		// Built part by part; whole when another part refers to the
+		// renamed object by its old name (kustomize rewrites the reference).
+		{name: "part renames", kustomization: "resources:\n- p\n- b\n", aggregate: true},
+		{name: "part renames what another refers to", kustomization: "resources:\n- p\n- r\n", aggregate: true},
 		{name: "part uses vars", kustomization: "resources:\n- v\n- b\n", aggregate: false},
 	}
 	for _, tt := range tests {

@@ -40,8 +40,9 @@ type kustomization struct {
 	// kustomize's OpenAPI schema (the openapi field).
 	customSchema bool
 	// renames is true when this kustomization or one it includes sets a
-	// name prefix or suffix.
+	// name prefix or suffix; affixes are those prefixes and suffixes.
 	renames bool
+	affixes []string
 	// remote is true when this kustomization or one it includes refers
 	// to remote bases, components or plugin configurations (allowed by
 	// Options.AllowRemoteBases).
@@ -264,6 +265,9 @@ func (s *scanner) field(k *kustomization, name string, key, val *yaml.Node) erro
 		k.usesVars = true
 	case "namePrefix", "nameSuffix":
 		k.renames = true
+		if val.Kind == yaml.ScalarNode && val.Value != "" && !slices.Contains(k.affixes, val.Value) {
+			k.affixes = append(k.affixes, val.Value)
+		}
 	}
 	return nil
 }
@@ -322,6 +326,11 @@ func (k *kustomization) include(sub *kustomization) {
 	}
 	k.usesVars = k.usesVars || sub.usesVars
 	k.renames = k.renames || sub.renames
+	for _, a := range sub.affixes {
+		if !slices.Contains(k.affixes, a) {
+			k.affixes = append(k.affixes, a)
+		}
+	}
 	k.remote = k.remote || sub.remote
 	k.customSchema = k.customSchema || sub.customSchema
 }
