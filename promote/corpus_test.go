@@ -6,6 +6,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -143,4 +144,24 @@ func TestPlanFleet(t *testing.T) {
 	again, err := p.Plan(context.Background(), req)
 	require.NoError(t, err)
 	assert.Equal(t, promote.StatusNoop, again.Verdict.Status, again.Verdict.Reasons)
+}
+
+// TestPlanProgress: a plan reports its phases — the renders of source and
+// target, the render after the edits, the checks — in that order.
+func TestPlanProgress(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, testrepo.WriteFleet(root, 3))
+	var mu sync.Mutex
+	var phases []string
+	p, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }, Progress: func(pr promote.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(phases) == 0 || phases[len(phases)-1] != pr.Phase {
+			phases = append(phases, pr.Phase)
+		}
+	}})
+	require.NoError(t, err)
+	_, err = p.Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{promote.PhaseRender, promote.PhaseVerify, promote.PhaseCheck}, phases)
 }

@@ -64,6 +64,34 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives debug records. Default: none.
 	Logger *slog.Logger
+	// Progress, when set, is told how far a plan (or Status) has come. It
+	// is called from several goroutines, and must not block.
+	Progress func(Progress)
+}
+
+// Progress is how far a plan has come (see Options.Progress).
+type Progress struct {
+	// Phase is PhaseRender, PhaseVerify or PhaseCheck.
+	Phase string
+	// Dir and the build counts are those of the render under way.
+	render.Progress
+}
+
+// The phases of a plan, as Progress reports them.
+const (
+	// PhaseRender renders the source and the target.
+	PhaseRender = "render"
+	// PhaseVerify renders the target after the edits.
+	PhaseVerify = "verify"
+	// PhaseCheck validates the target and runs its policies and rules.
+	PhaseCheck = "check"
+)
+
+// progress reports a step of phase, when Options.Progress asks for it.
+func (p *Planner) progress(phase string, r render.Progress) {
+	if p.opts.Progress != nil {
+		p.opts.Progress(Progress{Phase: phase, Progress: r})
+	}
 }
 
 // Request is one promotion to plan.
@@ -166,8 +194,12 @@ func NewPlanner(opts Options) (*Planner, error) {
 
 // newRenderer returns a renderer of the repository (or of an edited copy of
 // it) with the planner's render options.
-func (p *Planner) newRenderer(fsys fs.FS, cache *render.Cache, skipOrigins bool) (*render.Renderer, error) {
-	return render.New(render.Options{FS: fsys, Cache: cache, SkipOrigins: skipOrigins, Mode: p.opts.Mode, Flux: p.opts.Flux, Logger: p.opts.Logger})
+func (p *Planner) newRenderer(fsys fs.FS, cache *render.Cache, skipOrigins bool, phase string) (*render.Renderer, error) {
+	var progress func(render.Progress)
+	if p.opts.Progress != nil {
+		progress = func(r render.Progress) { p.progress(phase, r) }
+	}
+	return render.New(render.Options{FS: fsys, Cache: cache, SkipOrigins: skipOrigins, Mode: p.opts.Mode, Flux: p.opts.Flux, Logger: p.opts.Logger, Progress: progress})
 }
 
 // Root returns the repository root on disk ("" for a planner on Options.FS).
@@ -296,12 +328,12 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	// a cache shared by both renders builds again only what the edits touch.
 	// The source needs versions only, not origins.
 	fsys := memofs.New(p.fsys)
-	versions, err := p.newRenderer(fsys, nil, true)
+	versions, err := p.newRenderer(fsys, nil, true, PhaseRender)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	cache := render.NewCache()
-	traced, err := p.newRenderer(fsys, cache, false)
+	traced, err := p.newRenderer(fsys, cache, false, PhaseRender)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}

@@ -52,7 +52,7 @@ func (p *Planner) Status(ctx context.Context) (*Matrix, error) {
 	rows := map[string]MatrixRow{}
 	// Versions only: no origins needed. One snapshot of the repository for
 	// all environments: files they share are read once.
-	r, err := p.newRenderer(memofs.New(p.fsys), nil, true)
+	r, err := p.newRenderer(memofs.New(p.fsys), nil, true, PhaseRender)
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,7 @@ import (
 // go into the plan, classified against baseline: the findings of the same
 // checks on the target before the edits (see classify).
 func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, before *render.Result, baseline func() ([]finding.Finding, error), edited overlay, checks *checkers, cache *render.Cache) error {
-	r, err := p.newRenderer(edited, cache, false) // traces origins: findings point at lines
+	r, err := p.newRenderer(edited, cache, false, PhaseVerify) // traces origins: findings point at lines
 	if err != nil {
 		return err
 	}
@@ -34,6 +34,7 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 	if err != nil {
 		return fmt.Errorf("render %s after the edits: %w", tgt.Name, err)
 	}
+	p.progress(PhaseCheck, render.Progress{Dir: tgt.Path})
 	// What rendering found about the cluster (a dangling dependsOn, a
 	// source outside the repository) is checked like the rest; not
 	// kustomize's deprecated fields, which are about how the repository is

@@ -74,7 +74,11 @@ func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, sc *scanne
 		tops[i] = t
 	}
 	parts := make([][]built, len(subs))
-	if err := r.buildTops(ctx, fsys, lines, tops, func(i int, objs []built) { parts[i] = objs }); err != nil {
+	var progress func(built, total int)
+	if r.opts.Progress != nil {
+		progress = func(built, total int) { r.opts.Progress(Progress{Dir: top.k.dir, Built: built, Total: total}) }
+	}
+	if err := r.buildTops(ctx, fsys, lines, tops, func(i int, objs []built) { parts[i] = objs }, progress); err != nil {
 		return nil, err
 	}
 	var all []built
@@ -88,7 +92,7 @@ func (r *Renderer) renderAggregate(ctx context.Context, fsys *repoFS, sc *scanne
 	if ref, ok := crossReference(parts, affixes); ok {
 		r.log.Debug("parts of the aggregate refer to each other; building it whole", "dir", top.k.dir, "reference", ref)
 		var whole []built
-		err := r.buildTops(ctx, fsys, lines, []*buildTop{top}, func(_ int, objs []built) { whole = objs })
+		err := r.buildTops(ctx, fsys, lines, []*buildTop{top}, func(_ int, objs []built) { whole = objs }, nil)
 		return whole, err
 	}
 	// Two objects are the same to kustomize when their group, version,

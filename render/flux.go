@@ -326,6 +326,11 @@ func (run *fluxRun) expand(ctx context.Context, objs []*manifest.Object, stack [
 			return nil, err
 		}
 		run.followed[at].Objects = len(sub)
+		if run.r.opts.Progress != nil {
+			// How many the cluster holds is known only once all are
+			// followed.
+			run.r.opts.Progress(Progress{Dir: run.root, Built: len(run.followed)})
+		}
 		run.index(sub)
 		sub, err = run.expand(ctx, sub, append(slices.Clone(stack), id))
 		if err != nil {

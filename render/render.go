@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -58,6 +59,21 @@ type Options struct {
 	Limits Limits
 	// Logger receives debug records about rendering decisions. Default: none.
 	Logger *slog.Logger
+	// Progress, when set, is called as builds finish: the directory
+	// rendered, and how many of its kustomize builds (the parts of an
+	// aggregate, or the Kustomizations of a Flux cluster) are done. It is
+	// called from several goroutines, and must not block.
+	Progress func(Progress)
+}
+
+// Progress is how far a render has come (see Options.Progress).
+type Progress struct {
+	// Dir is the directory being rendered, relative to the repository root.
+	Dir string
+	// Built of Total kustomize builds are done; Total is 0 while it is
+	// not known (the Kustomizations of a Flux cluster, followed one by
+	// one).
+	Built, Total int
 }
 
 // Renderer renders environments. It is safe for concurrent use (see the
@@ -331,7 +347,7 @@ func (r *Renderer) renderDir(ctx context.Context, fsys *repoFS, dir string, t *t
 		r.log.Debug("rendering aggregate kustomization one sub-kustomization at a time", "dir", dir, "subs", len(subs))
 		objs, err = r.renderAggregate(ctx, fsys, sc, lines, top, subs)
 	} else {
-		err = r.buildTops(ctx, fsys, lines, []*buildTop{top}, func(_ int, b []built) { objs = b })
+		err = r.buildTops(ctx, fsys, lines, []*buildTop{top}, func(_ int, b []built) { objs = b }, nil)
 	}
 	if err != nil {
 		if errors.Is(err, ErrInvalid) {
@@ -396,8 +412,9 @@ func (t *buildTop) trace(fsys *repoFS) error {
 // derived from the graph where it can; where it cannot after all (an
 // object matching no file, or several), the top is built again, traced.
 // done receives each top's objects.
-func (r *Renderer) buildTops(ctx context.Context, fsys *repoFS, lines *lineFinder, tops []*buildTop, done func(int, []built)) error {
+func (r *Renderer) buildTops(ctx context.Context, fsys *repoFS, lines *lineFinder, tops []*buildTop, done func(int, []built), progress func(built, total int)) error {
 	retry := make([]bool, len(tops))
+	var finished atomic.Int64
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, t := range tops {
@@ -411,6 +428,9 @@ func (r *Renderer) buildTops(ctx context.Context, fsys *repoFS, lines *lineFinde
 				return nil
 			}
 			done(i, objs)
+			if progress != nil {
+				progress(int(finished.Add(1)), len(tops))
+			}
 			return nil
 		})
 	}
@@ -432,7 +452,7 @@ func (r *Renderer) buildTops(ctx context.Context, fsys *repoFS, lines *lineFinde
 	if len(again) == 0 {
 		return nil
 	}
-	return r.buildTops(ctx, fsys, lines, again, func(i int, objs []built) { done(at[i], objs) })
+	return r.buildTops(ctx, fsys, lines, again, func(i int, objs []built) { done(at[i], objs) }, nil)
 }
 
 // annotate serves the kustomization file with origin and transformer

@@ -581,3 +581,26 @@ func TestDeprecatedFieldsAreFindings(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, res.Findings, 1)
 }
+
+// TestRenderProgress: an aggregate reports each part as it is built, up to
+// all of them; the count is safe to read from the callback's goroutines.
+func TestRenderProgress(t *testing.T) {
+	var mu sync.Mutex
+	var got []render.Progress
+	r, err := render.New(render.Options{FS: testrepo.MapFS(6), Progress: func(p render.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, p)
+	}})
+	require.NoError(t, err)
+	_, err = r.Render(context.Background(), "apps/production")
+	require.NoError(t, err)
+	require.Len(t, got, 6)
+	maxBuilt := 0
+	for _, p := range got {
+		assert.Equal(t, "apps/production", p.Dir)
+		assert.Equal(t, 6, p.Total)
+		maxBuilt = max(maxBuilt, p.Built)
+	}
+	assert.Equal(t, 6, maxBuilt)
+}

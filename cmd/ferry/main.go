@@ -72,18 +72,58 @@ func isKustomizeDeprecation(line string) bool {
 // tuneGC sets the garbage collector for a short command, unless GOGC or
 // GOMEMLIMIT say otherwise. kustomize allocates many times the live heap in
 // every build; at Go's default (GOGC=100) collection took a fifth of a plan's
-// CPU time. At 400 a plan of the generated 1,000-app repository
-// (hack/bench-plan.sh) takes 10.6 s instead of 14.8 s, with 465 MiB peak
-// memory instead of 149 MiB. The soft limit keeps larger runs near 768 MiB:
-// as the heap nears it the collector runs more often (Go caps that at half
-// the CPU), trading speed for memory only when memory runs short.
+// CPU time, and GOGC=400 saves most of it at the cost of a larger heap. The
+// soft memory limit bounds that cost: a quarter of the machine's memory (or
+// of the container's limit), never less than 512 MiB. As the heap nears it
+// the collector runs more often, trading speed for memory only when memory
+// runs short; a fixed limit (it was 768 MiB) made large repositories thrash
+// on machines that had memory to spare.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(768 << 20)
+		debug.SetMemoryLimit(memoryLimit(availableMemory()))
 	}
+}
+
+// memoryLimit is the soft limit for a machine (or container) with total
+// bytes of memory, 0 when unknown.
+func memoryLimit(total int64) int64 {
+	const floor = 512 << 20
+	if total <= 0 {
+		return 2 << 30 // unknown: as for an 8 GiB machine
+	}
+	return max(total/4, floor)
+}
+
+// availableMemory returns the memory the process may use: the cgroup's
+// limit when one is set (cgroup v2, then v1), else the machine's; 0 when
+// unknown.
+func availableMemory() int64 {
+	total := int64(0)
+	if data, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				var kb int64
+				if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kb); err == nil {
+					total = kb << 10
+				}
+			}
+		}
+	}
+	for _, f := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		var limit int64
+		if _, err := fmt.Sscanf(strings.TrimSpace(string(data)), "%d", &limit); err == nil && limit > 0 && (total == 0 || limit < total) {
+			total = limit
+		}
+		break
+	}
+	return total
 }
 
 // checkFormat refuses an output format that is not one of formats.

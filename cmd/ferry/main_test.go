@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -136,4 +137,13 @@ func TestQuietKustomize(t *testing.T) {
 	done()
 	assert.Equal(t, orig, os.Stderr)
 	assert.Equal(t, "# Warning: something else\nkept, without a final newline\n", buf.String())
+}
+
+func TestMemoryLimit(t *testing.T) {
+	assert.Equal(t, int64(6<<30), memoryLimit(24<<30), "a quarter of the machine")
+	assert.Equal(t, int64(512<<20), memoryLimit(1<<30), "never under the floor")
+	assert.Equal(t, int64(2<<30), memoryLimit(0), "unknown")
+	if runtime.GOOS == "linux" {
+		assert.Positive(t, availableMemory(), "this machine's memory is known")
+	}
 }

@@ -26,6 +26,7 @@ func newPlanCommand() *cobra.Command {
 		blockOn []string
 		rf      renderFlags
 		targets []string
+		quiet   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "plan [--from ENV] --to ENV [--to ENV...]",
@@ -98,6 +99,10 @@ pattern matches nothing).`,
 			if opts.Mode, opts.Flux, err = rf.options(""); err != nil {
 				return err
 			}
+			progress := newProgress(cmd.ErrOrStderr(), quiet)
+			if progress != nil {
+				opts.Progress = progress.plan
+			}
 			planner, err := promote.NewPlanner(opts)
 			if err != nil {
 				return err
@@ -108,6 +113,7 @@ pattern matches nothing).`,
 				r := req
 				r.To = to
 				plan, err := planner.Plan(cmd.Context(), r)
+				progress.done()
 				if err != nil {
 					if len(targets) > 1 {
 						return fmt.Errorf("--to %s: %w", to, err)
@@ -173,6 +179,7 @@ pattern matches nothing).`,
 	f.StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.PlanFormats, ", "))
 	f.StringVar(&out, "out", "", "also write the plan as JSON to this file, for ferry apply")
 	f.BoolVar(&apply, "apply", false, "apply the plan when it is ready")
+	f.BoolVarP(&quiet, "quiet", "q", false, "no progress line on a terminal for plans over a second")
 	f.StringVar(&opts.Root, "root", "", "repository root (default: nearest ancestor of the working directory with .git or ferry.yaml)")
 	f.StringSliceVarP(&opts.Policy.Policies, "policy", "p", nil, "policies to run on the target after the edits")
 	f.StringSliceVarP(&opts.Policy.Data, "data", "d", nil, "data files for the policies")

@@ -10,6 +10,7 @@ func newRenderCommand() *cobra.Command {
 	var (
 		output string
 		paths  pathFlags
+		quiet  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "render DIR",
@@ -44,11 +45,16 @@ exec plugins and KRM functions are always refused.`,
 			if err := checkFormat(output, []string{"yaml", "json"}); err != nil {
 				return err
 			}
+			progress := newProgress(cmd.ErrOrStderr(), quiet)
+			if progress != nil {
+				paths.progress = progress.render
+			}
 			r, err := paths.renderer(args[0])
 			if err != nil {
 				return err
 			}
 			res, err := r.Render(cmd.Context(), args[0])
+			progress.done()
 			if err != nil {
 				return err
 			}
@@ -60,6 +66,7 @@ exec plugins and KRM functions are always refused.`,
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "yaml", "output format: yaml or json (a v1 List)")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress line on a terminal for renders over a second")
 	paths.register(cmd)
 	return cmd
 }

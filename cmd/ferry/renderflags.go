@@ -66,6 +66,8 @@ type pathFlags struct {
 	root        string
 	allowRemote bool
 	render      renderFlags
+	// progress, when set, is told how renders come along.
+	progress func(render.Progress)
 }
 
 func (f *pathFlags) register(cmd *cobra.Command) {
@@ -85,7 +87,7 @@ func (f *pathFlags) renderer(dir string) (*render.Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return render.New(render.Options{Root: f.root, AllowRemoteBases: f.allowRemote, Mode: mode, Flux: flux})
+	return render.New(render.Options{Root: f.root, AllowRemoteBases: f.allowRemote, Mode: mode, Flux: flux, Progress: f.progress})
 }
 
 // findRoot returns root (--root) or, when it is empty, the repository root
