@@ -32,9 +32,13 @@ func classify(before, after []finding.Finding, changed map[string]bool) []findin
 	used := make([]bool, len(before))
 	out := make([]finding.Finding, 0, len(after))
 	pending := make([]int, 0, len(after)) // indexes into out, unpaired yet
+	byKey := make(map[string][]int, len(before)) // in before's order
+	for i, b := range before {
+		byKey[b.Key()] = append(byKey[b.Key()], i)
+	}
 	pair := func(f finding.Finding, sameMessage bool) bool {
-		for i, b := range before {
-			if used[i] || b.Key() != f.Key() || (sameMessage && b.Message != f.Message) {
+		for _, i := range byKey[f.Key()] {
+			if used[i] || (sameMessage && before[i].Message != f.Message) {
 				continue
 			}
 			used[i] = true

@@ -64,9 +64,14 @@ func affixes(fsys fs.FS, e Environment, res *render.Result) Affixes {
 			dirs = append(dirs, k.Path)
 		}
 	}
+	listed := map[string]bool{}
+	for _, d := range dirs {
+		listed[d] = true
+	}
 	for _, f := range res.Files {
-		if isKustomization(f.Path) && !slices.Contains(dirs, path.Dir(f.Path)) {
-			dirs = append(dirs, path.Dir(f.Path))
+		if d := path.Dir(f.Path); isKustomization(f.Path) && !listed[d] {
+			listed[d] = true
+			dirs = append(dirs, d)
 		}
 	}
 	var a Affixes
