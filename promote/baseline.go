@@ -31,7 +31,7 @@ func blockOn(tgt Environment, req Request) []finding.Baseline {
 func classify(before, after []finding.Finding, changed map[string]bool) []finding.Finding {
 	used := make([]bool, len(before))
 	out := make([]finding.Finding, 0, len(after))
-	pending := make([]int, 0, len(after)) // indexes into out, unpaired yet
+	pending := make([]int, 0, len(after))        // indexes into out, unpaired yet
 	byKey := make(map[string][]int, len(before)) // in before's order
 	for i, b := range before {
 		byKey[b.Key()] = append(byKey[b.Key()], i)
