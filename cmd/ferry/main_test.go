@@ -140,10 +140,20 @@ func TestQuietKustomize(t *testing.T) {
 }
 
 func TestMemoryLimit(t *testing.T) {
-	assert.Equal(t, int64(6<<30), memoryLimit(24<<30), "a quarter of the machine")
-	assert.Equal(t, int64(512<<20), memoryLimit(1<<30), "never under the floor")
-	assert.Equal(t, int64(2<<30), memoryLimit(0), "unknown")
+	assert.Equal(t, int64(1<<30), memoryLimit(24<<30, 0), "a quarter of the machine, up to 1 GiB")
+	assert.Equal(t, int64(512<<20), memoryLimit(1<<30, 0), "never under the floor")
+	assert.Equal(t, int64(768<<20), memoryLimit(3<<30, 0))
+	assert.Equal(t, int64(1<<30), memoryLimit(0, 0), "unknown: as for 8 GiB")
+	assert.Equal(t, int64(128*(20<<20)), memoryLimit(24<<30, 20<<20), "room for a large repository")
+	assert.Equal(t, int64(2<<30), memoryLimit(4<<30, 100<<20), "at most half the machine")
 	if runtime.GOOS == "linux" {
 		assert.Positive(t, availableMemory(), "this machine's memory is known")
 	}
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "a", ".git"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a", "k.yaml"), make([]byte, 1000), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a", "x.json"), make([]byte, 10), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a", "README.md"), make([]byte, 5000), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "a", ".git", "big.yaml"), make([]byte, 5000), 0o644))
+	assert.Equal(t, int64(1010), inputSize(root))
 }

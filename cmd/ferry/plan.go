@@ -107,6 +107,7 @@ pattern matches nothing).`,
 			if err != nil {
 				return err
 			}
+			limitMemoryFor(planner.Root())
 			// One plan per target, each made on the repository as it is.
 			var plans []*promote.Plan
 			for _, to := range targets {

@@ -53,6 +53,9 @@ exec plugins and KRM functions are always refused.`,
 			if err != nil {
 				return err
 			}
+			if root, err := findRoot(paths.root, args); err == nil {
+				limitMemoryFor(root)
+			}
 			res, err := r.Render(cmd.Context(), args[0])
 			progress.done()
 			if err != nil {
