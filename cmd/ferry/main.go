@@ -86,11 +86,11 @@ func tuneGC() {
 	}
 }
 
-// limitMemoryFor sets the soft memory limit for rendering the repository at
-// root, unless GOMEMLIMIT is set.
-func limitMemoryFor(root string) {
+// limitMemoryFor sets the soft memory limit for planning (three renders)
+// or rendering (one) in the repository at root, unless GOMEMLIMIT is set.
+func limitMemoryFor(root string, renders int) {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit(availableMemory(), inputSize(root)))
+		debug.SetMemoryLimit(memoryLimit(availableMemory(), inputSize(root)*int64(renders)/3))
 	}
 }
 
@@ -100,13 +100,13 @@ func limitMemoryFor(root string) {
 // fleet: 6.7 MB of YAML, 430 MB live); the limit leaves room for twice
 // that, so that the collector, which runs more often as the heap nears the
 // limit, does not run all the time: never less than a quarter of the
-// machine up to 1 GiB, never more than half of it. On the 1,000-app fleet
+// machine up to 512 MiB, never more than half of it. On the 1,000-app fleet
 // (2 shared cores, noisy) a plan takes 26–29 s and 1.04 GB with it, 25–32 s
 // and 1.8–1.9 GB without, 31 s and 0.79 GB with the fixed 768 MiB limit
 // ferry used to set, whose collector runs nearly all the time on larger
 // repositories.
 func memoryLimit(total, input int64) int64 {
-	const floor, ceiling = 512 << 20, 1 << 30
+	const floor, ceiling = 256 << 20, 512 << 20
 	if total <= 0 {
 		total = 8 << 30 // unknown: as for an 8 GiB machine
 	}

@@ -140,10 +140,10 @@ func TestQuietKustomize(t *testing.T) {
 }
 
 func TestMemoryLimit(t *testing.T) {
-	assert.Equal(t, int64(1<<30), memoryLimit(24<<30, 0), "a quarter of the machine, up to 1 GiB")
-	assert.Equal(t, int64(512<<20), memoryLimit(1<<30, 0), "never under the floor")
-	assert.Equal(t, int64(768<<20), memoryLimit(3<<30, 0))
-	assert.Equal(t, int64(1<<30), memoryLimit(0, 0), "unknown: as for 8 GiB")
+	assert.Equal(t, int64(512<<20), memoryLimit(24<<30, 0), "a quarter of the machine, up to 512 MiB")
+	assert.Equal(t, int64(256<<20), memoryLimit(512<<20, 0), "never under the floor")
+	assert.Equal(t, int64(384<<20), memoryLimit(1536<<20, 0))
+	assert.Equal(t, int64(512<<20), memoryLimit(0, 0), "unknown: as for 8 GiB")
 	assert.Equal(t, int64(128*(20<<20)), memoryLimit(24<<30, 20<<20), "room for a large repository")
 	assert.Equal(t, int64(2<<30), memoryLimit(4<<30, 100<<20), "at most half the machine")
 	if runtime.GOOS == "linux" {

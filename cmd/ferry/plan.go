@@ -107,7 +107,7 @@ pattern matches nothing).`,
 			if err != nil {
 				return err
 			}
-			limitMemoryFor(planner.Root())
+			limitMemoryFor(planner.Root(), 3)
 			// One plan per target, each made on the repository as it is.
 			var plans []*promote.Plan
 			for _, to := range targets {

@@ -54,7 +54,7 @@ exec plugins and KRM functions are always refused.`,
 				return err
 			}
 			if root, err := findRoot(paths.root, args); err == nil {
-				limitMemoryFor(root)
+				limitMemoryFor(root, 1)
 			}
 			res, err := r.Render(cmd.Context(), args[0])
 			progress.done()
