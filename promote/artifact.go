@@ -108,9 +108,14 @@ func (a Artifact) Versions() []Version {
 // docker.io/library/busybox are one artifact, each use keeping its
 // spelling in Use.Ref.
 func Artifacts(objs []*manifest.Object) []Artifact {
-	// The URLs of the Flux sources rendered, for naming charts.
+	// The URLs of the Flux sources rendered, for naming charts; the
+	// ConfigMaps, for the values HelmReleases take from them.
 	sources := map[string]string{}
+	configMaps := map[string]*manifest.Object{}
 	for _, o := range objs {
+		if o.Kind() == "ConfigMap" && o.ID().Group == "" {
+			configMaps[o.Namespace()+"/"+o.Name()] = o
+		}
 		if o.ID().Group != "source.toolkit.fluxcd.io" {
 			continue
 		}
@@ -150,6 +155,10 @@ func Artifacts(objs []*manifest.Object) []Artifact {
 				u := use(o, img.field, img.version)
 				u.Ref = img.name
 				add(KindImage, ImageName(img.name), u)
+			}
+			for _, img := range valuesFromImages(o, configMaps) {
+				u := img.use
+				add(KindImage, ImageName(u.Ref), u)
 			}
 		case (o.Kind() == "OCIRepository" || o.Kind() == "GitRepository") && group == "source.toolkit.fluxcd.io":
 			url, _ := o.Field("spec", "url")

@@ -108,6 +108,24 @@ func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string]
 				block(c, "%s is pinned in a remote base (%s); ferry edits only files of the repository", c.Artifact, u.Source)
 				continue
 			}
+			if strings.HasPrefix(u.Field, "/spec/valuesFrom/") {
+				vfile, edits, err := valuesFromEdits(fsys, c, u, to)
+				if err == nil {
+					if others, ok := shared[vfile]; ok {
+						err = fmt.Errorf("%s is set in %s, the values %s takes from a ConfigMap, which %s also render: give %s a values file of its own", c.Artifact, vfile, u.Object, namesOf(others), tgt.Name)
+					}
+				}
+				if err != nil {
+					block(c, "%v", err)
+					continue
+				}
+				for _, e := range edits {
+					if err := plan.add(vfile, e); err != nil {
+						return nil, nil, err
+					}
+				}
+				continue
+			}
 			if others, ok := shared[file]; ok && !own[file] {
 				edits, kfile, err := overrideEdits(fsys, tgt, c, u, others, shared, applied)
 				if err != nil {
@@ -423,6 +441,63 @@ func blockLineEdit(data []byte, line int, want, repl []string) (Edit, bool) {
 		}
 	}
 	return Edit{}, false
+}
+
+// valuesFromEdits edits an image a HelmRelease takes from a ConfigMap
+// (spec.valuesFrom) in the values file the ConfigMap is generated from: the
+// configMapGenerator entry of the kustomization at u.Source, its files:
+// entry for the values key. It returns that file and the edit; an image in
+// a ConfigMap written by hand, or in a generator's literals, is an error
+// naming it.
+func valuesFromEdits(fsys fs.FS, c Change, u Use, to Version) (string, []Edit, error) {
+	where := fmt.Sprintf("the values %s takes from a ConfigMap (%s)", u.Object, u.Source)
+	rest := strings.SplitN(strings.TrimPrefix(u.Field, "/spec/valuesFrom/"), "/", 2)
+	if len(rest) != 2 || !isKustomization(u.Source.File) {
+		return "", nil, fmt.Errorf("%s is set in %s, written by hand: ferry edits the values files of configMapGenerator entries only; edit it there", c.Artifact, where)
+	}
+	data, err := fs.ReadFile(fsys, u.Source.File)
+	if err != nil {
+		return "", nil, err
+	}
+	doc, err := firstDocument(data)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: %w", u.Source.File, err)
+	}
+	var files []string
+	for _, g := range yamlnode.Items(yamlnode.Value(doc, "configMapGenerator")) {
+		if g.Line == u.Source.Line || yamlnode.Scalar(g, "name") != nil && yamlnode.Scalar(g, "name").Line == u.Source.Line {
+			for _, f := range yamlnode.Scalars(yamlnode.Value(g, "files")) {
+				files = append(files, f.Value)
+			}
+		}
+	}
+	keys := finding.SplitPointer("/" + rest[1])
+	for _, f := range files {
+		_, p, found := strings.Cut(f, "=") // key=path, or the path
+		if !found {
+			p = f
+		}
+		vfile := path.Join(path.Dir(u.Source.File), p)
+		vdata, err := fs.ReadFile(fsys, vfile)
+		if err != nil {
+			return "", nil, fmt.Errorf("read %s: %w", vfile, err)
+		}
+		node, err := nodeAt(vdata, 0, keys)
+		if err != nil || node.Kind != yaml.ScalarNode {
+			continue // another key's file
+		}
+		value := to.Tag
+		if !isImageMap(u) {
+			value = imageRef(spelling(c, u), to)
+		} else if to.Digest != "" {
+			return "", nil, fmt.Errorf("%s is set in %s by tag alone, but %s pins it by digest: add a digest key there", c.Artifact, vfile, to)
+		}
+		return vfile, []Edit{{
+			Op: OpSet, Keys: keys, Line: node.Line, Old: node.Value, New: value,
+			Reason: fmt.Sprintf("%s is pinned here, in %s (%s → %s)", c.Artifact, where, u.Version, to),
+		}}, nil
+	}
+	return "", nil, fmt.Errorf("%s is set in %s, which ferry cannot trace to a values file of the generator: edit it there", c.Artifact, where)
 }
 
 // inBlockScalar reports whether line is a content line of a literal block

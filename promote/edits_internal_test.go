@@ -37,3 +37,13 @@ func TestNamesOf(t *testing.T) {
 	assert.Equal(t, "dev and qa and ab-a and ab-b", namesOf([]string{"dev", "qa", "ab-a", "ab-b"}))
 	assert.Equal(t, "dev, qa, ab-a and 2 more", namesOf([]string{"dev", "qa", "ab-a", "ab-b", "prod"}))
 }
+
+func TestValueDiffs(t *testing.T) {
+	a := map[string]any{"image": map[string]any{"tag": "1.0", "repository": "x"}, "list": []any{"a", 1}, "a/b": "c"}
+	b := map[string]any{"image": map[string]any{"tag": "1.1", "repository": "x"}, "list": []any{"a", 1}, "a/b": "d"}
+	assert.Equal(t, []string{"/a~1b", "/image/tag"}, valueDiffs(a, b, ""))
+	assert.Empty(t, valueDiffs(a, a, ""))
+	assert.Equal(t, []string{"/list"}, valueDiffs(map[string]any{"list": []any{"a"}}, map[string]any{"list": []any{"a", "b"}}, ""))
+	assert.Equal(t, []string{""}, valueDiffs(map[string]any{"k": 1}, map[string]any{"j": 1}, ""), "another key: the whole map")
+	assert.Equal(t, []string{"/n"}, valueDiffs(map[string]any{"n": 1}, map[string]any{"n": "1"}, ""), "a type change is a change")
+}

@@ -94,6 +94,60 @@ func isValuesImage(u Use) bool {
 	return u.Object.Kind == "HelmRelease" && u.Object.Group == helmGroup && strings.HasPrefix(u.Field, "/spec/values/")
 }
 
+// valuesFromImage is an image a HelmRelease takes from a ConfigMap of its
+// environment (spec.valuesFrom), as a use by the HelmRelease.
+type valuesFromImage struct {
+	use Use
+}
+
+// valuesFromImages finds the images in the values a Flux HelmRelease takes
+// from ConfigMaps the environment renders (spec.valuesFrom, kind
+// ConfigMap, the valuesKey or values.yaml, without a targetPath), as the
+// values images of spec.values are found. Each is a use by the HelmRelease,
+// its field /spec/valuesFrom/<i>/<path in the values>, its source the
+// ConfigMap: a promotion compares them, and one that changes is edited
+// where ferry can (else the plan is blocked, naming the ConfigMap) — never
+// a noop while they differ. Secrets are left out: their values are not
+// versions to promote.
+func valuesFromImages(o *manifest.Object, configMaps map[string]*manifest.Object) []valuesFromImage {
+	refs, _ := o.Field("spec", "valuesFrom")
+	list, _ := refs.([]any)
+	var out []valuesFromImage
+	for i, r := range list {
+		ref, _ := r.(map[string]any)
+		kind, _ := ref["kind"].(string)
+		name, _ := ref["name"].(string)
+		if kind != "ConfigMap" || name == "" || ref["targetPath"] != nil {
+			continue
+		}
+		key, _ := ref["valuesKey"].(string)
+		if key == "" {
+			key = "values.yaml"
+		}
+		cm := configMaps[o.Namespace()+"/"+name]
+		if cm == nil {
+			continue
+		}
+		text, _ := cm.Field("data", key)
+		data, _ := text.(string)
+		var values map[string]any
+		if data == "" || yaml.Unmarshal([]byte(data), &values) != nil {
+			continue
+		}
+		var imgs []valuesImage
+		walkValues(values, []string{"spec", "valuesFrom", strconv.Itoa(i)}, &imgs)
+		for _, img := range imgs {
+			source, ok := cm.FieldOrigin(manifest.Pointer("data", key))
+			if !ok {
+				source = cm.Origin()
+			}
+			source.Kustomization = o.Origin().Kustomization
+			out = append(out, valuesFromImage{Use{Object: o.ID(), Field: img.field, Version: img.version, Source: source, Ref: img.name}})
+		}
+	}
+	return out
+}
+
 // isImageMap reports whether a values image is the tag of an image map
 // (otherwise it is an image: string).
 func isImageMap(u Use) bool {

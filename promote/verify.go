@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"testing/fstest"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/manifest"
@@ -92,6 +95,7 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 
 	// (b) nothing else changed.
 	plan.Rendered = renderedChanges(before.Objects, after.Objects)
+	allowValuesFrom(plan, before.Objects, after.Objects, allowed)
 	var extra []string
 	for _, oc := range plan.Rendered {
 		if oc.Change != "changed" {
@@ -390,4 +394,118 @@ func (p *Planner) engines(ctx context.Context, tgt Environment) (*policyEngines,
 	e := &policyEngines{checks: checks, plan: plan}
 	p.compiled[key] = e
 	return e, nil
+}
+
+// allowValuesFrom allows the change of a ConfigMap's data key that a
+// promoted HelmRelease takes its values from (spec.valuesFrom) when, read as
+// YAML, the values differ only at the promoted images' paths.
+func allowValuesFrom(plan *Plan, before, after []*manifest.Object, allowed map[string]bool) {
+	promoted := map[manifest.ID][]string{} // HelmRelease -> promoted valuesFrom fields
+	for _, c := range plan.Changes {
+		if c.Promotes() {
+			for _, u := range c.Target {
+				if strings.HasPrefix(u.Field, "/spec/valuesFrom/") {
+					promoted[u.Object] = append(promoted[u.Object], u.Field)
+				}
+			}
+		}
+	}
+	if len(promoted) == 0 {
+		return
+	}
+	byID := func(objs []*manifest.Object) map[manifest.ID]*manifest.Object {
+		m := make(map[manifest.ID]*manifest.Object, len(objs))
+		for _, o := range objs {
+			m[o.ID()] = o
+		}
+		return m
+	}
+	was, is := byID(before), byID(after)
+	for _, oc := range plan.Rendered {
+		if oc.Object.Kind != "ConfigMap" || oc.Object.Group != "" || oc.Change != "changed" {
+			continue
+		}
+		for _, f := range oc.Fields {
+			keys := manifest.SplitPointer(f)
+			if len(keys) != 2 || keys[0] != "data" {
+				continue
+			}
+			// The value paths the HelmReleases that take this key may change.
+			paths := map[string]bool{}
+			for hr, fields := range promoted {
+				o := is[hr]
+				if o == nil || o.Namespace() != oc.Object.Namespace {
+					continue
+				}
+				refs, _ := o.Field("spec", "valuesFrom")
+				list, _ := refs.([]any)
+				for i, r := range list {
+					ref, _ := r.(map[string]any)
+					key, _ := ref["valuesKey"].(string)
+					if key == "" {
+						key = "values.yaml"
+					}
+					if ref["kind"] != "ConfigMap" || ref["name"] != oc.Object.Name || key != keys[1] {
+						continue
+					}
+					prefix := fmt.Sprintf("/spec/valuesFrom/%d", i)
+					for _, field := range fields {
+						if rest, ok := strings.CutPrefix(field, prefix+"/"); ok {
+							paths["/"+rest] = true
+						}
+					}
+				}
+			}
+			if len(paths) == 0 {
+				continue
+			}
+			old, _ := was[oc.Object].Field("data", keys[1])
+			now, _ := is[oc.Object].Field("data", keys[1])
+			var a, b any
+			oldText, _ := old.(string)
+			nowText, _ := now.(string)
+			if yaml.Unmarshal([]byte(oldText), &a) != nil || yaml.Unmarshal([]byte(nowText), &b) != nil {
+				continue
+			}
+			diffs := valueDiffs(a, b, "")
+			if len(diffs) > 0 && !slices.ContainsFunc(diffs, func(d string) bool { return !paths[d] }) {
+				allowed[oc.Object.String()+" "+f] = true
+			}
+		}
+	}
+}
+
+// valueDiffs returns the JSON pointers, below at, where two decoded YAML
+// values differ: the scalars that differ, or the node whose shape does.
+func valueDiffs(a, b any, at string) []string {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return []string{at}
+		}
+		var out []string
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			v, ok := y[k]
+			if !ok {
+				return []string{at}
+			}
+			out = append(out, valueDiffs(x[k], v, at+"/"+strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1"))...)
+		}
+		return out
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return []string{at}
+		}
+		var out []string
+		for i := range x {
+			out = append(out, valueDiffs(x[i], y[i], fmt.Sprintf("%s/%d", at, i))...)
+		}
+		return out
+	}
+	if fmt.Sprint(a) != fmt.Sprint(b) || fmt.Sprintf("%T", a) != fmt.Sprintf("%T", b) {
+		return []string{at}
+	}
+	return nil
 }
