@@ -546,6 +546,7 @@ func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Rendere
 		}
 	}
 	named := map[string]bool{}
+	covered := map[string]bool{} // files the environments below read
 	others := p.others(fsys, tgt, src)
 	// The environment a Flux Kustomization's file belongs to, by name.
 	owner := func(file string) string {
@@ -579,6 +580,9 @@ func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Rendere
 			return nil, fmt.Errorf("list the files of environment %s, to tell which files %s shares with it: %w", e.Name, tgt.Name, err)
 		}
 		share(e.Name, theirs)
+		for _, f := range theirs {
+			covered[f] = true
+		}
 	}
 	builds, err := r.Builds(ctx)
 	if err != nil {
@@ -589,6 +593,9 @@ func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Rendere
 		case b.Err != nil || b.Component || named[b.Dir]:
 			// A directory that does not build, one that builds only as
 			// part of another, or an environment shared with above.
+		case !part[b.Dir] && slices.ContainsFunc(kustomizationNames, func(n string) bool { return covered[path.Join(b.Dir, n)] }):
+			// Part of an environment shared with above, which reads all
+			// its files: named by that environment only.
 		case b.Dir == tgt.Path:
 			// The target itself, and the clusters that apply it.
 		case part[b.Dir] || slices.ContainsFunc(kustomizationNames, func(n string) bool { return mine[path.Join(b.Dir, n)] }):
