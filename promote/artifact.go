@@ -17,12 +17,9 @@ const (
 	// KindImage is a container image: name is the repository, version its
 	// tag and digest.
 	KindImage ArtifactKind = "image"
-	// KindChart is a Helm chart of a Flux HelmRelease: name is the URL of
-	// its source (the HelmRepository, OCIRepository or GitRepository the
-	// environment renders) and the chart, <url>/<chart>; when the source
-	// is not rendered with it, <source kind>/<source name>/<chart>. The
-	// namespaces, which environments often set apart, are not part of it.
-	// The version is spec.chart.spec.version.
+	// KindChart is a Helm chart of a Flux HelmRelease: name is
+	// <source kind>/<source name>/<chart>, without the namespaces
+	// environments often set apart; version spec.chart.spec.version.
 	KindChart ArtifactKind = "chart"
 	// KindSource is a Flux OCIRepository or GitRepository: name is its URL,
 	// version its ref (tag, semver range or commit).
@@ -67,6 +64,9 @@ type Use struct {
 	// ("containers/app"): uses are matched across environments by
 	// workload and container.
 	Container string `json:"container,omitempty"`
+	// ValuesKey is, for an image in values a HelmRelease takes from a
+	// ConfigMap (spec.valuesFrom), the ConfigMap's key that holds them.
+	ValuesKey string `json:"valuesKey,omitempty"`
 }
 
 // Artifact is a versioned thing pinned by an environment, with every place
@@ -108,21 +108,11 @@ func (a Artifact) Versions() []Version {
 // docker.io/library/busybox are one artifact, each use keeping its
 // spelling in Use.Ref.
 func Artifacts(objs []*manifest.Object) []Artifact {
-	// The URLs of the Flux sources rendered, for naming charts; the
-	// ConfigMaps, for the values HelmReleases take from them.
-	sources := map[string]string{}
+	// The ConfigMaps, for the values HelmReleases take from them.
 	configMaps := map[string]*manifest.Object{}
 	for _, o := range objs {
 		if o.Kind() == "ConfigMap" && o.ID().Group == "" {
 			configMaps[o.Namespace()+"/"+o.Name()] = o
-		}
-		if o.ID().Group != "source.toolkit.fluxcd.io" {
-			continue
-		}
-		if url, ok := o.Field("spec", "url"); ok {
-			if u, ok := url.(string); ok && u != "" {
-				sources[o.Kind()+"/"+o.Namespace()+"/"+o.Name()] = strings.TrimSuffix(u, "/")
-			}
 		}
 	}
 	byKey := map[string]*Artifact{}
@@ -149,7 +139,7 @@ func Artifacts(objs []*manifest.Object) []Artifact {
 			version, _ := o.Field("spec", "chart", "spec", "version")
 			if c, ok := chart.(string); ok && c != "" {
 				v, _ := version.(string)
-				add(KindChart, chartName(o, c, sources), use(o, "/spec/chart/spec/version", Version{Tag: v}))
+				add(KindChart, chartName(o, c), use(o, "/spec/chart/spec/version", Version{Tag: v}))
 			}
 			for _, img := range valuesImages(o) {
 				u := use(o, img.field, img.version)
@@ -200,20 +190,15 @@ func use(o *manifest.Object, field string, v Version) Use {
 	return Use{Object: o.ID(), Field: field, Version: v, Source: source}
 }
 
-// chartName names a HelmRelease's chart by its source's URL, from sources
-// (Kind/namespace/name to URL), and its chart name; by the source's kind
-// and name when the environment does not render the source.
-func chartName(o *manifest.Object, chart string, sources map[string]string) string {
+// chartName names a HelmRelease's chart by its source's kind and name and
+// the chart: not by the source's namespace, which environments often set
+// apart, nor by its URL, which an environment that does not render the
+// source cannot know — either would make one chart two artifacts, each
+// only in one environment, never promoted.
+func chartName(o *manifest.Object, chart string) string {
 	kind, _ := o.Field("spec", "chart", "spec", "sourceRef", "kind")
 	name, _ := o.Field("spec", "chart", "spec", "sourceRef", "name")
-	ns, ok := o.Field("spec", "chart", "spec", "sourceRef", "namespace")
-	if !ok || ns == "" {
-		ns = o.Namespace()
-	}
-	if url, ok := sources[fmt.Sprintf("%v/%v/%v", kind, ns, name)]; ok {
-		return url + "/" + strings.TrimPrefix(chart, "./")
-	}
-	return fmt.Sprintf("%v/%v/%s", kind, name, chart)
+	return fmt.Sprintf("%v/%v/%s", kind, name, strings.TrimPrefix(chart, "./"))
 }
 
 // ParseImage splits an image reference into its name (registry and

@@ -156,10 +156,10 @@ spec:
 		got[string(a.Kind)+" "+a.Name] = a.Uses[0].Version.String() + " " + a.Uses[0].Field
 	}
 	assert.Equal(t, map[string]string{
-		"chart HelmRepository/ingress-nginx/ingress-nginx":     "4.11.3 /spec/chart/spec/version",
-		"chart https://stefanprodan.github.io/podinfo/podinfo": "6.7.1 /spec/chart/spec/version",
-		"source oci://ghcr.io/stefanprodan/manifests/podinfo":  ">=6.0.0 <7.0.0 /spec/ref/semver",
-		"source https://github.com/acme/platform":              "v3.2.1 /spec/ref/tag",
+		"chart HelmRepository/ingress-nginx/ingress-nginx":    "4.11.3 /spec/chart/spec/version",
+		"chart HelmRepository/podinfo/podinfo":                "6.7.1 /spec/chart/spec/version",
+		"source oci://ghcr.io/stefanprodan/manifests/podinfo": ">=6.0.0 <7.0.0 /spec/ref/semver",
+		"source https://github.com/acme/platform":             "v3.2.1 /spec/ref/tag",
 	}, got)
 }
 

@@ -473,9 +473,12 @@ func valuesFromEdits(fsys fs.FS, c Change, u Use, to Version) (string, []Edit, e
 	}
 	keys := finding.SplitPointer("/" + rest[1])
 	for _, f := range files {
-		_, p, found := strings.Cut(f, "=") // key=path, or the path
+		key, p, found := strings.Cut(f, "=") // key=path, or the path
 		if !found {
-			p = f
+			key, p = path.Base(f), f
+		}
+		if key != u.ValuesKey {
+			continue // the file of another key
 		}
 		vfile := path.Join(path.Dir(u.Source.File), p)
 		vdata, err := fs.ReadFile(fsys, vfile)
@@ -484,7 +487,7 @@ func valuesFromEdits(fsys fs.FS, c Change, u Use, to Version) (string, []Edit, e
 		}
 		node, err := nodeAt(vdata, 0, keys)
 		if err != nil || node.Kind != yaml.ScalarNode {
-			continue // another key's file
+			break
 		}
 		value := to.Tag
 		if !isImageMap(u) {
@@ -661,7 +664,22 @@ func sha256Hex(data []byte) string {
 // the edits with the lines they landed on.
 func applyEdits(data []byte, edits []Edit) ([]byte, []Edit, error) {
 	out := make([]Edit, len(edits))
+	// Edits of a line of a block scalar name the line as the file has it
+	// before any edit: they go first, before inserts and appends above
+	// them move it. The others find their nodes by path.
+	order := make([]int, 0, len(edits))
 	for i, e := range edits {
+		if e.Op == OpSetLine {
+			order = append(order, i)
+		}
+	}
+	for i, e := range edits {
+		if e.Op != OpSetLine {
+			order = append(order, i)
+		}
+	}
+	for _, i := range order {
+		e := edits[i]
 		var err error
 		path := yamledit.Path{Doc: e.Doc, Keys: e.Keys}
 		switch e.Op {

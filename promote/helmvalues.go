@@ -142,7 +142,7 @@ func valuesFromImages(o *manifest.Object, configMaps map[string]*manifest.Object
 				source = cm.Origin()
 			}
 			source.Kustomization = o.Origin().Kustomization
-			out = append(out, valuesFromImage{Use{Object: o.ID(), Field: img.field, Version: img.version, Source: source, Ref: img.name}})
+			out = append(out, valuesFromImage{Use{Object: o.ID(), Field: img.field, Version: img.version, Source: source, Ref: img.name, ValuesKey: key}})
 		}
 	}
 	return out

@@ -75,6 +75,22 @@ func affixes(fsys fs.FS, e Environment, res *render.Result) Affixes {
 		}
 	}
 	var a Affixes
+	// Those a Flux Kustomization of a cluster adds to what it applies.
+	for _, o := range res.Objects {
+		if o.Kind() != "Kustomization" || o.ID().Group != "kustomize.toolkit.fluxcd.io" {
+			continue
+		}
+		if p, _ := o.Field("spec", "namePrefix"); p != nil {
+			if p, ok := p.(string); ok && p != "" && !slices.Contains(a.Prefixes, p) {
+				a.Prefixes = append(a.Prefixes, p)
+			}
+		}
+		if sfx, _ := o.Field("spec", "nameSuffix"); sfx != nil {
+			if sfx, ok := sfx.(string); ok && sfx != "" && !slices.Contains(a.Suffixes, sfx) {
+				a.Suffixes = append(a.Suffixes, sfx)
+			}
+		}
+	}
 	for _, dir := range dirs {
 		for _, n := range kustomizationNames {
 			data, err := fs.ReadFile(fsys, path.Join(dir, n))

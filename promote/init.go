@@ -27,6 +27,9 @@ var stages = []map[string]bool{
 // base name is what counts), or -1 when the name says nothing.
 func stageOf(name string) int {
 	base := strings.ToLower(path.Base(name))
+	if strings.HasPrefix(base, "non") && strings.Contains(base, "prod") {
+		return -1 // nonprod, non-prod: anything but production
+	}
 	for i, s := range stages {
 		if s[base] {
 			return i

@@ -33,6 +33,7 @@ func TestInitConfig(t *testing.T) {
 		"overlays/prod-west/kustomization.yaml": k,
 		"overlays/prod-east/kustomization.yaml": k,
 		"overlays/ab-test/kustomization.yaml":   k,
+		"overlays/non-prod/kustomization.yaml":  k,
 		"overlays/staging/kustomization.yaml":   k,
 		"overlays/qa/kustomization.yaml":        k,
 		"overlays/dev/kustomization.yaml":       k,
@@ -44,7 +45,7 @@ func TestInitConfig(t *testing.T) {
 	assert.Equal(t, []string{
 		"dev=overlays/dev", "qa=overlays/qa<-dev", "staging=overlays/staging<-qa",
 		"prod-east=overlays/prod-east<-staging", "prod-west=overlays/prod-west<-staging",
-		"ab-test=overlays/ab-test",
+		"ab-test=overlays/ab-test", "non-prod=overlays/non-prod",
 	}, names(cfg))
 	data := promote.EncodeConfig(cfg)
 	back, err := promote.ParseConfig(promote.ConfigFile, data)

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -245,7 +246,12 @@ func TestReadPlans(t *testing.T) {
 	require.Len(t, two, 2)
 	assert.Equal(t, "dev", two[1].Target.Name)
 	assert.Empty(t, promote.Conflicts(two))
-	assert.Equal(t, map[string][]string{"overlays/production/kustomization.yaml": {"overlays/production", "overlays/production"}}, promote.Conflicts([]*promote.Plan{prod, prod}))
+	assert.Equal(t, map[string][]string{"overlays/production/kustomization.yaml": {"overlays/production"}}, promote.Conflicts([]*promote.Plan{prod, prod}))
+	// A plan that reads what another edits (an overlay extending
+	// production) goes stale once that one is applied.
+	reader := *dev
+	reader.Inputs = append(slices.Clone(dev.Inputs), render.File{Path: "overlays/production/kustomization.yaml"})
+	assert.Equal(t, map[string][]string{"overlays/production/kustomization.yaml": {"overlays/production", "overlays/dev"}}, promote.Conflicts([]*promote.Plan{prod, &reader}))
 
 	for name, doc := range map[string]string{
 		"empty list":    `{"apiVersion":"ferry.dev/v1alpha1","kind":"PlanList","items":[]}`,

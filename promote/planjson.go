@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+
+	"github.com/ferrygitops/ferry/render"
 )
 
 // MaxPlanSize bounds the plan JSON [ReadPlan] and [ReadPlans] read.
@@ -111,20 +114,29 @@ func decodeStrict(data []byte, v any) error {
 }
 
 // Conflicts returns, for plans meant to be applied together, each file
-// that more than one of them edits, with the targets (their paths) that
-// edit it: each
-// plan was made on the unedited repository, so applying one makes the
-// others stale for that file.
+// that one of them edits and another edits or reads, with the targets
+// (their paths) involved: each plan was made on the unedited repository, so
+// applying one makes the others stale for that file (Apply refuses a plan
+// whose inputs changed).
 func Conflicts(plans []*Plan) map[string][]string {
 	by := map[string][]string{}
-	for _, p := range plans {
+	for i, p := range plans {
 		for _, f := range p.Files {
-			by[f.Path] = append(by[f.Path], p.Target.Path)
-		}
-	}
-	for f, targets := range by {
-		if len(targets) < 2 {
-			delete(by, f)
+			for j, q := range plans {
+				if i == j {
+					continue
+				}
+				reads := slices.ContainsFunc(q.Inputs, func(in render.File) bool { return in.Path == f.Path })
+				edits := slices.ContainsFunc(q.Files, func(g FileEdit) bool { return g.Path == f.Path })
+				if !reads && !edits {
+					continue
+				}
+				for _, t := range []string{p.Target.Path, q.Target.Path} {
+					if !slices.Contains(by[f.Path], t) {
+						by[f.Path] = append(by[f.Path], t)
+					}
+				}
+			}
 		}
 	}
 	return by

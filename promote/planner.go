@@ -521,9 +521,11 @@ func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Rendere
 		mine[f.Path] = true
 	}
 	part := map[string]bool{tgt.Path: true}
+	cluster := false // the target is a Flux cluster
 	for _, k := range rendered.Kustomizations {
 		if k.Path != "" {
 			part[k.Path] = true
+			cluster = true
 		}
 	}
 	// The target's root kustomization: what a build that extends the
@@ -535,7 +537,10 @@ func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Rendere
 		}
 	}
 	shared := map[string][]string{}
-	share := func(name string, theirs []string) {
+	// share marks the files of theirs the target reads as shared with
+	// name, and returns the files it counted: all of them, or only the
+	// target's root kustomization for a build on top of the target.
+	share := func(name string, theirs []string) []string {
 		if root != "" && slices.Contains(theirs, root) {
 			theirs = []string{root}
 		}
@@ -544,6 +549,7 @@ func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Rendere
 				shared[f] = append(shared[f], name)
 			}
 		}
+		return theirs
 	}
 	named := map[string]bool{}
 	covered := map[string]bool{} // files the environments below read
@@ -579,8 +585,7 @@ func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Rendere
 			// shares with it, and could edit one of them.
 			return nil, fmt.Errorf("list the files of environment %s, to tell which files %s shares with it: %w", e.Name, tgt.Name, err)
 		}
-		share(e.Name, theirs)
-		for _, f := range theirs {
+		for _, f := range share(e.Name, theirs) {
 			covered[f] = true
 		}
 	}
@@ -601,11 +606,13 @@ func (p *Planner) sharedFiles(ctx context.Context, fsys fs.FS, r *render.Rendere
 		case part[b.Dir] || slices.ContainsFunc(kustomizationNames, func(n string) bool { return mine[path.Join(b.Dir, n)] }):
 			// Applied by the target cluster, or a base of the target; and
 			// another environment's too when a Kustomization the target
-			// does not hold applies it, from a folder not named after the
-			// target (clusters/production applying the production overlay
-			// of an app that envs/production aggregates is production).
+			// does not hold applies it — unless the target is no cluster
+			// and the Kustomization's folder is named after it
+			// (clusters/production applying the production overlay of an
+			// app that envs/production aggregates is production; a
+			// cluster beside a target cluster is another cluster).
 			for _, by := range b.AppliedBy {
-				if !mine[by] && !namedAfter(by, tgt) {
+				if !mine[by] && (cluster || !namedAfter(by, tgt)) {
 					share(owner(by), b.Files)
 				}
 			}

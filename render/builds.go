@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"io"
 	"io/fs"
 	"maps"
 	"path"
@@ -31,8 +30,9 @@ type Build struct {
 	// repository that apply Dir, sorted.
 	AppliedBy []string
 	// Err says why the files of Dir could not be listed (a malformed
-	// kustomization, a missing resource, a remote base); Files is then
-	// empty. Such a directory does not build.
+	// kustomization, a missing resource); Files is then empty. Such a
+	// directory does not build. A remote base is no error here: the
+	// directory's local files are listed.
 	Err error
 }
 
@@ -100,8 +100,10 @@ func (r *Renderer) Builds(ctx context.Context) ([]Build, error) {
 		}
 	}
 	// One scanner for the whole graph: each kustomization is read and
-	// scanned once, whichever directory reaches it first.
-	sc := newScanner(rfs, r.opts.AllowRemoteBases)
+	// scanned once, whichever directory reaches it first. Remote bases are
+	// let through (the scanner never fetches them): a kustomization that
+	// lists one still reads its local files, which count.
+	sc := newScanner(rfs, true)
 	out := make([]Build, 0, len(dirs))
 	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
 		if err := ctx.Err(); err != nil {
@@ -115,7 +117,7 @@ func (r *Renderer) Builds(ctx context.Context) ([]Build, error) {
 			// generated file from the other directories' scans.
 			own := newRepoFS(fsys, r.opts.Limits)
 			own.ctx = ctx
-			s = newScanner(own, r.opts.AllowRemoteBases)
+			s = newScanner(own, true)
 			file, err = generateKustomization(own, dir, hiddenFile)
 		}
 		var k *kustomization
@@ -166,10 +168,10 @@ func (r *Renderer) fluxPaths(rfs *repoFS, file string) []string {
 			} `yaml:"spec"`
 		}
 		if err := dec.Decode(&doc); err != nil {
-			if !errors.Is(err, io.EOF) {
-				// A malformed file: its render reports it.
-				return out
+			if _, ok := errors.AsType[*yaml.TypeError](err); ok {
+				continue // a document of another shape; the next may be one
 			}
+			// The end, or a syntax error, which its render reports.
 			break
 		}
 		if doc.Kind != "Kustomization" || !strings.HasPrefix(doc.APIVersion, fluxGroup+"/") {

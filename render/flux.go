@@ -423,7 +423,9 @@ func (run *fluxRun) apply(ctx context.Context, k *fluxKustomization, dir string)
 		// kustomization in its path, its images after both.
 		for _, p := range patches {
 			for _, d := range p.docs {
-				if !p.applies(d, o, nil) {
+				// Flux patches apply before the Kustomization's own
+				// prefix, suffix and target namespace.
+				if !p.applies(d, o, nil, strings.TrimSuffix(strings.TrimPrefix(o.Name(), k.spec.NamePrefix), k.spec.NameSuffix)) {
 					continue
 				}
 				fields = patchFields(d, o, p.patchSource, fields)

@@ -289,17 +289,23 @@ func (p patchSource) at(n *yaml.Node) int {
 }
 
 // applies reports whether the patch document d, of p, patches the object:
-// obj as rendered, def as its file defines it (nil when unknown). The object
-// may have been renamed or moved since the patch applied (a prefix, a
-// namespace of an outer kustomization): a name matches the rendered name or
-// the defined one. Whatever ferry cannot decide (a selector it cannot
-// parse) counts as applying, as before patches were told apart.
-func (p patchSource) applies(d *yaml.Node, obj, def *manifest.Object) bool {
-	names := []string{obj.Name()}
+// obj as rendered, def as its file defines it (nil when unknown), also
+// known by the names in aliases (as it was before a Flux Kustomization's
+// prefix, say). The object may have been renamed or moved since the patch
+// applied (a prefix, a namespace of an outer kustomization): a name matches
+// any of those, a namespace the rendered or defined one ("" and "default"
+// being one, as kustomize has them). Whatever ferry cannot decide (a
+// selector it cannot parse) counts as applying, as before patches were told
+// apart.
+func (p patchSource) applies(d *yaml.Node, obj, def *manifest.Object, aliases ...string) bool {
+	names := append([]string{obj.Name()}, aliases...)
 	namespaces := []string{obj.Namespace()}
 	if def != nil {
 		names = append(names, def.Name())
 		namespaces = append(namespaces, def.Namespace())
+	}
+	if slices.Contains(namespaces, "") || slices.Contains(namespaces, "default") {
+		namespaces = append(namespaces, "", "default")
 	}
 	id := obj.ID()
 	if t := p.target; t != nil {

@@ -595,7 +595,13 @@ func (s *scanner) deprecations() []finding.Finding {
 		if !s.inputs[k.file] {
 			continue // one ferry generated
 		}
-		for _, d := range k.deprecated {
+		deprecated := k.deprecated
+		if _, served := s.fs.overrides[k.file]; served {
+			// Flux merged its Kustomization into what the scanner read:
+			// the lines are the file's.
+			deprecated = fileDeprecations(s.fs, k.file)
+		}
+		for _, d := range deprecated {
 			out = append(out, finding.Finding{
 				Rule: RuleDeprecated, Severity: finding.SeverityWarning,
 				Source:  manifest.Origin{File: k.file, Line: d.line},
@@ -604,5 +610,25 @@ func (s *scanner) deprecations() []finding.Finding {
 		}
 	}
 	finding.Sort(out)
+	return out
+}
+
+// fileDeprecations reads the deprecated fields of a kustomization file as
+// the repository has it.
+func fileDeprecations(fsys *repoFS, file string) []deprecation {
+	data, err := fsys.readRepoFile(file)
+	if err != nil {
+		return nil
+	}
+	root, err := parseKustomization(file, data)
+	if err != nil || root == nil || root.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []deprecation
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if name := canonicalField(root.Content[i].Value); deprecatedFields[name] != "" {
+			out = append(out, deprecation{name, root.Content[i].Line})
+		}
+	}
 	return out
 }

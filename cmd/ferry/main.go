@@ -48,14 +48,19 @@ func quietKustomize(dst io.Writer) func() {
 	copied := make(chan struct{})
 	go func() {
 		defer close(copied)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			if !isKustomizeDeprecation(sc.Text()) {
-				fmt.Fprintln(dst, sc.Text())
+		br := bufio.NewReader(r)
+		for {
+			line, err := br.ReadString('\n')
+			if line != "" && !isKustomizeDeprecation(strings.TrimSuffix(line, "\n")) {
+				if !strings.HasSuffix(line, "\n") {
+					line += "\n"
+				}
+				_, _ = io.WriteString(dst, line)
+			}
+			if err != nil {
+				return
 			}
 		}
-		_, _ = io.Copy(dst, r) // a line too long to scan
 	}()
 	return func() {
 		os.Stderr = orig
@@ -111,7 +116,7 @@ func memoryLimit(total, input int64) int64 {
 		total = 8 << 30 // unknown: as for an 8 GiB machine
 	}
 	base := min(max(total/4, floor), ceiling)
-	return max(base, min(128*input, total/2))
+	return min(max(base, 128*input), total/2)
 }
 
 // inputSize returns the bytes of YAML and JSON files in the repository at

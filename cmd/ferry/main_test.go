@@ -141,7 +141,8 @@ func TestQuietKustomize(t *testing.T) {
 
 func TestMemoryLimit(t *testing.T) {
 	assert.Equal(t, int64(512<<20), memoryLimit(24<<30, 0), "a quarter of the machine, up to 512 MiB")
-	assert.Equal(t, int64(256<<20), memoryLimit(512<<20, 0), "never under the floor")
+	assert.Equal(t, int64(256<<20), memoryLimit(512<<20, 0), "the floor")
+	assert.Equal(t, int64(128<<20), memoryLimit(256<<20, 0), "never more than half, not even for the floor")
 	assert.Equal(t, int64(384<<20), memoryLimit(1536<<20, 0))
 	assert.Equal(t, int64(512<<20), memoryLimit(0, 0), "unknown: as for 8 GiB")
 	assert.Equal(t, int64(128*(20<<20)), memoryLimit(24<<30, 20<<20), "room for a large repository")

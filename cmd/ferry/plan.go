@@ -108,6 +108,9 @@ pattern matches nothing).`,
 				return err
 			}
 			limitMemoryFor(planner.Root(), 3)
+			if len(targets) == 0 || slices.Contains(targets, "") {
+				return fmt.Errorf("--to: give the target environment (an empty name plans nothing)")
+			}
 			// One plan per target, each made on the repository as it is.
 			var plans []*promote.Plan
 			for _, to := range targets {
