@@ -99,7 +99,9 @@ func (p *Planner) verify(ctx context.Context, plan *Plan, tgt Environment, befor
 	var extra []string
 	for _, oc := range plan.Rendered {
 		if oc.Change != "changed" {
-			extra = append(extra, fmt.Sprintf("%s (%s)", oc.Object, oc.Change))
+			if !allowed[fmt.Sprintf("%s (%s)", oc.Object, oc.Change)] {
+				extra = append(extra, fmt.Sprintf("%s (%s)", oc.Object, oc.Change))
+			}
 			continue
 		}
 		for _, f := range oc.Fields {
@@ -398,7 +400,10 @@ func (p *Planner) engines(ctx context.Context, tgt Environment) (*policyEngines,
 
 // allowValuesFrom allows the change of a ConfigMap's data key that a
 // promoted HelmRelease takes its values from (spec.valuesFrom) when, read as
-// YAML, the values differ only at the promoted images' paths.
+// YAML, the values differ only at the promoted images' paths. A generated
+// ConfigMap whose hash suffix changes with its content shows as one removed
+// and one added: they are paired by name without the hash, and the
+// HelmRelease's reference to the new name is allowed with them.
 func allowValuesFrom(plan *Plan, before, after []*manifest.Object, allowed map[string]bool) {
 	promoted := map[manifest.ID][]string{} // HelmRelease -> promoted valuesFrom fields
 	for _, c := range plan.Changes {
@@ -421,58 +426,134 @@ func allowValuesFrom(plan *Plan, before, after []*manifest.Object, allowed map[s
 		return m
 	}
 	was, is := byID(before), byID(after)
-	for _, oc := range plan.Rendered {
-		if oc.Object.Kind != "ConfigMap" || oc.Object.Group != "" || oc.Change != "changed" {
-			continue
-		}
-		for _, f := range oc.Fields {
-			keys := manifest.SplitPointer(f)
-			if len(keys) != 2 || keys[0] != "data" {
+	// paths returns the value paths the promoted HelmReleases that take
+	// key of ConfigMap name in ns may change, and the valuesFrom name
+	// fields that name it.
+	paths := func(ns, name, key string) (map[string]bool, []string) {
+		out := map[string]bool{}
+		var refs []string
+		for hr, fields := range promoted {
+			o := is[hr]
+			if o == nil || o.Namespace() != ns {
 				continue
 			}
-			// The value paths the HelmReleases that take this key may change.
-			paths := map[string]bool{}
-			for hr, fields := range promoted {
-				o := is[hr]
-				if o == nil || o.Namespace() != oc.Object.Namespace {
+			list, _ := o.Field("spec", "valuesFrom")
+			items, _ := list.([]any)
+			for i, r := range items {
+				ref, _ := r.(map[string]any)
+				k, _ := ref["valuesKey"].(string)
+				if k == "" {
+					k = "values.yaml"
+				}
+				if ref["kind"] != "ConfigMap" || ref["name"] != name || k != key {
 					continue
 				}
-				refs, _ := o.Field("spec", "valuesFrom")
-				list, _ := refs.([]any)
-				for i, r := range list {
-					ref, _ := r.(map[string]any)
-					key, _ := ref["valuesKey"].(string)
-					if key == "" {
-						key = "values.yaml"
-					}
-					if ref["kind"] != "ConfigMap" || ref["name"] != oc.Object.Name || key != keys[1] {
-						continue
-					}
-					prefix := fmt.Sprintf("/spec/valuesFrom/%d", i)
-					for _, field := range fields {
-						if rest, ok := strings.CutPrefix(field, prefix+"/"); ok {
-							paths["/"+rest] = true
-						}
+				prefix := fmt.Sprintf("/spec/valuesFrom/%d", i)
+				refs = append(refs, hr.String()+" "+prefix+"/name")
+				for _, field := range fields {
+					if rest, ok := strings.CutPrefix(field, prefix+"/"); ok {
+						out["/"+rest] = true
 					}
 				}
 			}
-			if len(paths) == 0 {
-				continue
-			}
-			old, _ := was[oc.Object].Field("data", keys[1])
-			now, _ := is[oc.Object].Field("data", keys[1])
-			var a, b any
-			oldText, _ := old.(string)
-			nowText, _ := now.(string)
-			if yaml.Unmarshal([]byte(oldText), &a) != nil || yaml.Unmarshal([]byte(nowText), &b) != nil {
-				continue
-			}
-			diffs := valueDiffs(a, b, "")
-			if len(diffs) > 0 && !slices.ContainsFunc(diffs, func(d string) bool { return !paths[d] }) {
-				allowed[oc.Object.String()+" "+f] = true
+		}
+		return out, refs
+	}
+	// onlyPromoted reports whether the values under key differ between the
+	// two ConfigMaps at promoted paths only (and do differ).
+	onlyPromoted := func(old, now *manifest.Object, key string, allowedPaths map[string]bool) bool {
+		a, _ := old.Field("data", key)
+		b, _ := now.Field("data", key)
+		as, _ := a.(string)
+		bs, _ := b.(string)
+		var av, bv any
+		if len(allowedPaths) == 0 || yaml.Unmarshal([]byte(as), &av) != nil || yaml.Unmarshal([]byte(bs), &bv) != nil {
+			return false
+		}
+		diffs := valueDiffs(av, bv, "")
+		return !slices.ContainsFunc(diffs, func(d string) bool { return !allowedPaths[d] })
+	}
+	var removed, added []manifest.ID
+	for _, oc := range plan.Rendered {
+		if oc.Object.Kind != "ConfigMap" || oc.Object.Group != "" {
+			continue
+		}
+		switch oc.Change {
+		case "removed":
+			removed = append(removed, oc.Object)
+		case "added":
+			added = append(added, oc.Object)
+		case "changed":
+			for _, f := range oc.Fields {
+				keys := manifest.SplitPointer(f)
+				if len(keys) != 2 || keys[0] != "data" {
+					continue
+				}
+				ps, _ := paths(oc.Object.Namespace, oc.Object.Name, keys[1])
+				if onlyPromoted(was[oc.Object], is[oc.Object], keys[1], ps) {
+					allowed[oc.Object.String()+" "+f] = true
+				}
 			}
 		}
 	}
+	for _, r := range removed {
+		base, ok := generatedBase(r.Name)
+		if !ok {
+			continue
+		}
+		for _, a := range added {
+			if b, ok := generatedBase(a.Name); !ok || b != base || a.Namespace != r.Namespace {
+				continue
+			}
+			old, now := was[r], is[a]
+			oldData, _ := old.Field("data")
+			nowData, _ := now.Field("data")
+			om, _ := oldData.(map[string]any)
+			nm, _ := nowData.(map[string]any)
+			if len(om) != len(nm) {
+				continue
+			}
+			same, refs := true, []string(nil)
+			for key := range nm {
+				if _, ok := om[key]; !ok {
+					same = false
+					break
+				}
+				if om[key] == nm[key] {
+					continue
+				}
+				ps, rs := paths(a.Namespace, a.Name, key)
+				if !onlyPromoted(old, now, key, ps) {
+					same = false
+					break
+				}
+				refs = append(refs, rs...)
+			}
+			if !same || len(refs) == 0 {
+				continue
+			}
+			allowed[r.String()+" (removed)"] = true
+			allowed[a.String()+" (added)"] = true
+			for _, ref := range refs {
+				allowed[ref] = true
+			}
+		}
+	}
+}
+
+// generatedBase returns name without the hash suffix kustomize gives a
+// generated ConfigMap or Secret (a dash and 10 characters of its alphabet).
+func generatedBase(name string) (string, bool) {
+	const n = 10
+	if len(name) < n+2 || name[len(name)-n-1] != '-' {
+		return "", false
+	}
+	for _, c := range name[len(name)-n:] {
+		if !strings.ContainsRune("bcdfghjklmnpqrstvwxz2456789", c) {
+			return "", false
+		}
+	}
+	return name[:len(name)-n-1], true
 }
 
 // valueDiffs returns the JSON pointers, below at, where two decoded YAML

@@ -126,6 +126,10 @@ func TestPlanSeveralTargets(t *testing.T) {
 	assert.Contains(t, stdout, "Promotion dev (overlays/dev) -> staging (overlays/staging): BLOCKED")
 	assert.Contains(t, stdout, "Promotion staging (overlays/staging) -> production (overlays/production): READY")
 
+	code, _, stderr = runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "")
+	assert.Equal(t, exitError, code, "an empty target (an unset $TARGET in CI) plans nothing, and says so")
+	assert.Contains(t, stderr, "--to: give the target environment")
+
 	code, stdout, stderr = runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production", "--to", "clusters/production", "--out", filepath.Join(t.TempDir(), "plans.json"))
 	assert.Equal(t, exitError, code, stdout)
 	assert.Contains(t, stderr, "the plans for overlays/production, clusters/production all edit overlays/production/kustomization.yaml")
