@@ -106,7 +106,7 @@ func limitMemoryFor(root string, renders int) {
 // that, so that the collector, which runs more often as the heap nears the
 // limit, does not run all the time: never less than a quarter of the
 // machine up to 512 MiB, never more than half of it. On the 1,000-app fleet
-// (2 shared cores, noisy) a plan takes 26–29 s and 1.04 GB with it, 25–32 s
+// (2 shared cores, noisy) a plan takes 26–29 s and 0.83–1.04 GB with it, 25–32 s
 // and 1.8–1.9 GB without, 31 s and 0.79 GB with the fixed 768 MiB limit
 // ferry used to set, whose collector runs nearly all the time on larger
 // repositories.
