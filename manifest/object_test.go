@@ -210,3 +210,13 @@ func TestPointerRoundTrip(t *testing.T) {
 	assert.Nil(t, manifest.SplitPointer(""))
 	assert.Nil(t, manifest.SplitPointer("/"))
 }
+
+func TestGeneratedBase(t *testing.T) {
+	base, ok := manifest.GeneratedBase("podinfo-values-2k8m5t9f7h")
+	assert.True(t, ok)
+	assert.Equal(t, "podinfo-values", base)
+	_, ok = manifest.GeneratedBase("podinfo-values")
+	assert.False(t, ok)
+	_, ok = manifest.GeneratedBase("podinfo-values-ABCDEFGHIJ")
+	assert.False(t, ok, "not kustomize's alphabet")
+}

@@ -160,7 +160,7 @@ func planEdits(fsys fs.FS, tgt Environment, changes []Change, shared map[string]
 			}
 			var edits []Edit
 			switch at, flux := fluxImagesAt(data, u.Source.Line); {
-			case inBlockScalar(data, u.Source.Line):
+			case blockScalarLine(data, u.Source.Line):
 				// A line of a patch written as a literal block.
 				edits, err = literalEdits(data, c, u, to)
 			case c.Kind == KindImage && isKustomization(file):
@@ -421,26 +421,35 @@ func scalarAtLine(data []byte, line int, values []string) (int, []string, *yaml.
 // holds line — a patch written inline — and the one of want that line holds
 // as a word, and returns the edit that replaces it with the matching repl.
 func blockLineEdit(data []byte, line int, want, repl []string) (Edit, bool) {
-	docs, err := documents(data)
-	if err != nil {
+	d, keys, n := blockScalarAt(data, line)
+	if n == nil {
 		return Edit{}, false
 	}
-	for d, doc := range docs {
-		keys, n := findScalar(doc, nil, func(n *yaml.Node) bool {
-			return n.Style&yaml.LiteralStyle != 0 && line > n.Line && line <= n.Line+strings.Count(strings.TrimSuffix(n.Value, "\n"), "\n")+1
-		})
-		if n == nil {
-			continue
-		}
-		text := strings.Split(n.Value, "\n")[line-n.Line-1]
-		for i, w := range want {
-			if w == "" || repl[i] == "" || !containsWord(text, w) {
-				continue
-			}
+	text := strings.Split(n.Value, "\n")[line-n.Line-1]
+	for i, w := range want {
+		if w != "" && repl[i] != "" && yamledit.HasWord(text, w) {
 			return Edit{Op: OpSetLine, Doc: d, Keys: keys, Line: line, Old: w, New: repl[i]}, true
 		}
 	}
 	return Edit{}, false
+}
+
+// blockScalarAt finds the literal block scalar (|) of data one of whose
+// content lines is line: its document, keys and node; a nil node when
+// there is none.
+func blockScalarAt(data []byte, line int) (int, []string, *yaml.Node) {
+	docs, err := documents(data)
+	if err != nil {
+		return 0, nil, nil
+	}
+	for d, doc := range docs {
+		if keys, n := findScalar(doc, nil, func(n *yaml.Node) bool {
+			return n.Style&yaml.LiteralStyle != 0 && line > n.Line && line <= n.Line+strings.Count(strings.TrimSuffix(n.Value, "\n"), "\n")+1
+		}); n != nil {
+			return d, keys, n
+		}
+	}
+	return 0, nil, nil
 }
 
 // valuesFromEdits edits an image a HelmRelease takes from a ConfigMap
@@ -503,39 +512,11 @@ func valuesFromEdits(fsys fs.FS, c Change, u Use, to Version) (string, []Edit, e
 	return "", nil, fmt.Errorf("%s is set in %s, which ferry cannot trace to a values file of the generator: edit it there", c.Artifact, where)
 }
 
-// inBlockScalar reports whether line is a content line of a literal block
-// scalar (|) of data.
-func inBlockScalar(data []byte, line int) bool {
-	docs, err := documents(data)
-	if err != nil {
-		return false
-	}
-	for _, doc := range docs {
-		if _, n := findScalar(doc, nil, func(n *yaml.Node) bool {
-			return n.Style&yaml.LiteralStyle != 0 && line > n.Line && line <= n.Line+strings.Count(strings.TrimSuffix(n.Value, "\n"), "\n")+1
-		}); n != nil {
-			return true
-		}
-	}
-	return false
-}
-
-// containsWord reports whether w is in text, touched on neither side by a
-// letter, digit, '.', '-', '_' or '+' (as yamledit.SetBlockLine asks).
-func containsWord(text, w string) bool {
-	part := func(r byte) bool {
-		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.IndexByte(".-_+", r) >= 0
-	}
-	for i := 0; ; i++ {
-		j := strings.Index(text[i:], w)
-		if j < 0 {
-			return false
-		}
-		i += j
-		if end := i + len(w); (i == 0 || !part(text[i-1])) && (end == len(text) || !part(text[end])) {
-			return true
-		}
-	}
+// blockScalarLine reports whether line is a content line of a literal
+// block scalar (|) of data.
+func blockScalarLine(data []byte, line int) bool {
+	_, _, n := blockScalarAt(data, line)
+	return n != nil
 }
 
 // scalarAtPointer finds the scalar at a JSON pointer inside the document

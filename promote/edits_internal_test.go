@@ -47,13 +47,3 @@ func TestValueDiffs(t *testing.T) {
 	assert.Equal(t, []string{""}, valueDiffs(map[string]any{"k": 1}, map[string]any{"j": 1}, ""), "another key: the whole map")
 	assert.Equal(t, []string{"/n"}, valueDiffs(map[string]any{"n": 1}, map[string]any{"n": "1"}, ""), "a type change is a change")
 }
-
-func TestGeneratedBase(t *testing.T) {
-	base, ok := generatedBase("podinfo-values-2k8m5t9f7h")
-	assert.True(t, ok)
-	assert.Equal(t, "podinfo-values", base)
-	_, ok = generatedBase("podinfo-values")
-	assert.False(t, ok)
-	_, ok = generatedBase("podinfo-values-ABCDEFGHIJ")
-	assert.False(t, ok, "not kustomize's alphabet")
-}

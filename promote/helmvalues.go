@@ -110,9 +110,45 @@ type valuesFromImage struct {
 // a noop while they differ. Secrets are left out: their values are not
 // versions to promote.
 func valuesFromImages(o *manifest.Object, configMaps map[string]*manifest.Object) []valuesFromImage {
+	var out []valuesFromImage
+	for _, ref := range valuesFromRefs(o) {
+		cm := configMaps[o.Namespace()+"/"+ref.name]
+		if cm == nil {
+			continue
+		}
+		text, _ := cm.Field("data", ref.key)
+		data, _ := text.(string)
+		var values map[string]any
+		if data == "" || yaml.Unmarshal([]byte(data), &values) != nil {
+			continue
+		}
+		var imgs []valuesImage
+		walkValues(values, []string{"spec", "valuesFrom", strconv.Itoa(ref.index)}, &imgs)
+		for _, img := range imgs {
+			source, ok := cm.FieldOrigin(manifest.Pointer("data", ref.key))
+			if !ok {
+				source = cm.Origin()
+			}
+			source.Kustomization = o.Origin().Kustomization
+			out = append(out, valuesFromImage{Use{Object: o.ID(), Field: img.field, Version: img.version, Source: source, Ref: img.name, ValuesKey: ref.key}})
+		}
+	}
+	return out
+}
+
+// valuesFromRef is an entry of a HelmRelease's spec.valuesFrom that takes
+// the values of a ConfigMap's key as a whole.
+type valuesFromRef struct {
+	index     int    // in spec.valuesFrom
+	name, key string // the ConfigMap's, and its key (values.yaml unless valuesKey says)
+}
+
+// valuesFromRefs lists the entries of o's spec.valuesFrom of kind
+// ConfigMap without a targetPath.
+func valuesFromRefs(o *manifest.Object) []valuesFromRef {
 	refs, _ := o.Field("spec", "valuesFrom")
 	list, _ := refs.([]any)
-	var out []valuesFromImage
+	var out []valuesFromRef
 	for i, r := range list {
 		ref, _ := r.(map[string]any)
 		kind, _ := ref["kind"].(string)
@@ -124,26 +160,7 @@ func valuesFromImages(o *manifest.Object, configMaps map[string]*manifest.Object
 		if key == "" {
 			key = "values.yaml"
 		}
-		cm := configMaps[o.Namespace()+"/"+name]
-		if cm == nil {
-			continue
-		}
-		text, _ := cm.Field("data", key)
-		data, _ := text.(string)
-		var values map[string]any
-		if data == "" || yaml.Unmarshal([]byte(data), &values) != nil {
-			continue
-		}
-		var imgs []valuesImage
-		walkValues(values, []string{"spec", "valuesFrom", strconv.Itoa(i)}, &imgs)
-		for _, img := range imgs {
-			source, ok := cm.FieldOrigin(manifest.Pointer("data", key))
-			if !ok {
-				source = cm.Origin()
-			}
-			source.Kustomization = o.Origin().Kustomization
-			out = append(out, valuesFromImage{Use{Object: o.ID(), Field: img.field, Version: img.version, Source: source, Ref: img.name, ValuesKey: key}})
-		}
+		out = append(out, valuesFromRef{index: i, name: name, key: key})
 	}
 	return out
 }

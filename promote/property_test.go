@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ferrygitops/ferry/promote"
-	"github.com/ferrygitops/ferry/render"
 )
 
 // How an environment pins an app's image.
@@ -129,15 +127,14 @@ func (l layout) files() map[string]string {
 // renderAll renders every environment of the layout, as bytes.
 func renderAll(t *testing.T, root string, l layout) map[string]string {
 	t.Helper()
-	r, err := render.New(render.Options{Root: root})
-	require.NoError(t, err)
+	dirs := make([]string, len(l.envs))
+	for i, e := range l.envs {
+		dirs[i] = path.Join(l.parent, e)
+	}
+	byDir := renderDirs(t, root, dirs)
 	out := map[string]string{}
-	for _, e := range l.envs {
-		res, err := r.Render(context.Background(), filepath.Join(root, filepath.FromSlash(l.parent), e))
-		require.NoError(t, err, e)
-		var b strings.Builder
-		require.NoError(t, res.WriteYAML(&b))
-		out[e] = b.String()
+	for i, e := range l.envs {
+		out[e] = byDir[dirs[i]]
 	}
 	return out
 }

@@ -437,18 +437,11 @@ func allowValuesFrom(plan *Plan, before, after []*manifest.Object, allowed map[s
 			if o == nil || o.Namespace() != ns {
 				continue
 			}
-			list, _ := o.Field("spec", "valuesFrom")
-			items, _ := list.([]any)
-			for i, r := range items {
-				ref, _ := r.(map[string]any)
-				k, _ := ref["valuesKey"].(string)
-				if k == "" {
-					k = "values.yaml"
-				}
-				if ref["kind"] != "ConfigMap" || ref["name"] != name || k != key {
+			for _, ref := range valuesFromRefs(o) {
+				if ref.name != name || ref.key != key {
 					continue
 				}
-				prefix := fmt.Sprintf("/spec/valuesFrom/%d", i)
+				prefix := fmt.Sprintf("/spec/valuesFrom/%d", ref.index)
 				refs = append(refs, hr.String()+" "+prefix+"/name")
 				for _, field := range fields {
 					if rest, ok := strings.CutPrefix(field, prefix+"/"); ok {
@@ -497,12 +490,12 @@ func allowValuesFrom(plan *Plan, before, after []*manifest.Object, allowed map[s
 		}
 	}
 	for _, r := range removed {
-		base, ok := generatedBase(r.Name)
+		base, ok := manifest.GeneratedBase(r.Name)
 		if !ok {
 			continue
 		}
 		for _, a := range added {
-			if b, ok := generatedBase(a.Name); !ok || b != base || a.Namespace != r.Namespace {
+			if b, ok := manifest.GeneratedBase(a.Name); !ok || b != base || a.Namespace != r.Namespace {
 				continue
 			}
 			old, now := was[r], is[a]
@@ -539,21 +532,6 @@ func allowValuesFrom(plan *Plan, before, after []*manifest.Object, allowed map[s
 			}
 		}
 	}
-}
-
-// generatedBase returns name without the hash suffix kustomize gives a
-// generated ConfigMap or Secret (a dash and 10 characters of its alphabet).
-func generatedBase(name string) (string, bool) {
-	const n = 10
-	if len(name) < n+2 || name[len(name)-n-1] != '-' {
-		return "", false
-	}
-	for _, c := range name[len(name)-n:] {
-		if !strings.ContainsRune("bcdfghjklmnpqrstvwxz2456789", c) {
-			return "", false
-		}
-	}
-	return name[:len(name)-n-1], true
 }
 
 // valueDiffs returns the JSON pointers, below at, where two decoded YAML

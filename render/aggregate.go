@@ -180,24 +180,6 @@ func idSortString(id resid.ResId) string {
 	return fmt.Sprintf("%s|%s|%s", id.Gvk.String(), ns, nm)
 }
 
-// hashAlphabet is the alphabet of kustomize's name-suffix hashes.
-const hashAlphabet = "bcdfghjklmnpqrstvwxz2456789"
-
-// generatedBase returns the name a generated ConfigMap or Secret had before
-// kustomize appended its content hash, and whether it has such a suffix.
-func generatedBase(name string) (string, bool) {
-	const n = 10
-	if len(name) < n+2 || name[len(name)-n-1] != '-' {
-		return "", false
-	}
-	for _, c := range name[len(name)-n:] {
-		if !strings.ContainsRune(hashAlphabet, c) {
-			return "", false
-		}
-	}
-	return name[:len(name)-n-1], true
-}
-
 // crossReference reports whether an object of one part mentions, by a name
 // kustomize would rewrite when building the aggregate whole, an object of
 // another part in the same namespace: the pre-hash name of a generated
@@ -214,7 +196,7 @@ func crossReference(parts [][]built, affixes [][]string) (string, bool) {
 		for _, b := range p {
 			name := b.obj.Name()
 			if k := b.obj.Kind(); k == "ConfigMap" || k == "Secret" {
-				if base, ok := generatedBase(name); ok {
+				if base, ok := manifest.GeneratedBase(name); ok {
 					generated[key{b.obj.Namespace(), base}] = i
 					name = base
 				}

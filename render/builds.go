@@ -132,7 +132,7 @@ func (r *Renderer) Builds(ctx context.Context) ([]Build, error) {
 			out = append(out, *b)
 			continue
 		}
-		b.Component = k.fields["kind"] && isComponent(s.fs, file)
+		b.Component = k.component
 		b.Files = slices.Sorted(maps.Keys(k.inputs))
 		out = append(out, *b)
 	}
@@ -192,17 +192,4 @@ func (r *Renderer) fluxPaths(rfs *repoFS, file string) []string {
 		out = append(out, p)
 	}
 	return out
-}
-
-// isComponent reports whether the kustomization file is a kustomize
-// Component.
-func isComponent(rfs *repoFS, file string) bool {
-	data, err := rfs.ReadFile(abs(file))
-	if err != nil {
-		return false
-	}
-	var k struct {
-		Kind string `yaml:"kind"`
-	}
-	return yaml.Unmarshal(data, &k) == nil && k.Kind == "Component"
 }

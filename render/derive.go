@@ -167,7 +167,7 @@ func (d *derivation) apply(lines *lineFinder, objs []built) bool {
 	for i, b := range objs {
 		id := b.obj.ID()
 		keys := []string{id.Group + "/" + id.Kind + "/" + id.Name}
-		if base, hashed := generatedBase(id.Name); hashed && id.Group == "" && (id.Kind == "ConfigMap" || id.Kind == "Secret") {
+		if base, hashed := manifest.GeneratedBase(id.Name); hashed && id.Group == "" && (id.Kind == "ConfigMap" || id.Kind == "Secret") {
 			keys = append(keys, "/"+id.Kind+"/"+base)
 		}
 		var match string

@@ -553,12 +553,7 @@ func TestFluxSpecPatchOrigins(t *testing.T) {
 	require.NoError(t, err)
 	res, err := r.Render(context.Background(), "clusters/production")
 	require.NoError(t, err)
-	got := map[string]string{}
-	for _, o := range res.Objects {
-		for p, at := range o.FieldOrigins() {
-			got[o.Kind()+" "+p] = at.String()
-		}
-	}
+	got := fieldOrigins(res, (*manifest.Object).Kind)
 	assert.Equal(t, "clusters/production/apps.yaml:23", got["HelmRelease /spec/chart/spec/version"])
 	assert.Equal(t, "clusters/production/apps.yaml:26", got["HelmRelease /spec/values/image/tag"])
 	assert.Equal(t, "clusters/production/apps.yaml:39", got["Deployment /spec/template/spec/containers/0/image"])

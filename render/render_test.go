@@ -481,12 +481,7 @@ spec:
 	require.NoError(t, err)
 	res, err := r.Render(context.Background(), "prod")
 	require.NoError(t, err)
-	got := map[string]string{}
-	for _, o := range res.Objects {
-		for p, at := range o.FieldOrigins() {
-			got[o.Kind()+" "+p] = at.String()
-		}
-	}
+	got := fieldOrigins(res, (*manifest.Object).Kind)
 	assert.Equal(t, "prod/values.yaml:8", got["HelmRelease /spec/chart/spec/version"])
 	assert.Equal(t, "prod/later.yaml:8", got["HelmRelease /spec/values/image/tag"], "the last patch applied sets it")
 	assert.Equal(t, "prod/ref.yaml:3", got["OCIRepository /spec/ref/tag"])
@@ -535,12 +530,7 @@ patches:
 	require.NoError(t, err)
 	res, err := r.Render(context.Background(), "prod")
 	require.NoError(t, err)
-	got := map[string]string{}
-	for _, o := range res.Objects {
-		for p, at := range o.FieldOrigins() {
-			got[o.Name()+" "+p] = at.String()
-		}
-	}
+	got := fieldOrigins(res, (*manifest.Object).Name)
 	image := " /spec/template/spec/containers/0/image"
 	assert.Equal(t, "prod/web-patch.yaml:10", got["web"+image])
 	assert.Equal(t, "prod/web-canary.yaml:10", got["web-canary"+image], "web's patch writes the canary's version, but patches web only")
@@ -603,4 +593,16 @@ func TestRenderProgress(t *testing.T) {
 		maxBuilt = max(maxBuilt, p.Built)
 	}
 	assert.Equal(t, 6, maxBuilt)
+}
+
+// fieldOrigins maps "<key of the object> <field pointer>" to the field's
+// origin, for every field origin of the rendered objects.
+func fieldOrigins(res *render.Result, key func(*manifest.Object) string) map[string]string {
+	got := map[string]string{}
+	for _, o := range res.Objects {
+		for p, at := range o.FieldOrigins() {
+			got[key(o)+" "+p] = at.String()
+		}
+	}
+	return got
 }

@@ -58,6 +58,8 @@ type kustomization struct {
 	// deprecated are the fields it sets that kustomize deprecates, with
 	// the line of each key.
 	deprecated []deprecation
+	// component is true for a kustomize Component (kind: Component).
+	component bool
 }
 
 // RuleDeprecated is the rule of the warnings about deprecated kustomization
@@ -168,6 +170,9 @@ func (s *scanner) scan(dir, from string, line int) (*kustomization, error) {
 		k.fields[name] = true
 		if _, ok := deprecatedFields[name]; ok {
 			k.deprecated = append(k.deprecated, deprecation{name, key.Line})
+		}
+		if key.Value == "kind" && val.Value == "Component" {
+			k.component = true
 		}
 		if err := s.field(k, name, key, yamlnode.Resolve(val)); err != nil {
 			return nil, err

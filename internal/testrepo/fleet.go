@@ -2,10 +2,7 @@ package testrepo
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
-	"testing/fstest"
 )
 
 // FleetEnvs are the environments of a fleet repository, in promotion order.
@@ -193,23 +190,7 @@ metadata:
 spec:
   minAvailable: 1
 `, name)
-	files[dir+"base/ingress.yaml"] = fmt.Sprintf(`apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: %[1]s
-spec:
-  rules:
-  - host: %[1]s.example.com
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: %[1]s
-            port:
-              name: http
-`, name)
+	files[dir+"base/ingress.yaml"] = ingress(name, "", name+".example.com")
 	if helm {
 		files[dir+"base/helmrelease.yaml"] = fmt.Sprintf(`apiVersion: source.toolkit.fluxcd.io/v1
 kind: HelmRepository
@@ -298,25 +279,7 @@ spec:
           limits:
             memory: %[2]dMi
 `, name, 256*(e+1))
-		files[odir+"ingress.yaml"] = fmt.Sprintf(`apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: %[1]s
-  annotations:
-    cert-manager.io/cluster-issuer: letsencrypt
-spec:
-  rules:
-  - host: %[1]s.${cluster_domain}
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: %[1]s
-            port:
-              name: http
-`, name)
+		files[odir+"ingress.yaml"] = ingress(name, "  annotations:\n    cert-manager.io/cluster-issuer: letsencrypt\n", name+".${cluster_domain}")
 		files["clusters/"+env+"/"+name+".yaml"] = fmt.Sprintf(`apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
@@ -336,29 +299,29 @@ spec:
 	}
 }
 
-// FleetMapFS returns the fleet repository with apps applications in memory.
-func FleetMapFS(apps int) fstest.MapFS {
-	fsys := fstest.MapFS{}
-	for p, c := range Fleet(apps) {
-		fsys[p] = &fstest.MapFile{Data: []byte(c)}
-	}
-	return fsys
+// ingress is the Ingress of an app: its metadata lines after the name
+// (indented), and the host it serves.
+func ingress(name, meta, host string) string {
+	return fmt.Sprintf(`apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: %[1]s
+%[2]sspec:
+  rules:
+  - host: %[3]s
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: %[1]s
+            port:
+              name: http
+`, name, meta, host)
 }
 
 // WriteFleet writes the fleet repository with apps applications under dir.
 func WriteFleet(dir string, apps int) error {
 	return writeFiles(dir, Fleet(apps))
-}
-
-func writeFiles(dir string, files map[string]string) error {
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
 }

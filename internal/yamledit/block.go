@@ -69,6 +69,14 @@ func SetBlockLine(data []byte, p Path, line int, old, new string) ([]byte, error
 	return out, nil
 }
 
+// HasWord reports whether word is in line exactly once as a word, as
+// SetBlockLine needs it: touched by no letter, digit, '.', '-', '_' or '+'
+// on either side.
+func HasWord(line, word string) bool {
+	_, ok := wordAt(line, word)
+	return ok && word != ""
+}
+
 // wordAt returns the byte offset of the one occurrence of word in line that
 // no letter, digit, '.', '-', '_' or '+' touches on either side.
 func wordAt(line, word string) (int, bool) {
