@@ -1,0 +1,360 @@
+package pullrequest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+)
+
+// trailer marks the commits ferry makes; a branch whose tip lacks it is not
+// ferry's to overwrite.
+const trailer = "Ferry-Promotion:"
+
+// repository is the Git repository a promotion is committed in.
+type repository struct {
+	repo *git.Repository
+	// prefix is the planner's root relative to the work tree's root ("" or
+	// "examples/shop"), in slash form.
+	prefix string
+}
+
+// openRepository opens the repository whose work tree holds dir.
+func openRepository(dir string) (*repository, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	repo, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if err != nil {
+		if errors.Is(err, git.ErrRepositoryNotExists) {
+			return nil, fmt.Errorf("%s is not in a Git repository: ferry promote commits on a branch of the repository that holds ferry.yaml", dir)
+		}
+		return nil, fmt.Errorf("open the Git repository of %s: %w", dir, err)
+	}
+	wt, err := repo.Worktree()
+	if err != nil {
+		return nil, fmt.Errorf("%s: a bare repository has no files to plan: %w", dir, err)
+	}
+	top, err := filepath.EvalSymlinks(wt.Filesystem.Root())
+	if err != nil {
+		return nil, err
+	}
+	if abs, err = filepath.EvalSymlinks(abs); err != nil {
+		return nil, err
+	}
+	rel, err := filepath.Rel(top, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("%s is outside the work tree %s", dir, top)
+	}
+	rel = filepath.ToSlash(rel)
+	if rel == "." {
+		rel = ""
+	}
+	return &repository{repo: repo, prefix: rel}, nil
+}
+
+// head returns the commit HEAD points at and the branch it is on ("" when
+// detached).
+func (r *repository) head() (*object.Commit, string, error) {
+	ref, err := r.repo.Head()
+	if err != nil {
+		return nil, "", fmt.Errorf("the repository has no commit to promote on: %w", err)
+	}
+	c, err := r.repo.CommitObject(ref.Hash())
+	if err != nil {
+		return nil, "", err
+	}
+	branch := ""
+	if ref.Name().IsBranch() {
+		branch = ref.Name().Short()
+	}
+	return c, branch, nil
+}
+
+// files returns the files of commit c below the planner's root, for
+// promote.Plan.Edited.
+func (r *repository) files(c *object.Commit) (fs.FS, error) {
+	tree, err := c.Tree()
+	if err != nil {
+		return nil, err
+	}
+	var fsys fs.FS = treeFS{tree}
+	if r.prefix != "" {
+		return fs.Sub(fsys, r.prefix)
+	}
+	return fsys, nil
+}
+
+// commit writes a commit whose tree is parent's with files (paths relative
+// to the planner's root) replaced, and returns its hash. Nothing else
+// changes: no ref, no index, no work tree.
+func (r *repository) commit(parent *object.Commit, files map[string][]byte, msg string, author, committer object.Signature) (plumbing.Hash, error) {
+	st := r.repo.Storer
+	changes := make(map[string][]byte, len(files))
+	for p, data := range files {
+		changes[path.Join(r.prefix, p)] = data
+	}
+	tree, err := parent.Tree()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	treeHash, err := writeTree(st, tree, changes)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	c := &object.Commit{
+		Author:       author,
+		Committer:    committer,
+		Message:      msg,
+		TreeHash:     treeHash,
+		ParentHashes: []plumbing.Hash{parent.Hash},
+	}
+	obj := st.NewEncodedObject()
+	if err := c.Encode(obj); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return st.SetEncodedObject(obj)
+}
+
+// writeTree writes tree (nil for a new directory) with changes (paths
+// relative to it) applied, and returns the new tree's hash.
+func writeTree(st storer.EncodedObjectStorer, tree *object.Tree, changes map[string][]byte) (plumbing.Hash, error) {
+	files := map[string][]byte{}
+	dirs := map[string]map[string][]byte{}
+	for p, data := range changes {
+		name, rest, ok := strings.Cut(p, "/")
+		if !ok {
+			files[name] = data
+			continue
+		}
+		if dirs[name] == nil {
+			dirs[name] = map[string][]byte{}
+		}
+		dirs[name][rest] = data
+	}
+	var entries []object.TreeEntry
+	seen := map[string]bool{}
+	if tree != nil {
+		for _, e := range tree.Entries {
+			seen[e.Name] = true
+			switch {
+			case files[e.Name] != nil:
+				if !e.Mode.IsFile() {
+					return plumbing.ZeroHash, fmt.Errorf("%s is not a regular file in the commit", e.Name)
+				}
+				h, err := writeBlob(st, files[e.Name])
+				if err != nil {
+					return plumbing.ZeroHash, err
+				}
+				e.Hash = h
+			case dirs[e.Name] != nil:
+				if e.Mode != filemode.Dir {
+					return plumbing.ZeroHash, fmt.Errorf("%s is not a directory in the commit", e.Name)
+				}
+				sub, err := object.GetTree(st, e.Hash)
+				if err != nil {
+					return plumbing.ZeroHash, err
+				}
+				if e.Hash, err = writeTree(st, sub, dirs[e.Name]); err != nil {
+					return plumbing.ZeroHash, err
+				}
+			}
+			entries = append(entries, e)
+		}
+	}
+	for name, data := range files {
+		if seen[name] {
+			continue
+		}
+		h, err := writeBlob(st, data)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Regular, Hash: h})
+	}
+	for name, sub := range dirs {
+		if seen[name] {
+			continue
+		}
+		h, err := writeTree(st, nil, sub)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		entries = append(entries, object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h})
+	}
+	// Git orders entries by name, a directory's name as if it ended in "/".
+	key := func(e object.TreeEntry) string {
+		if e.Mode == filemode.Dir {
+			return e.Name + "/"
+		}
+		return e.Name
+	}
+	slices.SortFunc(entries, func(a, b object.TreeEntry) int { return strings.Compare(key(a), key(b)) })
+	obj := st.NewEncodedObject()
+	if err := (&object.Tree{Entries: entries}).Encode(obj); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return st.SetEncodedObject(obj)
+}
+
+func writeBlob(st storer.EncodedObjectStorer, data []byte) (plumbing.Hash, error) {
+	obj := st.NewEncodedObject()
+	obj.SetType(plumbing.BlobObject)
+	w, err := obj.Writer()
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if _, err := w.Write(data); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	if err := w.Close(); err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return st.SetEncodedObject(obj)
+}
+
+// remoteBranch is what the remote holds of ferry's branch.
+type remoteBranch struct {
+	// Hash is the branch's tip; zero when the remote has no such branch.
+	Hash plumbing.Hash
+	// Tip is that commit, fetched; nil when absent.
+	Tip *object.Commit
+}
+
+// remoteState lists the remote's refs, checks that base exists there, and
+// fetches ferry's branch when the remote has it.
+func (r *repository) remoteState(ctx context.Context, remote, branch, base string, auth transport.AuthMethod) (remoteBranch, error) {
+	var rb remoteBranch
+	rem, err := r.repo.Remote(remote)
+	if err != nil {
+		return rb, fmt.Errorf("remote %q: %w (name it with --remote)", remote, err)
+	}
+	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: auth})
+	if err != nil {
+		return rb, fmt.Errorf("list the branches of remote %s (%s): %w", remote, Redact(rem.Config().URLs[0]), err)
+	}
+	hasBase := false
+	for _, ref := range refs {
+		switch ref.Name() {
+		case plumbing.NewBranchReferenceName(base):
+			hasBase = true
+		case plumbing.NewBranchReferenceName(branch):
+			rb.Hash = ref.Hash()
+		}
+	}
+	if !hasBase {
+		return rb, fmt.Errorf("remote %s has no branch %q to open the pull request against: push it first, or name another with --base", remote, base)
+	}
+	if rb.Hash.IsZero() {
+		return rb, nil
+	}
+	spec := config.RefSpec(fmt.Sprintf("+refs/heads/%s:refs/remotes/%s/%s", branch, remote, branch))
+	err = r.repo.FetchContext(ctx, &git.FetchOptions{RemoteName: remote, RefSpecs: []config.RefSpec{spec}, Auth: auth, Tags: git.NoTags})
+	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
+		return rb, fmt.Errorf("fetch %s from remote %s: %w", branch, remote, err)
+	}
+	if rb.Tip, err = r.repo.CommitObject(rb.Hash); err != nil {
+		return rb, fmt.Errorf("fetch %s from remote %s: %w", branch, remote, err)
+	}
+	return rb, nil
+}
+
+// push points ferry's local branch at commit and pushes it: a new branch
+// only if the remote still has none, an existing one only if the remote's
+// tip is still the one fetched (a lease), so a push never overwrites a
+// commit ferry has not seen.
+func (r *repository) push(ctx context.Context, remote, branch string, commit plumbing.Hash, seen plumbing.Hash, auth transport.AuthMethod) error {
+	name := plumbing.NewBranchReferenceName(branch)
+	if err := r.repo.Storer.SetReference(plumbing.NewHashReference(name, commit)); err != nil {
+		return err
+	}
+	opts := &git.PushOptions{
+		RemoteName: remote,
+		RefSpecs:   []config.RefSpec{config.RefSpec(fmt.Sprintf("%s:%s", name, name))},
+		Auth:       auth,
+	}
+	if !seen.IsZero() {
+		opts.ForceWithLease = &git.ForceWithLease{RefName: name, Hash: seen}
+	}
+	err := r.repo.PushContext(ctx, opts)
+	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
+		return fmt.Errorf("push %s to remote %s: %w (someone else may have pushed to it; run ferry promote again)", branch, remote, err)
+	}
+	return nil
+}
+
+// treeFS reads the files of a Git tree as an fs.FS.
+type treeFS struct{ tree *object.Tree }
+
+func (t treeFS) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	if name == "." {
+		return &treeFile{name: ".", dir: true}, nil
+	}
+	f, err := t.tree.File(name)
+	if err != nil {
+		if errors.Is(err, object.ErrFileNotFound) || errors.Is(err, object.ErrDirectoryNotFound) || errors.Is(err, object.ErrEntryNotFound) {
+			if _, terr := t.tree.Tree(name); terr == nil {
+				return &treeFile{name: path.Base(name), dir: true}, nil
+			}
+			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+		}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	if !f.Mode.IsFile() || f.Mode == filemode.Symlink {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errors.New("not a regular file in the commit")}
+	}
+	s, err := f.Contents()
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return &treeFile{name: path.Base(name), r: bytes.NewReader([]byte(s)), size: int64(len(s))}, nil
+}
+
+type treeFile struct {
+	name string
+	dir  bool
+	r    *bytes.Reader
+	size int64
+}
+
+func (f *treeFile) Stat() (fs.FileInfo, error) { return f, nil }
+func (f *treeFile) Read(b []byte) (int, error) {
+	if f.dir {
+		return 0, &fs.PathError{Op: "read", Path: f.name, Err: errors.New("is a directory")}
+	}
+	return f.r.Read(b)
+}
+func (f *treeFile) Close() error { return nil }
+
+func (f *treeFile) Name() string { return f.name }
+func (f *treeFile) Size() int64  { return f.size }
+func (f *treeFile) Mode() fs.FileMode {
+	if f.dir {
+		return fs.ModeDir | 0o555
+	}
+	return 0o444
+}
+func (f *treeFile) ModTime() time.Time { return time.Time{} }
+func (f *treeFile) IsDir() bool        { return f.dir }
+func (f *treeFile) Sys() any           { return nil }
+
+var _ io.Reader = (*treeFile)(nil)
