@@ -38,11 +38,11 @@ var sig = object.Signature{Name: "Dev", Email: "dev@example.com", When: time.Uni
 // fixture is a clone of ferry's example under deploy/shop, committed on
 // main and pushed to a bare remote.
 type fixture struct {
-	t      *testing.T
-	work   string // work tree
-	root   string // ferry.yaml's folder
-	repo   *git.Repository
-	bare   string // the remote
+	t    *testing.T
+	work string // work tree
+	root string // ferry.yaml's folder
+	repo *git.Repository
+	bare string // the remote
 }
 
 func newFixture(t *testing.T) *fixture {
