@@ -19,11 +19,13 @@ const MaxPlanSize = 64 << 20
 const PlanListKind = "PlanList"
 
 // PlanList is several plans in one document: one per target of a request
-// made for several targets.
+// made for several targets, or one per pending promotion ([Planner.Pending]).
 type PlanList struct {
 	APIVersion string  `json:"apiVersion"`
 	Kind       string  `json:"kind"`
 	Items      []*Plan `json:"items"`
+	// UpToDate are the promotions Pending found nothing to do for.
+	UpToDate []Edge `json:"upToDate,omitempty"`
 }
 
 // NewPlanList returns the list of plans, in order.

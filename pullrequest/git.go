@@ -87,6 +87,15 @@ func (r *repository) head() (*object.Commit, string, error) {
 	return c, branch, nil
 }
 
+// user is the author the repository's Git configuration names, else
+// ferry.
+func (r *repository) user() object.Signature {
+	if cfg, err := r.repo.ConfigScoped(config.SystemScope); err == nil && cfg.User.Name != "" && cfg.User.Email != "" {
+		return object.Signature{Name: cfg.User.Name, Email: cfg.User.Email}
+	}
+	return object.Signature{Name: "ferry", Email: "ferry@localhost"}
+}
+
 // files returns the files of commit c below the planner's root, for
 // promote.Plan.Edited.
 func (r *repository) files(c *object.Commit) (fs.FS, error) {
@@ -358,3 +367,22 @@ func (f *treeFile) IsDir() bool        { return f.dir }
 func (f *treeFile) Sys() any           { return nil }
 
 var _ io.Reader = (*treeFile)(nil)
+
+// RemoteURL returns the URL of the named remote of the Git repository
+// whose work tree holds dir (as configured: it may hold credentials, so
+// print it through Redact).
+func RemoteURL(dir, remote string) (string, error) {
+	repo, err := openRepository(dir)
+	if err != nil {
+		return "", err
+	}
+	rem, err := repo.repo.Remote(remote)
+	if err != nil {
+		return "", fmt.Errorf("remote %q: %w (name it with --remote)", remote, err)
+	}
+	urls := rem.Config().URLs
+	if len(urls) == 0 {
+		return "", fmt.Errorf("remote %q has no URL", remote)
+	}
+	return urls[0], nil
+}

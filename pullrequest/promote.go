@@ -33,7 +33,9 @@ type Options struct {
 	// HEAD is on (required when HEAD is detached, as in CI checkouts).
 	Base string
 	// Author and Committer sign the commit; the committer defaults to the
-	// author, and the author to "ferry <ferry@localhost>". Their times are
+	// author, and the author to user.name and user.email of the
+	// repository's Git configuration (local, then global and system), else
+	// "ferry <ferry@localhost>". Their times are
 	// ignored: Now is used.
 	Author, Committer object.Signature
 	// Auth authenticates fetch and push; nil for none (a local remote).
@@ -237,7 +239,7 @@ func Promote(ctx context.Context, opts Options) (*Result, error) {
 	res.Files = slices.Sorted(maps.Keys(files))
 	author := opts.Author
 	if author.Name == "" {
-		author = object.Signature{Name: "ferry", Email: "ferry@localhost"}
+		author = repo.user()
 	}
 	committer := opts.Committer
 	if committer.Name == "" {

@@ -428,3 +428,19 @@ func TestBranchName(t *testing.T) {
 		assert.NoError(t, plumbing.NewBranchReferenceName(b).Validate(), b)
 	}
 }
+
+func TestPromoteAuthorFromGitConfig(t *testing.T) {
+	f := newFixture(t)
+	cfg, err := f.repo.Config()
+	require.NoError(t, err)
+	cfg.User.Name, cfg.User.Email = "Release Bot", "release@example.com"
+	require.NoError(t, f.repo.SetConfig(cfg))
+	opts := f.opts(nil)
+	opts.Author = object.Signature{}
+	res, err := pullrequest.Promote(context.Background(), opts)
+	require.NoError(t, err)
+	_, tip := f.remoteFile(res.Branch, "deploy/shop/"+kust)
+	assert.Equal(t, "Release Bot", tip.Author.Name)
+	assert.Equal(t, "release@example.com", tip.Committer.Email)
+	assert.Equal(t, time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC), tip.Author.When.UTC())
+}
