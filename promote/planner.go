@@ -119,6 +119,10 @@ type Request struct {
 	// environment's (Environment.BlockOn): [existing] blocks on errors the
 	// target had before the promotion too. New findings always block.
 	BlockOn []finding.Baseline
+	// Versions, when set, is where the versions come from instead of a
+	// source environment (From must be empty): the plan promotes the
+	// target to the versions it chooses.
+	Versions VersionSource
 }
 
 // Planner plans promotions. It is safe for concurrent use.
@@ -305,24 +309,36 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("plan: to: %w", err)
 	}
-	from := req.From
-	if from == "" {
-		// The environment the target is promoted from, as ferry.yaml says.
-		if from = tgt.From; from == "" {
-			return nil, fmt.Errorf("plan: no source environment: give one (--from), or set from: for %s in %s", tgt.Name, ConfigFile)
+	// With a version source, the target is its own source, with the
+	// versions the source chooses.
+	src := tgt
+	if req.Versions != nil {
+		if req.From != "" {
+			return nil, fmt.Errorf("plan: give a source environment (%s) or a version source (%s), not both", req.From, req.Versions.Name())
 		}
-	}
-	src, err := p.environment(from)
-	if err != nil {
-		return nil, fmt.Errorf("plan: from: %w", err)
-	}
-	if src.Path == tgt.Path {
-		return nil, fmt.Errorf("plan: %s and %s are the same environment", req.From, req.To)
+	} else {
+		from := req.From
+		if from == "" {
+			// The environment the target is promoted from, as ferry.yaml says.
+			if from = tgt.From; from == "" {
+				return nil, fmt.Errorf("plan: no source environment: give one (--from), or set from: for %s in %s", tgt.Name, ConfigFile)
+			}
+		}
+		if src, err = p.environment(from); err != nil {
+			return nil, fmt.Errorf("plan: from: %w", err)
+		}
+		if src.Path == tgt.Path {
+			return nil, fmt.Errorf("plan: %s and %s are the same environment", req.From, req.To)
+		}
 	}
 	if err := checkBlockOn(req.BlockOn); err != nil {
 		return nil, fmt.Errorf("plan: block on: %w", err)
 	}
-	op := fmt.Sprintf("plan %s -> %s", src.Name, tgt.Name)
+	srcName := src.Name
+	if req.Versions != nil {
+		srcName = req.Versions.Name()
+	}
+	op := fmt.Sprintf("plan %s -> %s", srcName, tgt.Name)
 	// Every render of the plan reads one snapshot of the repository, each
 	// file once. The target is rendered twice, before and after the edits:
 	// a cache shared by both renders builds again only what the edits touch.
@@ -357,14 +373,29 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	var srcRes, tgtRes *render.Result
 	var srcErr, tgtErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { srcRes, srcErr = versions.Render(ctx, src.Path) })
+	if req.Versions == nil {
+		wg.Go(func() { srcRes, srcErr = versions.Render(ctx, src.Path) })
+	}
 	wg.Go(func() { tgtRes, tgtErr = traced.Render(ctx, tgt.Path) })
 	wg.Wait()
 	if err := cmp.Or(srcErr, tgtErr); err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
+	if req.Versions != nil {
+		srcRes = tgtRes
+	}
 	src, tgt = p.inherit(src, srcRes), p.inherit(tgt, tgtRes)
 	srcArts, tgtArts := Artifacts(srcRes.Objects), Artifacts(tgtRes.Objects)
+	var chosen []finding.Finding
+	srcRef := EnvironmentRef{Name: src.Name, Path: src.Path}
+	if req.Versions != nil {
+		vs, fs, err := req.Versions.Versions(ctx, VersionTarget{Environment: tgt, Objects: tgtRes.Objects, Artifacts: Artifacts(tgtRes.Objects)})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		srcArts, chosen = withVersions(srcArts, vs), fs
+		src.Name, srcRef = srcName, EnvironmentRef{Name: srcName}
+	}
 	var names []string
 	for _, a := range append(slices.Clip(srcArts), tgtArts...) {
 		names = append(names, a.Name)
@@ -378,7 +409,7 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	}
 	plan := &Plan{
 		APIVersion: PlanAPIVersion, Kind: PlanKind,
-		Source:    EnvironmentRef{Name: src.Name, Path: src.Path},
+		Source:    srcRef,
 		Target:    EnvironmentRef{Name: tgt.Name, Path: tgt.Path},
 		Rollback:  req.Rollback,
 		AllUses:   req.AllUses,
@@ -394,7 +425,10 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	// What either environment applies but ferry did not render is unknown,
 	// and so is which of several versions an artifact should take: the
 	// plan says so, and cannot be a noop or ready while it is.
-	plan.Findings = append(unrendered(src, srcRes, p.now()), unrendered(tgt, tgtRes, p.now())...)
+	plan.Findings = append(unrendered(tgt, tgtRes, p.now()), chosen...)
+	if req.Versions == nil {
+		plan.Findings = append(plan.Findings, unrendered(src, srcRes, p.now())...)
+	}
 	plan.Findings = append(plan.Findings, ambiguous(plan.Changes)...)
 	shared, err := p.sharedFiles(ctx, fsys, traced, tgt, tgtRes, src, srcRes)
 	if err != nil {

@@ -1,0 +1,304 @@
+package imagepolicy_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/imagepolicy"
+	"github.com/ferrygitops/ferry/promote"
+)
+
+// serve starts an in-process registry behind wrap (nil for none) and
+// returns its host.
+func serve(t *testing.T, wrap func(http.Handler) http.Handler) string {
+	t.Helper()
+	var h http.Handler = registry.New(registry.Logger(nilLogger()))
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://")
+}
+
+// push pushes one image to host/repo under every tag, and returns the
+// digests by tag.
+func push(t *testing.T, host, repo string, tags ...string) map[string]v1.Hash {
+	t.Helper()
+	digests := map[string]v1.Hash{}
+	for _, tag := range tags {
+		img, err := random.Image(64, 1)
+		require.NoError(t, err)
+		ref, err := name.NewTag(host+"/"+repo+":"+tag, name.Insecure)
+		require.NoError(t, err)
+		require.NoError(t, remote.Write(ref, img))
+		digests[tag], err = img.Digest()
+		require.NoError(t, err)
+	}
+	return digests
+}
+
+func TestRegistry(t *testing.T) {
+	host := serve(t, nil)
+	digests := push(t, host, "acme/web", "1.2.0", "1.3.0", "2.0.0")
+	reg := imagepolicy.Registry{Insecure: true}
+	tags, err := reg.Tags(context.Background(), host+"/acme/web")
+	require.NoError(t, err)
+	slices.Sort(tags)
+	assert.Equal(t, []string{"1.2.0", "1.3.0", "2.0.0"}, tags)
+	d, err := reg.Digest(context.Background(), host+"/acme/web", "1.3.0")
+	require.NoError(t, err)
+	assert.Equal(t, digests["1.3.0"].String(), d)
+}
+
+func TestRegistryErrors(t *testing.T) {
+	status := func(code int) func(http.Handler) http.Handler {
+		return func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "/tags/list") {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(code)
+					fmt.Fprint(w, `{"errors":[{"code":"DENIED","message":"no"}]}`)
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
+		}
+	}
+	cases := []struct {
+		name string
+		wrap func(http.Handler) http.Handler
+		want string
+	}{
+		{"missing repository", nil, "has no image"},
+		{"refused", status(http.StatusForbidden), "refused to list the tags of image"},
+		{"rate limited", status(http.StatusTooManyRequests), "rate-limited"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			host := serve(t, c.wrap)
+			if c.wrap != nil {
+				push(t, host, "acme/web", "1.0.0")
+			}
+			_, err := imagepolicy.Registry{Insecure: true}.Tags(context.Background(), host+"/acme/web")
+			require.Error(t, err)
+			assert.True(t, errors.Is(err, imagepolicy.ErrRegistry))
+			assert.Contains(t, err.Error(), c.want)
+			assert.Contains(t, err.Error(), host+"/acme/web", "the error names the image")
+		})
+	}
+}
+
+// A repository whose dev environment runs host/acme/web:1.2.0 and
+// host/acme/worker:build-100 under Flux image policies.
+func writeRepo(t *testing.T, host string, allowPre bool, semverRange string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"ferry.yaml": fmt.Sprintf(`apiVersion: ferry.dev/v1alpha1
+kind: Config
+environments:
+  - name: dev
+    path: overlays/dev
+    policy:
+      allowPrerelease: %v
+`, allowPre),
+		"overlays/dev/kustomization.yaml": `resources:
+  - apps.yaml
+  - images.yaml
+images:
+  - name: HOST/acme/web
+    newTag: 1.2.0 # {"$imagepolicy": "flux-system:web:tag"}
+`,
+		"overlays/dev/apps.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: HOST/acme/web:1.0.0
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker
+  namespace: shop
+  annotations:
+    ferry.dev/waive: "semver-tag: CI build numbers, ordered by the numerical image policy"
+spec:
+  selector:
+    matchLabels: {app: worker}
+  template:
+    metadata:
+      labels: {app: worker}
+    spec:
+      containers:
+        - name: worker
+          image: HOST/acme/worker:build-100 # {"$imagepolicy": "flux-system:worker"}
+`,
+		"overlays/dev/images.yaml": `apiVersion: image.toolkit.fluxcd.io/v1beta2
+kind: ImageRepository
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  image: HOST/acme/web
+  interval: 5m
+---
+apiVersion: image.toolkit.fluxcd.io/v1beta2
+kind: ImagePolicy
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  imageRepositoryRef:
+    name: web
+  policy:
+    semver:
+      range: "RANGE"
+---
+apiVersion: image.toolkit.fluxcd.io/v1beta2
+kind: ImageRepository
+metadata:
+  name: worker
+  namespace: flux-system
+spec:
+  image: HOST/acme/worker
+  interval: 5m
+---
+apiVersion: image.toolkit.fluxcd.io/v1beta2
+kind: ImagePolicy
+metadata:
+  name: worker
+  namespace: flux-system
+spec:
+  imageRepositoryRef:
+    name: worker
+  filterTags:
+    pattern: '^build-(?P<n>[0-9]+)$'
+    extract: '$n'
+  policy:
+    numerical:
+      order: asc
+`,
+	}
+	for f, content := range files {
+		content = strings.ReplaceAll(content, "HOST", host)
+		content = strings.ReplaceAll(content, "RANGE", semverRange)
+		p := filepath.Join(dir, f)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	}
+	return dir
+}
+
+func planDev(t *testing.T, dir string, src promote.VersionSource) *promote.Plan {
+	t.Helper()
+	planner, err := promote.NewPlanner(promote.Options{Root: dir})
+	require.NoError(t, err)
+	plan, err := planner.Plan(context.Background(), promote.Request{To: "dev", Versions: src})
+	require.NoError(t, err)
+	return plan
+}
+
+func changes(p *promote.Plan) []string {
+	var out []string
+	for _, c := range p.Changes {
+		if c.Promotes() {
+			out = append(out, fmt.Sprintf("%s %s -> %s", c.Artifact[strings.LastIndex(c.Artifact, "/")+1:], c.From, c.To))
+		}
+	}
+	return out
+}
+
+func TestPlanFromRegistry(t *testing.T) {
+	host := serve(t, nil)
+	push(t, host, "acme/web", "1.2.0", "1.3.0", "1.4.0-rc.1", "2.0.0")
+	push(t, host, "acme/worker", "build-100", "build-99", "build-120", "latest", "build-120.sig")
+	src := imagepolicy.Source{Lister: imagepolicy.Registry{Insecure: true}}
+
+	dir := writeRepo(t, host, false, ">=1.0.0 <2.0.0")
+	plan := planDev(t, dir, src)
+	assert.Equal(t, "registry", plan.Source.Name)
+	assert.Empty(t, plan.Source.Path)
+	assert.Equal(t, []string{"web 1.2.0 -> 1.3.0", "worker build-100 -> build-120"}, changes(plan))
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	var edited []string
+	for _, f := range plan.Files {
+		edited = append(edited, f.Path)
+	}
+	assert.Equal(t, []string{"overlays/dev/apps.yaml", "overlays/dev/kustomization.yaml"}, edited)
+	_, err := plan.Apply(context.Background(), dir)
+	require.NoError(t, err)
+	kust, err := os.ReadFile(filepath.Join(dir, "overlays/dev/kustomization.yaml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(kust), `newTag: 1.3.0 # {"$imagepolicy": "flux-system:web:tag"}`, "the marker comment is kept")
+	again := planDev(t, dir, src)
+	assert.Equal(t, promote.StatusNoop, again.Verdict.Status, again.Verdict.Reasons)
+
+	// Where the environment takes prereleases, the release candidate.
+	dir = writeRepo(t, host, true, ">=1.0.0 <2.0.0")
+	plan = planDev(t, dir, src)
+	assert.Equal(t, []string{"web 1.2.0 -> 1.4.0-rc.1", "worker build-100 -> build-120"}, changes(plan))
+}
+
+func TestPlanFromRegistryNoTagIsAFinding(t *testing.T) {
+	host := serve(t, nil)
+	push(t, host, "acme/web", "1.2.0", "2.0.0")
+	push(t, host, "acme/worker", "build-100")
+	dir := writeRepo(t, host, false, ">=3.0.0")
+	plan := planDev(t, dir, imagepolicy.Source{Lister: imagepolicy.Registry{Insecure: true}})
+	require.Len(t, plan.Findings, 1, plan.Findings)
+	f := plan.Findings[0]
+	assert.Equal(t, imagepolicy.RuleNoTag, f.Rule)
+	assert.Equal(t, finding.SeverityWarning, f.Severity)
+	assert.Equal(t, "overlays/dev/images.yaml", f.Source.File)
+	assert.Contains(t, f.Message, `no tag of `+host+`/acme/web is a version in the range ">=3.0.0"`)
+	assert.Equal(t, promote.StatusNoop, plan.Verdict.Status)
+}
+
+func TestPlanFromRegistryErrors(t *testing.T) {
+	host := serve(t, nil)
+	push(t, host, "acme/web", "1.2.0")
+	dir := writeRepo(t, host, false, ">=1.0.0")
+	planner, err := promote.NewPlanner(promote.Options{Root: dir})
+	require.NoError(t, err)
+	// acme/worker is not in the registry: an error, never "no newer tag".
+	_, err = planner.Plan(context.Background(), promote.Request{To: "dev", Versions: imagepolicy.Source{Lister: imagepolicy.Registry{Insecure: true}}})
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, imagepolicy.ErrRegistry), err)
+	assert.Contains(t, err.Error(), "overlays/dev/images.yaml:")
+	assert.Contains(t, err.Error(), "flux-system/worker")
+
+	_, err = planner.Plan(context.Background(), promote.Request{From: "dev", To: "dev", Versions: imagepolicy.Source{}})
+	require.ErrorContains(t, err, "not both")
+}
+
+func nilLogger() *log.Logger { return log.New(io.Discard, "", 0) }
