@@ -161,6 +161,10 @@ type Change struct {
 	// OnlyInTarget are the target's uses by workloads the source does not
 	// run the artifact in: they are left alone (see DiffOptions.AllUses).
 	OnlyInTarget []Use `json:"onlyInTarget,omitempty"`
+	// Deliveries say how the change rolls out to the target's workloads
+	// that a Flagger Canary, an Argo Rollout or a Flux HelmRelease's tests
+	// and remediation govern.
+	Deliveries []Delivery `json:"deliveries,omitempty"`
 }
 
 // Promotes reports whether the change moves the target to another version.

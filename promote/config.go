@@ -67,6 +67,11 @@ type Environment struct {
 	// the promotion causes only; [new, existing] also on errors the
 	// environment already had before it.
 	BlockOn []finding.Baseline `yaml:"blockOn,omitempty"`
+	// ProgressiveDelivery "required" makes a change to a workload the
+	// source or the target rolls out through a Flagger Canary or an Argo
+	// Rollout block unless the target rolls it out through one with
+	// analysis (rule progressive-delivery).
+	ProgressiveDelivery string `yaml:"progressiveDelivery,omitempty"`
 }
 
 // Window is a freeze window: [Start, End).
@@ -187,6 +192,9 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 		cfg.Environments[i].Path = path.Clean(env.Path)
 		if err := checkBlockOn(env.BlockOn); err != nil {
 			return nil, fail(lineOf(i, "blockOn"), "environment %s: blockOn: %v", env.Name, err)
+		}
+		if env.ProgressiveDelivery != "" && env.ProgressiveDelivery != ProgressiveRequired {
+			return nil, fail(lineOf(i, "progressiveDelivery"), "environment %s: progressiveDelivery %q: the one value is %q", env.Name, env.ProgressiveDelivery, ProgressiveRequired)
 		}
 		for j, w := range env.Freeze {
 			if !w.End.After(w.Start) {

@@ -430,6 +430,8 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 		plan.Findings = append(plan.Findings, unrendered(src, srcRes, p.now())...)
 	}
 	plan.Findings = append(plan.Findings, ambiguous(plan.Changes)...)
+	plan.Findings = append(plan.Findings, attachDeliveries(plan.Changes, tgt,
+		deliveries(srcRes.Objects, srcAffixes), deliveries(tgtRes.Objects, tgtAffixes), tgtAffixes, src.Name)...)
 	shared, err := p.sharedFiles(ctx, fsys, traced, tgt, tgtRes, src, srcRes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)

@@ -1,0 +1,196 @@
+package promote_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ferrygitops/ferry/promote"
+)
+
+// A repository with a Deployment web (canaried by Flagger in staging) and
+// an Argo Rollout api, staging ahead of production, which requires
+// progressive delivery.
+var progressiveRepo = map[string]string{
+	"ferry.yaml": `apiVersion: ferry.dev/v1alpha1
+kind: Config
+environments:
+  - name: staging
+    path: overlays/staging
+  - name: production
+    path: overlays/production
+    from: staging
+    progressiveDelivery: required
+`,
+	"base/kustomization.yaml": "resources: [web.yaml, api.yaml]\n",
+	"base/web.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:1.0.0
+`,
+	"base/api.yaml": `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:2.0.0
+  strategy:
+    canary:
+      steps:
+        - setWeight: 20
+        - pause: {duration: 5m}
+        - analysis:
+            templates:
+              - templateName: success-rate
+        - setWeight: 50
+        - pause: {}
+`,
+	"overlays/staging/kustomization.yaml": `namespace: staging
+resources: [../../base, canary.yaml]
+images:
+  - name: ghcr.io/acme/web
+    newTag: 1.1.0
+  - name: ghcr.io/acme/api
+    newTag: 2.1.0
+`,
+	"overlays/staging/canary.yaml": canaryYAML,
+	"overlays/production/kustomization.yaml": `namespace: production
+resources: [../../base]
+images:
+  - name: ghcr.io/acme/web
+    newTag: 1.0.0
+  - name: ghcr.io/acme/api
+    newTag: 2.0.0
+`,
+}
+
+const canaryYAML = `apiVersion: flagger.app/v1beta1
+kind: Canary
+metadata:
+  name: web
+spec:
+  targetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web
+  service:
+    port: 80
+  analysis:
+    interval: 1m
+    threshold: 5
+    maxWeight: 50
+    stepWeight: 10
+    metrics:
+      - name: request-success-rate
+        thresholdRange: {min: 99}
+        interval: 1m
+      - name: latency
+        templateRef: {name: latency, namespace: flagger-system}
+        thresholdRange: {max: 500}
+        interval: 1m
+`
+
+func writeFiles(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(root, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	}
+}
+
+func TestProgressiveDelivery(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, progressiveRepo)
+	planner, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }})
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	// Staging canaries web; production, which requires it, does not.
+	plan, err := planner.Plan(ctx, promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+	require.Len(t, plan.Verdict.Reasons, 1, plan.Verdict.Reasons)
+	assert.Contains(t, plan.Verdict.Reasons[0], "[progressive-delivery] production requires progressive delivery: staging rolls apps/Deployment/production/web out through flagger.app/Canary/staging/web, but production has no Canary or Rollout for it")
+
+	// The Rollout shows its strategy on the api change.
+	api := changeOf(t, plan, "ghcr.io/acme/api")
+	require.Len(t, api.Deliveries, 1)
+	d := api.Deliveries[0]
+	assert.Equal(t, "canary", d.Strategy)
+	assert.Equal(t, []string{"setWeight 20", "pause 5m", "analysis", "setWeight 50", "pause until promoted"}, d.Steps)
+	assert.True(t, d.Analysis)
+	assert.Equal(t, []string{"success-rate"}, d.Metrics)
+	assert.Equal(t, "Rollout", d.By.Kind)
+
+	// With a canary in production, the promotion is ready and says how web
+	// rolls out.
+	writeFiles(t, root, map[string]string{
+		"overlays/production/canary.yaml": canaryYAML,
+		"overlays/production/kustomization.yaml": strings.Replace(progressiveRepo["overlays/production/kustomization.yaml"],
+			"resources: [../../base]", "resources: [../../base, canary.yaml]", 1),
+	})
+	plan, err = planner.Plan(ctx, promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	web := changeOf(t, plan, "ghcr.io/acme/web")
+	require.Len(t, web.Deliveries, 1)
+	assert.Equal(t, promote.Delivery{
+		Workload: web.Target[0].Object,
+		By:       web.Deliveries[0].By,
+		Strategy: "canary",
+		Steps:    []string{"step 10% up to 50%", "every 1m", "rollback after 5 failed checks"},
+		Analysis: true,
+		Metrics:  []string{"request-success-rate", "latency (template latency)"},
+	}, web.Deliveries[0])
+	assert.Equal(t, "Canary", web.Deliveries[0].By.Kind)
+
+	// A canary without analysis is not enough.
+	writeFiles(t, root, map[string]string{"overlays/production/canary.yaml": strings.Split(canaryYAML, "    metrics:")[0]})
+	plan, err = planner.Plan(ctx, promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+	assert.Contains(t, strings.Join(plan.Verdict.Reasons, "\n"), "rolls apps/Deployment/production/web out without analysis")
+}
+
+func TestProgressiveDeliveryConfig(t *testing.T) {
+	_, err := promote.ParseConfig("ferry.yaml", []byte("apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - name: prod\n    path: prod\n    progressiveDelivery: always\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ferry.yaml:6")
+	assert.Contains(t, err.Error(), `progressiveDelivery "always"`)
+}
+
+func changeOf(t *testing.T, p *promote.Plan, artifact string) promote.Change {
+	t.Helper()
+	for _, c := range p.Changes {
+		if c.Artifact == artifact {
+			return c
+		}
+	}
+	t.Fatalf("no change of %s", artifact)
+	return promote.Change{}
+}
