@@ -85,11 +85,32 @@ func (p *Plan) Apply(ctx context.Context, root string) (Applied, error) {
 		path     string
 		old, new []byte
 		mode     fs.FileMode
+		created  bool
 	}
 	var writes []staged
 	for _, f := range p.Files {
 		if err := ctx.Err(); err != nil {
 			return done, fmt.Errorf("apply %s: %w", f.Path, err)
+		}
+		if f.creates() {
+			if link := symlinkOn(r, f.Path); link != "" {
+				return done, refuse(f.Path, ErrForbiddenPath, "%s is a symlink; ferry does not write through links", link)
+			}
+			switch data, _, err := readRegular(r, f.Path, true); {
+			case err == nil && sha256Hex(data) == f.After:
+				done.Unchanged = append(done.Unchanged, f.Path)
+				continue
+			case err == nil:
+				return done, &ApplyError{File: f.Path, Err: fmt.Errorf("%w: the file the plan creates exists now; plan again", ErrStale)}
+			case !errors.Is(err, fs.ErrNotExist):
+				return done, err
+			}
+			out := []byte(f.Edits[0].New)
+			if sha256Hex(out) != f.After {
+				return done, &ApplyError{File: f.Path, Err: errors.New("the edits do not reproduce the planned content; plan again")}
+			}
+			writes = append(writes, staged{path: f.Path, new: out, mode: 0o644, created: true})
+			continue
 		}
 		data, mode, err := readRegular(r, f.Path, true)
 		if err != nil {
@@ -119,6 +140,11 @@ func (p *Plan) Apply(ctx context.Context, root string) (Applied, error) {
 		return done, nil
 	}
 	for _, w := range writes {
+		if w.created {
+			if err := r.MkdirAll(path.Dir(w.path), 0o755); err != nil {
+				return done, &ApplyError{File: w.path, Err: err}
+			}
+		}
 		removeLeftovers(r, w.path)
 	}
 	// Write every file beside its target first, then rename them all.
@@ -145,7 +171,13 @@ func (p *Plan) Apply(ctx context.Context, root string) (Applied, error) {
 	for i, w := range writes {
 		if err := r.Rename(tmp[i], w.path); err != nil {
 			var failed []error
-			for j := range i { // restore what was replaced
+			for j := range i { // restore what was replaced, remove what was created
+				if writes[j].created {
+					if rerr := r.Remove(writes[j].path); rerr != nil {
+						failed = append(failed, fmt.Errorf("%s is left created: %w", writes[j].path, rerr))
+					}
+					continue
+				}
 				if rerr := replace(r, writes[j].path, writes[j].old, writes[j].mode); rerr != nil {
 					failed = append(failed, fmt.Errorf("%s is left changed: %w", writes[j].path, rerr))
 				}

@@ -96,11 +96,22 @@ func (p *Plan) checkPlan() error {
 			return refuse(f.Path, ErrMalformedPlan, "the file is listed twice in files")
 		}
 		seen[f.Path] = true
-		if !isSHA256(f.Before) || !isSHA256(f.After) {
+		if (!isSHA256(f.Before) && !f.creates()) || !isSHA256(f.After) {
 			return refuse(f.Path, ErrMalformedPlan, "before and after must be SHA-256 hashes")
 		}
 		if err := checkEdits(f); err != nil {
 			return err
+		}
+		if f.creates() {
+			// A file the plan creates did not exist: the plan never read
+			// it, and it lies in the environment the plan makes.
+			if _, ok := inputs[f.Path]; ok {
+				return refuse(f.Path, ErrMalformedPlan, "the plan read this file, so it cannot create it")
+			}
+			if !within(f.Path, p.Target.Path) {
+				return refuse(f.Path, ErrForbiddenPath, "a plan creates files only in the target's directory %s", p.Target.Path)
+			}
+			continue
 		}
 		switch h, ok := inputs[f.Path]; {
 		case !ok:
@@ -148,6 +159,12 @@ func checkEdits(f FileEdit) error {
 	if len(f.Edits) == 0 {
 		return refuse(f.Path, ErrMalformedPlan, "edits is missing, null or empty")
 	}
+	if f.creates() {
+		if len(f.Edits) != 1 || f.Edits[0].Op != OpCreate || len(f.Edits[0].Keys) != 0 {
+			return refuse(f.Path, ErrMalformedPlan, "a file with an empty before is created: its one edit is a create, without keys")
+		}
+		return nil
+	}
 	for i, e := range f.Edits {
 		switch e.Op {
 		case OpSet, OpAppend, OpInsert, OpDelete:
@@ -169,6 +186,9 @@ func checkEdits(f FileEdit) error {
 	}
 	return nil
 }
+
+// creates says the plan creates the file.
+func (f FileEdit) creates() bool { return f.Before == "" }
 
 func isSHA256(s string) bool {
 	return len(s) == 64 && strings.Trim(s, "0123456789abcdef") == ""

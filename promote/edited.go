@@ -57,5 +57,18 @@ func (p *Plan) Edited(ctx context.Context, fsys fs.FS) (map[string][]byte, error
 			out[f.Path] = next
 		}
 	}
+	for _, f := range p.Files {
+		if !f.creates() {
+			continue
+		}
+		if _, err := fs.Stat(fsys, f.Path); err == nil {
+			return nil, &ApplyError{File: f.Path, Err: fmt.Errorf("%w: the file the plan creates exists; plan again", ErrStale)}
+		}
+		data := []byte(f.Edits[0].New)
+		if sha256Hex(data) != f.After {
+			return nil, &ApplyError{File: f.Path, Err: errors.New("the edits do not reproduce the planned content; plan again")}
+		}
+		out[f.Path] = data
+	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package promote
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -676,6 +677,11 @@ func applyEdits(data []byte, edits []Edit) ([]byte, []Edit, error) {
 			data, e.Line, err = yamledit.DeleteKey(data, path)
 		case OpSetLine:
 			data, err = yamledit.SetBlockLine(data, path, e.Line, e.Old, e.New)
+		case OpCreate:
+			if len(data) > 0 || len(edits) != 1 {
+				err = errors.New("a file is created whole, by its one edit")
+			}
+			data = []byte(e.New)
 		default:
 			err = fmt.Errorf("unknown edit %q", e.Op)
 		}

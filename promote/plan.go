@@ -84,7 +84,8 @@ type FileEdit struct {
 	// Path is relative to the repository root.
 	Path string `json:"path"`
 	// Before and After are the SHA-256 of the file before and after the
-	// edits: Apply refuses a file that is neither.
+	// edits: Apply refuses a file that is neither. Before is empty for a
+	// file the plan creates.
 	Before string `json:"before"`
 	After  string `json:"after"`
 	// Edits are applied in order.
@@ -109,6 +110,10 @@ const (
 	// literal block scalar (|) at Keys: a patch written inline, such as a
 	// Flux Kustomization's spec.patches entry.
 	OpSetLine EditOp = "set-line"
+	// OpCreate creates the file, which must not exist, with New as its
+	// whole content: the one edit of a file whose Before is empty (a new
+	// environment's folder, see [Planner.Clone]).
+	OpCreate EditOp = "create"
 )
 
 // Edit is one change to one file.

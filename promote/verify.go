@@ -3,6 +3,7 @@ package promote
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -291,22 +292,26 @@ func diffValues(a, b any, at string, out *[]string) {
 	}
 }
 
-// overlay is a repository with some files replaced in memory.
+// overlay is a repository with some files replaced or added in memory.
 type overlay struct {
 	base  fs.FS
 	files fstest.MapFS
 }
 
+// Open, ReadFile and Stat answer from the files in memory first, then
+// from the base (its own, cheaper way), then from the folders the files in
+// memory make (a new environment's); ReadDir lists both.
+
 func (o overlay) Open(name string) (fs.File, error) {
 	if _, ok := o.files[name]; ok {
 		return o.files.Open(name)
 	}
-	return o.base.Open(name)
+	f, err := o.base.Open(name)
+	if errors.Is(err, fs.ErrNotExist) && o.adds(name) {
+		return o.files.Open(name)
+	}
+	return f, err
 }
-
-// ReadFile, Stat and ReadDir let the base answer them its own (cheaper)
-// way. Edits replace files and never add any: directory listings are the
-// base's.
 
 func (o overlay) ReadFile(name string) ([]byte, error) {
 	if _, ok := o.files[name]; ok {
@@ -319,11 +324,50 @@ func (o overlay) Stat(name string) (fs.FileInfo, error) {
 	if _, ok := o.files[name]; ok {
 		return o.files.Stat(name)
 	}
-	return fs.Stat(o.base, name)
+	info, err := fs.Stat(o.base, name)
+	if errors.Is(err, fs.ErrNotExist) && o.adds(name) {
+		return o.files.Stat(name)
+	}
+	return info, err
 }
 
 func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
-	return fs.ReadDir(o.base, name)
+	entries, err := fs.ReadDir(o.base, name)
+	if !o.adds(name) {
+		return entries, err
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	added, err := o.files.ReadDir(name)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]fs.DirEntry{}
+	for _, e := range append(entries, added...) {
+		if _, ok := byName[e.Name()]; !ok {
+			byName[e.Name()] = e
+		}
+	}
+	out := make([]fs.DirEntry, 0, len(byName))
+	for _, n := range slices.Sorted(maps.Keys(byName)) {
+		out = append(out, byName[n])
+	}
+	return out, nil
+}
+
+// adds says some file in memory lies below the directory name.
+func (o overlay) adds(name string) bool {
+	prefix := name + "/"
+	if name == "." {
+		prefix = ""
+	}
+	for f := range o.files {
+		if strings.HasPrefix(f, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkers are what a target is checked with: the schema validator of its

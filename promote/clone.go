@@ -1,0 +1,305 @@
+package promote
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing/fstest"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/internal/memofs"
+	"github.com/ferrygitops/ferry/internal/yamledit"
+	"github.com/ferrygitops/ferry/render"
+)
+
+// CloneRequest asks for a new environment made from an existing one: a new
+// cluster folder (clusters/prod-eu-2) from clusters/prod-eu-1.
+type CloneRequest struct {
+	// From is the environment copied: a name in ferry.yaml or a directory.
+	From string
+	// To is the new environment's directory, or its name in ferry.yaml
+	// (whose directory must not exist yet).
+	To string
+	// Set gives the per-cluster values: each key is a Flux post-build
+	// substitution variable, set in the copy wherever the source sets it
+	// (a Kustomization's spec.postBuild.substitute, or a ConfigMap of the
+	// folder that substituteFrom reads). A key the source sets nowhere is
+	// an error.
+	Set map[string]string
+	// KubernetesVersion is the new cluster's; default the version
+	// ferry.yaml gives the new environment, else the source's.
+	KubernetesVersion string
+	// BlockOn adds baseline classes to block on, as Request.BlockOn.
+	BlockOn []finding.Baseline
+}
+
+// Clone plans the creation of a new environment's folder as a copy of the
+// source's own files — never the bases and shared folders they refer to,
+// which the copy refers to as the source does — with the source's
+// directory replaced by the new one wherever a file names it (a Flux
+// Kustomization's spec.path) and the per-cluster values of req.Set. The
+// copy is verified like any plan: rendered, validated against the new
+// cluster's Kubernetes version (an API it removes is an error naming its
+// replacement) and checked by the environment's policies; every finding is
+// new. The plan's files are all created (see OpCreate); it is noop when
+// the folder already holds exactly the copy, and a folder that exists
+// with anything else is an error.
+func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
+	src, err := p.environment(req.From)
+	if err != nil {
+		return nil, fmt.Errorf("clone: from: %w", err)
+	}
+	dst, err := p.newEnvironment(req.To)
+	if err != nil {
+		return nil, fmt.Errorf("clone: to: %w", err)
+	}
+	if src.Path == "." || dst.Path == src.Path || within(dst.Path, src.Path) || within(src.Path, dst.Path) {
+		return nil, fmt.Errorf("clone: %s and %s must be separate folders, neither inside the other", src.Path, dst.Path)
+	}
+	op := fmt.Sprintf("clone %s -> %s", src.Name, dst.Path)
+	fsys := memofs.New(p.fsys)
+
+	// The source's own files, and the copies.
+	var names []string
+	err = fs.WalkDir(fsys, src.Path, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			return fmt.Errorf("%s is a symlink: ferry does not copy links; replace it with the file it points at, or copy by hand", name)
+		case d.IsDir() && strings.HasPrefix(d.Name(), ".") && name != src.Path:
+			return fs.SkipDir
+		case d.Type().IsRegular():
+			names = append(names, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%s: %s has no files to copy", op, src.Path)
+	}
+	moved := pathPattern(src.Path)
+	files := fstest.MapFS{}
+	var inputs []render.File
+	setAt := map[string][]string{}
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		inputs = append(inputs, render.File{Path: name, SHA256: sha256Hex(data)})
+		out := moved.ReplaceAll(data, []byte("${1}${2}"+dst.Path+"${3}"))
+		if isYAML(name) && len(req.Set) > 0 {
+			if out, err = setValues(out, req.Set, name, setAt); err != nil {
+				return nil, fmt.Errorf("%s: %w", op, err)
+			}
+		}
+		rel := strings.TrimPrefix(name, src.Path+"/")
+		files[path.Join(dst.Path, rel)] = &fstest.MapFile{Data: out, Mode: 0o644}
+	}
+	for _, key := range slices.Sorted(maps.Keys(req.Set)) {
+		if len(setAt[key]) == 0 {
+			return nil, fmt.Errorf("%s: no file of %s sets %s (as a Flux Kustomization's spec.postBuild.substitute, or a ConfigMap's data): per-cluster values are set where the source sets them", op, src.Path, key)
+		}
+	}
+
+	plan := &Plan{
+		APIVersion: PlanAPIVersion, Kind: PlanKind,
+		Source:  EnvironmentRef{Name: src.Name, Path: src.Path},
+		Target:  EnvironmentRef{Name: dst.Name, Path: dst.Path},
+		Changes: []Change{},
+		Files:   []FileEdit{},
+	}
+	// An existing folder is either the copy already (noop) or something
+	// else, which a clone never overwrites.
+	if info, err := fs.Stat(fsys, dst.Path); err == nil {
+		if !info.IsDir() {
+			return nil, fmt.Errorf("%s: %s exists and is not a folder", op, dst.Path)
+		}
+		same, err := holdsExactly(fsys, dst.Path, files)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		if !same {
+			return nil, fmt.Errorf("%s: %s exists and is not a copy of %s: a clone creates new folders only; plan promotions into it instead (ferry plan --to %s)", op, dst.Path, src.Path, dst.Path)
+		}
+		for _, name := range slices.Sorted(maps.Keys(files)) {
+			inputs = append(inputs, render.File{Path: name, SHA256: sha256Hex(files[name].Data)})
+		}
+		plan.Inputs = mergeInputs(inputs)
+		plan.Verdict = Verdict{Status: StatusNoop, Reasons: []string{fmt.Sprintf("%s already holds the copy of %s", dst.Path, src.Path)}}
+		return plan, nil
+	}
+
+	// Render and check the copy as the new cluster would run it.
+	edited := overlay{base: fsys, files: files}
+	r, err := p.newRenderer(edited, nil, false, PhaseRender)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	res, err := r.Render(ctx, dst.Path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: render the copy: %w", op, err)
+	}
+	version := dst.KubernetesVersion
+	dst = p.inherit(dst, res)
+	switch {
+	case req.KubernetesVersion != "":
+		dst.KubernetesVersion = req.KubernetesVersion
+	case version != "":
+		dst.KubernetesVersion = version
+	case dst.KubernetesVersion == "":
+		dst.KubernetesVersion = p.inherit(src, res).KubernetesVersion
+	}
+	plan.Target.Name = dst.Name
+	checks, err := p.checkers(ctx, dst, edited)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	findings, err := checks.check(ctx, res.Objects)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	plan.Findings = append(unrendered(dst, res, p.now()), findings...)
+	markNew(plan.Findings)
+	finding.Sort(plan.Findings)
+	plan.BlockOn = blockOn(dst, Request{BlockOn: req.BlockOn})
+
+	contents := map[string][2][]byte{}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		data := files[name].Data
+		plan.Files = append(plan.Files, FileEdit{
+			Path: name, After: sha256Hex(data),
+			Edits: []Edit{{Op: OpCreate, New: string(data), Reason: "copy of " + src.Path + "/" + strings.TrimPrefix(name, dst.Path+"/")}},
+		})
+		contents[name] = [2][]byte{nil, data}
+	}
+	plan.Diff = unifiedDiff(plan.Files, contents)
+	// The verdict rests on the source's files and everything the copy
+	// reads besides itself: the bases it shares with the source.
+	for _, f := range res.Files {
+		if _, created := files[f.Path]; !created {
+			inputs = append(inputs, f)
+		}
+	}
+	plan.Inputs = mergeInputs(inputs)
+	plan.Verdict = verdict(plan)
+	return plan, nil
+}
+
+// newEnvironment resolves a clone's To: a name in ferry.yaml, or a
+// directory, which must be a clean path inside the repository.
+func (p *Planner) newEnvironment(ref string) (Environment, error) {
+	if e, ok := p.cfg.Environment(ref); ok {
+		return e, nil
+	}
+	clean := path.Clean(filepath.ToSlash(ref))
+	for _, e := range p.cfg.Environments {
+		if e.Path == clean {
+			return e, nil
+		}
+	}
+	if ref == "" || clean == "." || path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") || checkPath(clean) != nil {
+		return Environment{}, fmt.Errorf("%q: give the new folder as a path inside the repository (clusters/prod-eu-2)", ref)
+	}
+	return Environment{Name: clean, Path: clean}, nil
+}
+
+// pathPattern matches dir as a whole path (clusters/prod, not
+// clusters/production), keeping what precedes and follows it.
+func pathPattern(dir string) *regexp.Regexp {
+	return regexp.MustCompile(`(^|[^A-Za-z0-9_.\-/])(\./)?` + regexp.QuoteMeta(dir) + `($|[^A-Za-z0-9_.\-])`)
+}
+
+func isYAML(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return ext == ".yaml" || ext == ".yml"
+}
+
+// setValues sets the substitution variables of set wherever the file sets
+// them, recording where in setAt.
+func setValues(data []byte, set map[string]string, name string, setAt map[string][]string) ([]byte, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var changes []yamledit.Change
+	for doc := 0; ; doc++ {
+		var obj map[string]any
+		err := dec.Decode(&obj)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		api, _ := obj["apiVersion"].(string)
+		kind, _ := obj["kind"].(string)
+		var keys []string
+		var values map[string]any
+		switch {
+		case kind == "Kustomization" && strings.HasPrefix(api, "kustomize.toolkit.fluxcd.io/"):
+			spec, _ := obj["spec"].(map[string]any)
+			pb, _ := spec["postBuild"].(map[string]any)
+			values, _ = pb["substitute"].(map[string]any)
+			keys = []string{"spec", "postBuild", "substitute"}
+		case kind == "ConfigMap" && api == "v1":
+			values, _ = obj["data"].(map[string]any)
+			keys = []string{"data"}
+		default:
+			continue
+		}
+		for _, k := range slices.Sorted(maps.Keys(set)) {
+			if _, ok := values[k]; ok {
+				changes = append(changes, yamledit.Change{Path: yamledit.Path{Doc: doc, Keys: append(slices.Clone(keys), k)}, Value: set[k]})
+				setAt[k] = append(setAt[k], name)
+			}
+		}
+	}
+	if len(changes) == 0 {
+		return data, nil
+	}
+	out, _, err := yamledit.SetScalars(data, changes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return out, nil
+}
+
+// holdsExactly says dir holds the files and nothing else.
+func holdsExactly(fsys fs.FS, dir string, files fstest.MapFS) (bool, error) {
+	count := 0
+	same := true
+	err := fs.WalkDir(fsys, dir, func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		count++
+		want, ok := files[name]
+		if !ok {
+			same = false
+			return fs.SkipAll
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(data, want.Data) {
+			same = false
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return same && count == len(files), err
+}
