@@ -108,8 +108,8 @@ func (p *Plan) checkPlan() error {
 			if _, ok := inputs[f.Path]; ok {
 				return refuse(f.Path, ErrMalformedPlan, "the plan read this file, so it cannot create it")
 			}
-			if !within(f.Path, p.Target.Path) {
-				return refuse(f.Path, ErrForbiddenPath, "a plan creates files only in the target's directory %s", p.Target.Path)
+			if p.Target.Path == "." || !within(f.Path, p.Target.Path) {
+				return refuse(f.Path, ErrForbiddenPath, "a plan creates files only in the new environment's own directory (target %s)", p.Target.Path)
 			}
 			continue
 		}

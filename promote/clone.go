@@ -155,8 +155,11 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: render the copy: %w", op, err)
 	}
-	version := dst.KubernetesVersion
+	// A cluster folder takes the settings of the environment it applies,
+	// but keeps its own name.
+	version, name := dst.KubernetesVersion, dst.Name
 	dst = p.inherit(dst, res)
+	dst.Name = name
 	switch {
 	case req.KubernetesVersion != "":
 		dst.KubernetesVersion = req.KubernetesVersion
@@ -165,7 +168,6 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 	case dst.KubernetesVersion == "":
 		dst.KubernetesVersion = p.inherit(src, res).KubernetesVersion
 	}
-	plan.Target.Name = dst.Name
 	checks, err := p.checkers(ctx, dst, edited)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)

@@ -3,6 +3,7 @@ package promote_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -211,4 +212,56 @@ func TestCloneRefuses(t *testing.T) {
 			assert.Contains(t, err.Error(), c.want)
 		})
 	}
+}
+
+// Apply refuses creations ferry clone could not have planned, before it
+// writes anything.
+func TestApplyRefusesForgedCreations(t *testing.T) {
+	root := shopCopy(t)
+	planner, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }})
+	require.NoError(t, err)
+	good, err := planner.Clone(context.Background(), promote.CloneRequest{From: "clusters/production", To: "clusters/production-eu-2"})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, good.Verdict.Status)
+	create := func(path, content string) promote.FileEdit {
+		return promote.FileEdit{Path: path, After: hashOf(content), Edits: []promote.Edit{{Op: promote.OpCreate, New: content, Reason: "x"}}}
+	}
+	cases := map[string]struct {
+		change func(p *promote.Plan)
+		want   error
+	}{
+		"outside the new folder": {func(p *promote.Plan) { p.Files = append(p.Files, create(".github/workflows/x.yaml", "on: push\n")) }, promote.ErrForbiddenPath},
+		"at the root": {func(p *promote.Plan) {
+			p.Target.Path = "."
+			p.Files = []promote.FileEdit{create("x.yaml", "a: 1\n")}
+		}, promote.ErrMalformedPlan},
+		"a file it read": {func(p *promote.Plan) {
+			p.Inputs = append(p.Inputs, render.File{Path: p.Files[0].Path, SHA256: hashOf("")})
+		}, promote.ErrMalformedPlan},
+		"with two edits": {func(p *promote.Plan) { p.Files[0].Edits = append(p.Files[0].Edits, p.Files[0].Edits[0]) }, promote.ErrMalformedPlan},
+		"with keys":      {func(p *promote.Plan) { p.Files[0].Edits[0].Keys = []string{"spec"} }, promote.ErrMalformedPlan},
+		"into .git":      {func(p *promote.Plan) { p.Files = append(p.Files, create("clusters/production-eu-2/.git/config", "x")) }, promote.ErrForbiddenPath},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			data, err := json.Marshal(good)
+			require.NoError(t, err)
+			plan, err := promote.ReadPlan(bytes.NewReader(data))
+			require.NoError(t, err)
+			c.change(plan)
+			_, err = plan.Apply(context.Background(), root)
+			require.ErrorIs(t, err, c.want)
+			_, err = os.Stat(filepath.Join(root, "clusters/production-eu-2"))
+			assert.True(t, os.IsNotExist(err), "nothing is written")
+		})
+	}
+
+	// A file that appeared since the plan was made is not overwritten.
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "clusters/production-eu-2"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, good.Files[0].Path), []byte("mine\n"), 0o644))
+	_, err = good.Apply(context.Background(), root)
+	require.ErrorIs(t, err, promote.ErrStale)
+	data, err := os.ReadFile(filepath.Join(root, good.Files[0].Path))
+	require.NoError(t, err)
+	assert.Equal(t, "mine\n", string(data))
 }

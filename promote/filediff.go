@@ -15,7 +15,11 @@ func unifiedDiff(files []FileEdit, contents map[string][2][]byte) string {
 	var b strings.Builder
 	for _, f := range files {
 		c := contents[f.Path]
-		writeFileDiff(&b, f.Path, diffLines(string(c[0])), diffLines(string(c[1])))
+		from := "a/" + f.Path
+		if len(f.Edits) == 1 && f.Edits[0].Op == OpCreate {
+			from = "/dev/null"
+		}
+		writeFileDiff(&b, from, "b/"+f.Path, diffLines(string(c[0])), diffLines(string(c[1])))
 	}
 	return b.String()
 }
@@ -30,13 +34,13 @@ func diffLines(text string) []string {
 	return out
 }
 
-func writeFileDiff(b *strings.Builder, path string, a, c []string) {
+func writeFileDiff(b *strings.Builder, from, to string, a, c []string) {
 	m := difflib.NewMatcher(a, c)
 	groups := m.GetGroupedOpCodes(3)
 	if len(groups) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "--- a/%s\n+++ b/%s\n", path, path)
+	fmt.Fprintf(b, "--- %s\n+++ %s\n", from, to)
 	for _, g := range groups {
 		first, last := g[0], g[len(g)-1]
 		fmt.Fprintf(b, "@@ -%s +%s @@\n", hunkRange(first.I1, last.I2), hunkRange(first.J1, last.J2))

@@ -70,7 +70,7 @@ Exit codes: 0 success, 1 findings (or a blocked plan), 2 could not run.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newInitCommand(), newRenderCommand(), newValidateCommand(), newCheckCommand(), newPolicyCommand(), newPlanCommand(), newApplyCommand(), newStatusCommand(), newVersionCommand())
+	root.AddCommand(newInitCommand(), newRenderCommand(), newValidateCommand(), newCheckCommand(), newPolicyCommand(), newPlanCommand(), newApplyCommand(), newStatusCommand(), newCloneCommand(), newVersionCommand())
 	onceOnly(root)
 	return root
 }
