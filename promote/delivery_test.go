@@ -194,3 +194,64 @@ func changeOf(t *testing.T, p *promote.Plan, artifact string) promote.Change {
 	t.Fatalf("no change of %s", artifact)
 	return promote.Change{}
 }
+
+// A chart change says how its HelmRelease tests and remediates.
+func TestHelmReleaseDelivery(t *testing.T) {
+	release := func(version, extra string) string {
+		return `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: podinfo
+  namespace: apps
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: podinfo
+      version: "` + version + `"
+      sourceRef:
+        kind: HelmRepository
+        name: podinfo
+` + extra
+	}
+	repo := `apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata:
+  name: podinfo
+  namespace: apps
+spec:
+  interval: 1h
+  url: https://stefanprodan.github.io/podinfo
+`
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"ferry.yaml": "apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - {name: staging, path: staging}\n  - {name: production, path: production, from: staging}\n",
+		"staging/kustomization.yaml":    "resources: [release.yaml, repo.yaml]\n",
+		"staging/release.yaml":          release("6.5.0", ""),
+		"staging/repo.yaml":             repo,
+		"production/kustomization.yaml": "resources: [release.yaml, repo.yaml]\n",
+		"production/release.yaml": release("6.4.0", `  test:
+    enable: true
+  upgrade:
+    remediation:
+      retries: 3
+      strategy: rollback
+`),
+		"production/repo.yaml": repo,
+	})
+	planner, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }})
+	require.NoError(t, err)
+	plan, err := planner.Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	var chart promote.Change
+	for _, c := range plan.Changes {
+		if c.Kind == promote.KindChart {
+			chart = c
+		}
+	}
+	require.Len(t, chart.Deliveries, 1, plan.Changes)
+	assert.Equal(t, "helm", chart.Deliveries[0].Strategy)
+	assert.True(t, chart.Deliveries[0].Analysis)
+	assert.Equal(t, []string{"helm test after install and upgrade", "upgrade remediation: 3 retries, then rollback"}, chart.Deliveries[0].Steps)
+}
