@@ -225,7 +225,7 @@ spec:
 `
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{
-		"ferry.yaml": "apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - {name: staging, path: staging}\n  - {name: production, path: production, from: staging}\n",
+		"ferry.yaml":                    "apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - {name: staging, path: staging}\n  - {name: production, path: production, from: staging}\n",
 		"staging/kustomization.yaml":    "resources: [release.yaml, repo.yaml]\n",
 		"staging/release.yaml":          release("6.5.0", ""),
 		"staging/repo.yaml":             repo,
