@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -175,4 +176,26 @@ func TestWritePlanAnnotationsAndJUnit(t *testing.T) {
 	assert.Contains(t, out, `<testsuite name="ferry plan" tests="2" failures="2" skipped="0">`)
 	assert.Contains(t, out, `<testcase name="promotion/staging-&gt;production" classname="promotion" file="overlays/production">`)
 	assert.Contains(t, out, `<testcase name="semver-tag/Deployment/api" classname="semver-tag" file="overlays/production/kustomization.yaml" line="7">`)
+}
+
+// TestSARIFLinksEveryDocumentedRule: each rule docs/rules.md documents is
+// linked to its section, so the links of SARIF output do not go stale.
+func TestSARIFLinksEveryDocumentedRule(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "docs", "rules.md"))
+	require.NoError(t, err)
+	var r report.Report
+	for _, line := range strings.Split(string(data), "\n") {
+		if id, ok := strings.CutPrefix(line, "### "); ok {
+			r.Findings = append(r.Findings, finding.Finding{Rule: id, Message: "m"})
+		}
+	}
+	require.Greater(t, len(r.Findings), 20)
+	var b bytes.Buffer
+	require.NoError(t, report.Write(&b, "sarif", r))
+	var log sarifLog
+	require.NoError(t, json.Unmarshal(b.Bytes(), &log))
+	for _, rule := range log.Runs[0].Tool.Driver.Rules {
+		assert.Equal(t, report.DocsURL+"rules.md#"+rule.ID, rule.HelpURI)
+		assert.NotEqual(t, rule.ID, rule.ShortDescription.Text, "%s has a title", rule.ID)
+	}
 }
