@@ -27,7 +27,7 @@ var allowed = map[string][]string{
 	"validate":           {"manifest", "finding", "internal/fieldline", "internal/yamlnode"},
 	"policy":             {"manifest", "finding", "internal/fieldline"},
 	"promote":            {"manifest", "finding", "render", "validate", "policy", "internal/memofs", "internal/yamlerr", "internal/yamledit", "internal/yamlnode"},
-	"report":             {"manifest", "finding", "policy", "promote"},
+	"report":             {"manifest", "finding", "policy", "promote", "internal/buildinfo"},
 	"cmd/ferry":          {"*"},
 	"hack/genrepo":       {"internal/testrepo"},
 	"internal/fieldline": {"manifest", "finding", "internal/yamlnode"},

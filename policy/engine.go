@@ -132,7 +132,7 @@ func loadModules(opts Options, tests bool) (map[string]*ast.Module, error) {
 			if err != nil || d.IsDir() || !isRegoFile(p, tests) {
 				return err
 			}
-			if !strings.HasPrefix(p, "rules/lib/") && len(opts.Builtins) > 0 && !slices.Contains(opts.Builtins, builtinID(strings.TrimSuffix(p, "_test.rego")+".rego")) {
+			if !strings.HasPrefix(p, "rules/lib/") && len(opts.Builtins) > 0 && !slices.Contains(opts.Builtins, builtinID(strings.TrimSuffix(strings.TrimSuffix(p, ".rego"), "_test")+".rego")) {
 				return nil
 			}
 			src, err := builtinFS.ReadFile(p)
@@ -444,4 +444,19 @@ func prepare(op string, opts Options, modules map[string]*ast.Module) (*ast.Comp
 	}
 	data["ferry"] = map[string]any{"params": params}
 	return compiler, data, nil
+}
+
+// Rules returns the ids of the rules that produce findings (deny, warn and
+// violation rules, not exceptions), sorted and without repeats: the checks
+// the engine runs on every object, for reports that list what passed as
+// well as what failed.
+func (e *Engine) Rules() []string {
+	var ids []string
+	for _, v := range e.results {
+		if v.rule != "exception" {
+			ids = append(ids, v.meta.id)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }

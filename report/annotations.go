@@ -14,6 +14,11 @@ import (
 // (::error file=…,line=…,title=…::message), which annotate the line in the
 // pull request, then the summary as a notice. Waived findings are notices.
 func writeGitHub(w io.Writer, r Report) error {
+	return writeGitHubSummary(w, r, Summary(r))
+}
+
+// writeGitHubSummary is writeGitHub with the summary given.
+func writeGitHubSummary(w io.Writer, r Report, summary string) error {
 	var b strings.Builder
 	for _, f := range r.Findings {
 		cmd := "notice"
@@ -41,7 +46,7 @@ func writeGitHub(w io.Writer, r Report) error {
 		}
 		fmt.Fprintf(&b, "::%s %s::%s\n", cmd, strings.Join(props, ","), ghData(msg))
 	}
-	fmt.Fprintf(&b, "::notice title=%s::%s\n", ghProperty(toolName(r)), ghData(Summary(r)))
+	fmt.Fprintf(&b, "::notice title=%s::%s\n", ghProperty(toolName(r)), ghData(summary))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -60,6 +65,11 @@ func ghProperty(s string) string {
 // (##vso[task.logissue type=error;sourcepath=…;linenumber=…;code=…]message).
 // Azure has no notice level: waived findings and infos are plain log lines.
 func writeAzureDevOps(w io.Writer, r Report) error {
+	return writeAzureDevOpsSummary(w, r, Summary(r))
+}
+
+// writeAzureDevOpsSummary is writeAzureDevOps with the summary given.
+func writeAzureDevOpsSummary(w io.Writer, r Report, summary string) error {
 	var b strings.Builder
 	for _, f := range r.Findings {
 		msg := f.Message
@@ -91,7 +101,7 @@ func writeAzureDevOps(w io.Writer, r Report) error {
 		props = append(props, "code="+azEscape(f.Rule))
 		fmt.Fprintf(&b, "##vso[task.logissue %s]%s\n", strings.Join(props, ";"), azEscape(msg))
 	}
-	fmt.Fprintf(&b, "%s\n", Summary(r))
+	fmt.Fprintf(&b, "%s\n", summary)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

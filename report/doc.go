@@ -6,4 +6,8 @@
 // Writers are pure functions of their input: the same report gives the same
 // bytes (findings are sorted, nothing depends on time or map order). They are
 // safe for concurrent use and do no I/O beyond the writer they are given.
+//
+// Findings name files relative to the root they were rendered from; [Paths]
+// rebases them for display, onto a CI checkout that may be a parent of that
+// root. Rules link to their documentation under [DocsURL].
 package report

@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -51,15 +52,95 @@ func TestWritePlanMarkdownFitsAComment(t *testing.T) {
 	require.NoError(t, report.WritePlan(&b, "markdown", samplePlan(huge)))
 	out := b.String()
 	assert.LessOrEqual(t, len(out), report.MarkdownLimit)
-	assert.Contains(t, out, "the diff is truncated to fit a comment")
+	assertValidMarkdown(t, out)
+	assert.Contains(t, out, "**Left out to fit a comment:**")
+	assert.Contains(t, out, "lines of the diff; run `ferry plan --from overlays/staging --to overlays/production -o text` for the whole plan")
 	assert.Contains(t, out, "## ✅ Promotion `staging` → `production`: **ready**")
 	assert.Contains(t, out, "| image | `ghcr.io/acme/api` | `1.7.2` | `1.8.0` | upgrade (minor) |")
-	assert.Contains(t, out, `a \| pipe &lt;b&gt;`, "findings are escaped for Markdown")
-	assert.True(t, strings.HasSuffix(out, "</details>\n"), "the findings survive truncation")
+	assert.Contains(t, out, `a \| pipe &lt;b&gt;`, "findings are escaped for Markdown, and survive the cut")
 
 	b.Reset()
 	require.NoError(t, report.WritePlan(&b, "markdown", samplePlan("--- a/x\n+++ b/x\n")))
-	assert.NotContains(t, b.String(), "truncated")
+	assert.NotContains(t, b.String(), "Left out")
+	assertValidMarkdown(t, b.String())
+}
+
+// bigPlan is a blocked promotion of n apps: a change, an edit, a diff hunk
+// and a blocking error each.
+func bigPlan(n int) *promote.Plan {
+	p := samplePlan("")
+	p.Verdict = promote.Verdict{Status: promote.StatusBlocked, Reasons: []string{"new errors on the target after the edits"}}
+	p.Changes, p.Findings = nil, nil
+	var diff strings.Builder
+	for i := range n {
+		from, to := promote.Version{Tag: "1.7.2"}, promote.Version{Tag: "1.8.0"}
+		app := fmt.Sprintf("ghcr.io/acme/app-%04d", i)
+		file := fmt.Sprintf("apps/app-%04d/overlays/production/kustomization.yaml", i)
+		p.Changes = append(p.Changes, promote.Change{Kind: promote.KindImage, Artifact: app, From: &from, To: &to, Relation: promote.RelationUpgrade, Bump: promote.BumpMinor})
+		fmt.Fprintf(&diff, "--- a/%s\n+++ b/%s\n@@ -5,3 +5,3 @@\n   - name: %s\n-    newTag: 1.7.2\n+    newTag: 1.8.0\n", file, file, app)
+		p.Findings = append(p.Findings, finding.Finding{Rule: "semver-tag", Message: fmt.Sprintf("image %s:1.8.0-rc.1 | is a <prerelease>", app),
+			Object: manifest.ID{Group: "apps", Kind: "Deployment", Namespace: "production", Name: fmt.Sprintf("app-%04d", i)},
+			Source: manifest.Origin{File: file, Line: 7}, Baseline: finding.BaselineNew})
+		p.Findings = append(p.Findings, finding.Finding{Rule: "no-prerelease", Severity: finding.SeverityWarning, Message: "a warning",
+			Source: manifest.Origin{File: file, Line: 7}, Baseline: finding.BaselineExisting})
+	}
+	p.Diff = diff.String()
+	return p
+}
+
+func TestWritePlanMarkdownOfAThousandApps(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, report.WritePlan(&b, "markdown", bigPlan(1000)))
+	out := b.String()
+	assert.LessOrEqual(t, len(out), report.MarkdownLimit)
+	assertValidMarkdown(t, out)
+	assert.True(t, strings.HasPrefix(out, "## ⛔ Promotion `staging` → `production`: **blocked**\n\n- new errors on the target after the edits\n"), "the verdict comes first")
+	assert.Contains(t, out, "**1000 blocking errors:**")
+	assert.Contains(t, out, "app-0000: image ghcr.io/acme/app-0000:1.8.0-rc.1 \\| is a &lt;prerelease&gt;", "the first blocking errors are kept")
+	assert.Contains(t, out, "<details><summary>1000 changes</summary>", "a long table is folded")
+	assert.Contains(t, out, "<summary>Checks on production after the edits: 1000 errors, 1000 warnings, 0 waived; 1000 new, 1000 existing", "the summary of the checks is kept")
+	assert.Contains(t, out, "**Left out to fit a comment:**")
+	assert.Contains(t, out, "all lines of the diff", "the diff is what goes first")
+
+	var again bytes.Buffer
+	require.NoError(t, report.WritePlan(&again, "markdown", bigPlan(1000)))
+	assert.Equal(t, out, again.String(), "deterministic")
+}
+
+// assertValidMarkdown checks what a cut could break: code fences and
+// <details> balanced, every table row complete, with as many cells as its
+// header.
+func assertValidMarkdown(t *testing.T, md string) {
+	t.Helper()
+	assert.Equal(t, strings.Count(md, "<details"), strings.Count(md, "</details>"), "<details> balanced")
+	fence, cells := "", 0
+	for i, line := range strings.Split(md, "\n") {
+		if fence != "" {
+			if strings.TrimRight(line, " ") == fence {
+				fence = ""
+			}
+			continue
+		}
+		if strings.HasPrefix(line, "```") {
+			fence = line[:len(line)-len(strings.TrimLeft(line, "`"))]
+			continue
+		}
+		if !strings.HasPrefix(line, "|") {
+			cells = 0
+			continue
+		}
+		n := strings.Count(strings.ReplaceAll(line, "\\|", ""), "|")
+		if !assert.True(t, strings.HasSuffix(line, "|"), "line %d is a complete table row: %q", i+1, line) {
+			return
+		}
+		if cells == 0 {
+			cells = n
+		}
+		if !assert.Equal(t, cells, n, "line %d has as many cells as its header: %q", i+1, line) {
+			return
+		}
+	}
+	assert.Empty(t, fence, "code fences balanced")
 }
 
 // TestWritePlans: several plans are one document — each in turn in text and

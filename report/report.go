@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/manifest"
 )
 
 // Report is what a check produced.
@@ -17,6 +18,26 @@ type Report struct {
 	Checked int
 	// Findings are the results, in any order: writers sort them.
 	Findings []finding.Finding
+	// Objects are the objects checked, for the formats that list what
+	// passed: JUnit writes one test case per check in Checks per object.
+	// Empty: those formats list the findings only.
+	Objects []Object
+	// Checks are the checks (rule ids) that ran on every object in
+	// Objects, e.g. "schema" or "semver-tag".
+	Checks []string
+	// Input names what was checked, as a path: the directory or file
+	// given, "-" for standard input. SARIF locates a finding without a
+	// source file there, as GitHub code scanning refuses a result without
+	// a location. Empty: ".".
+	Input string
+}
+
+// Object is one object checked and the file that defines it.
+type Object struct {
+	// ID identifies the object.
+	ID manifest.ID
+	// Source is where the object is defined.
+	Source manifest.Origin
 }
 
 // writers maps each format to its writer.

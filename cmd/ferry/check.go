@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,7 +23,7 @@ var checkOutputs = []string{"stdout", "json", "tap", "table", "junit", "github",
 func newCheckCommand() *cobra.Command {
 	var (
 		opts        policy.Options
-		output      string
+		outputs     []string
 		env         string
 		paths       pathFlags
 		combine     bool
@@ -53,10 +54,10 @@ exit 2.`,
   kustomize build overlays/prod | ferry check --no-builtins -p policy -`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(output, checkOutputs); err != nil {
+			outs, err := parseOutputs(outputs, checkOutputs)
+			if err != nil {
 				return err
 			}
-			var err error
 			if opts.RegoV0, err = regoV0(regoVersion); err != nil {
 				return err
 			}
@@ -87,10 +88,25 @@ exit 2.`,
 				objs    []*manifest.Object
 				results []policy.Result
 				engine  *policy.Engine
+				// what the report lists as checked
+				shown  []report.Object
+				checks []string
+				// the findings of the policies, their paths rebased for
+				// display; conftest's JSON shows results as they are
+				checkFindings []finding.Finding
 			)
 			engines := map[string]*policy.Engine{}
+			// Combined input has no group: its findings are shown from the
+			// root of their object's group.
+			rootOf := map[manifest.ID]string{}
 			for _, g := range groups {
 				objs = append(objs, g.objs...)
+				shown = append(shown, reportObjects(g)...)
+				for _, o := range g.objs {
+					if _, ok := rootOf[o.ID()]; !ok {
+						rootOf[o.ID()] = g.root
+					}
+				}
 				key := g.root
 				if g.files != nil {
 					key = "\x00files named on the command line"
@@ -107,6 +123,7 @@ exit 2.`,
 						return err
 					}
 					engines[key] = engine
+					checks = append(checks, engine.Rules()...)
 				}
 				if combine {
 					continue
@@ -114,6 +131,9 @@ exit 2.`,
 				rs, err := engine.Evaluate(ctx, g.objs)
 				if err != nil {
 					return err
+				}
+				for _, r := range rs {
+					checkFindings = append(checkFindings, displayPaths(g.root).Findings(r.Findings)...)
 				}
 				results = append(results, rs...)
 			}
@@ -128,29 +148,29 @@ exit 2.`,
 					return err
 				}
 				results = []policy.Result{r}
+				checkFindings = locateCombined(r.Findings, objs, rootOf)
 			}
 			// Directories that cannot render are failures of the check; the
 			// other findings of rendering (a dependsOn without its
 			// Kustomization, say) are notes on standard error, as before.
 			renderErrors := slices.DeleteFunc(slices.Clone(renderFindings), func(f finding.Finding) bool { return f.Rule != renderErrorRule })
 			printFindings(cmd.ErrOrStderr(), slices.DeleteFunc(renderFindings, func(f finding.Finding) bool { return f.Rule == renderErrorRule }))
-			if output == "json" { // conftest's JSON has no place for them
+			if hasFormat(outs, "json") { // conftest's JSON has no place for them
 				printFindings(cmd.ErrOrStderr(), renderErrors)
 			}
-			findings := renderErrors
-			for _, r := range results {
-				findings = append(findings, r.Findings...)
-			}
+			findings := append(renderErrors, checkFindings...)
 			finding.Sort(findings)
-			out := cmd.OutOrStdout()
-			switch output {
-			case "json":
-				err = report.WriteConftestJSON(out, results, engine.Rule)
-			case "stdout":
-				err = report.Write(out, "text", report.Report{Tool: "ferry check", Checked: len(objs), Findings: findings})
-			default:
-				err = report.Write(out, output, report.Report{Tool: "ferry check", Checked: len(objs), Findings: findings})
-			}
+			slices.Sort(checks)
+			r := report.Report{Tool: "ferry check", Checked: len(objs), Findings: findings, Objects: shown, Checks: slices.Compact(checks), Input: inputName(args)}
+			err = writeOutputs(cmd.OutOrStdout(), outs, func(w io.Writer, format string) error {
+				switch format {
+				case "json":
+					return report.WriteConftestJSON(w, results, engine.Rule)
+				case "stdout":
+					return report.Write(w, "text", r)
+				}
+				return report.Write(w, format, r)
+			})
 			if err != nil {
 				return err
 			}
@@ -166,7 +186,7 @@ exit 2.`,
 	f.BoolVar(&failOnWarn, "fail-on-warn", false, "exit 1 on warnings and 2 on failures")
 	f.BoolVar(&noFail, "no-fail", false, "always exit 0 when the check ran")
 	f.BoolVar(&trace, "trace", false, "print the output of print() calls in policies to stderr")
-	f.StringVarP(&output, "output", "o", "stdout", "output format: "+strings.Join(checkOutputs, ", "))
+	f.StringArrayVarP(&outputs, "output", "o", []string{"stdout"}, "output format, or FORMAT=FILE to write it to a file (repeatable, at most one to standard output): "+strings.Join(checkOutputs, ", "))
 	f.StringVar(&env, "env", "", "environment (from ferry.yaml) whose policy parameters apply")
 	f.BoolVar(&opts.NoBuiltins, "no-builtins", false, "leave ferry's built-in rules out")
 	f.StringSliceVar(&opts.Builtins, "builtin", nil, "run only these built-in rules (default: all)")
@@ -197,6 +217,30 @@ func envParams(root string, args []string, env string) (policy.Params, error) {
 		return policy.Params{}, fmt.Errorf("--env %s: no such environment in %s (have %s)", env, promote.ConfigFile, strings.Join(names, ", "))
 	}
 	return e.Policy, nil
+}
+
+// locateCombined returns the findings of combined input for display: those
+// that name an object but no file point at the file that defines the
+// object, and their paths are shown from the root of the object's group.
+func locateCombined(fs []finding.Finding, objs []*manifest.Object, rootOf map[manifest.ID]string) []finding.Finding {
+	out := make([]finding.Finding, len(fs))
+	origin := map[manifest.ID]manifest.Origin{}
+	for _, o := range objs {
+		if _, ok := origin[o.ID()]; !ok {
+			origin[o.ID()] = o.Origin()
+		}
+	}
+	for i, f := range fs {
+		out[i] = f
+		if f.Object.Kind == "" {
+			continue
+		}
+		if f.Source.File == "" {
+			f.Source = origin[f.Object]
+		}
+		out[i] = displayPaths(rootOf[f.Object]).Findings([]finding.Finding{f})[0]
+	}
+	return out
 }
 
 // checkOutcome maps the tally to conftest's exit codes.

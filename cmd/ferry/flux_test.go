@@ -49,6 +49,7 @@ func TestRenderFluxStrictSubstitution(t *testing.T) {
 }
 
 func TestPlanBetweenFluxClusters(t *testing.T) {
+	example := atRoot(t, example)
 	code, stdout, stderr := runCLI(t, "plan", "--root", example, "--from", "clusters/staging", "--to", "clusters/production")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "Promotion staging (clusters/staging) -> production (clusters/production): READY")

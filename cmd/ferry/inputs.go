@@ -40,7 +40,8 @@ const renderErrorRule = "render-error"
 
 // group is a set of objects validated together, with the repository root
 // their origins are relative to ("" when there is none to read) or, for
-// files named on the command line, those files.
+// files named on the command line, those files. Findings are shown with
+// their paths rebased by displayPaths(root).
 type group struct {
 	root  string
 	files argFiles
@@ -60,7 +61,8 @@ func (a argFiles) Open(name string) (fs.File, error) {
 
 // groups reads the arguments: each directory is rendered into a group of
 // its own (one environment); files and standard input form one group whose
-// origins are relative to the working directory. Input that does not decode
+// origins are relative to the working directory. The findings of rendering
+// are returned with their paths rebased for display (see displayPaths). Input that does not decode
 // is an error, or a finding when decodeFinding turns it into one. A
 // directory that cannot render is one "render-error" finding, and the other
 // arguments are still read. Input that holds no object at all, and
@@ -140,14 +142,16 @@ func (in inputs) read(ctx context.Context, args []string) ([]group, []finding.Fi
 		}
 		res, err := r.Render(ctx, arg)
 		if f, ok := render.ErrorFinding(arg, err); ok {
-			findings = append(findings, f)
+			root, _ := findRoot(in.paths.root, []string{arg})
+			findings = append(findings, displayPaths(root).Findings([]finding.Finding{f})...)
 			continue
 		}
 		if err != nil {
 			return nil, nil, err
 		}
-		findings = append(findings, res.Findings...)
-		groups = append(groups, group{root: repoRoot(arg, in.paths.root, res.Dir), objs: res.Objects})
+		root := repoRoot(arg, in.paths.root, res.Dir)
+		findings = append(findings, displayPaths(root).Findings(res.Findings)...)
+		groups = append(groups, group{root: root, objs: res.Objects})
 	}
 	if len(files.objs) > 0 {
 		groups = append(groups, files)

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"slices"
@@ -19,7 +20,7 @@ func newPlanCommand() *cobra.Command {
 	var (
 		req     promote.Request
 		opts    promote.Options
-		output  string
+		outputs []string
 		out     string
 		apply   bool
 		regoVer string
@@ -74,6 +75,7 @@ targets), 2 could not plan (also when an --only, --exclude or --object
 pattern matches nothing).`,
 		Example: `  ferry plan --root examples/shop --from staging --to production
   ferry plan --from staging --to production -o markdown > comment.md
+  ferry plan --from staging --to production -o markdown=comment.md -o sarif=plan.sarif -o github
   ferry plan --from staging --to production --out plan.json && ferry apply plan.json
   ferry plan --from production --to staging --rollback --only orders-api
   ferry plan --from staging --to production --block-on existing -o sarif > plan.sarif
@@ -81,7 +83,8 @@ pattern matches nothing).`,
   ferry plan --from staging --to production-eu --to production-us`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(output, report.PlanFormats); err != nil {
+			outs, err := parseOutputs(outputs, report.PlanFormats)
+			if err != nil {
 				return err
 			}
 			for _, name := range blockOn {
@@ -91,7 +94,6 @@ pattern matches nothing).`,
 				}
 				req.BlockOn = append(req.BlockOn, b)
 			}
-			var err error
 			if opts.Policy.RegoV0, err = regoV0(regoVer); err != nil {
 				return err
 			}
@@ -143,7 +145,20 @@ pattern matches nothing).`,
 					return err
 				}
 			}
-			if err := report.WritePlans(cmd.OutOrStdout(), output, plans); err != nil {
+			// Reports show paths from the working directory; the JSON plan,
+			// which ferry apply reads, keeps them relative to the root.
+			paths := displayPaths(planner.Root())
+			shown := make([]*promote.Plan, len(plans))
+			for i, p := range plans {
+				shown[i] = paths.Plan(p)
+			}
+			err = writeOutputs(cmd.OutOrStdout(), outs, func(w io.Writer, format string) error {
+				if format == "json" {
+					return report.WritePlans(w, format, plans)
+				}
+				return report.WritePlans(w, format, shown)
+			})
+			if err != nil {
 				return err
 			}
 			var blocked []string
@@ -180,7 +195,7 @@ pattern matches nothing).`,
 	f.BoolVar(&req.AllUses, "all-uses", false, "promote an artifact wherever the target uses it, also in workloads only the target runs")
 	f.BoolVar(&req.Ranges, "ranges", false, "promote chart versions and source refs that are ranges (>=1.0.0); without it a changed range blocks the plan")
 	f.StringSliceVar(&blockOn, "block-on", nil, "also block on these baseline classes of errors: existing (new errors always block)")
-	f.StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.PlanFormats, ", "))
+	f.StringArrayVarP(&outputs, "output", "o", []string{"text"}, "output format, or FORMAT=FILE to write it to a file (repeatable, at most one to standard output): "+strings.Join(report.PlanFormats, ", "))
 	f.StringVar(&out, "out", "", "also write the plan as JSON to this file, for ferry apply")
 	f.BoolVar(&apply, "apply", false, "apply the plan when it is ready")
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress line on a terminal for plans over a second")

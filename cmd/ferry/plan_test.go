@@ -13,6 +13,7 @@ import (
 
 // TestPlanCommand is the README's first command.
 func TestPlanCommand(t *testing.T) {
+	example := atRoot(t, example)
 	code, stdout, stderr := runCLI(t, "plan", "--root", example, "--from", "staging", "--to", "production")
 	assert.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "Promotion staging (overlays/staging) -> production (overlays/production): READY")
@@ -53,6 +54,7 @@ func TestPlanOutApplyAndStatus(t *testing.T) {
 }
 
 func TestPlanBlockedAndErrors(t *testing.T) {
+	example := atRoot(t, example)
 	code, stdout, stderr := runCLI(t, "plan", "--root", example, "--from", "production", "--to", "staging")
 	assert.Equal(t, exitFindings, code)
 	assert.Contains(t, stdout, "BLOCKED")
@@ -90,7 +92,7 @@ func TestPlanBlockedAndErrors(t *testing.T) {
 // blocked with --block-on existing. A pattern that matches nothing is an
 // error naming the artifacts.
 func TestPlanBaselineAndSelection(t *testing.T) {
-	repo := filepath.Join("..", "..", "promote", "testdata", "workloads")
+	repo := atRoot(t, filepath.Join("..", "..", "promote", "testdata", "workloads"))
 	code, stdout, stderr := runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production")
 	assert.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, ": READY")

@@ -18,7 +18,7 @@ func newValidateCommand() *cobra.Command {
 		opts       validate.Options
 		strict     bool
 		crdPaths   []string
-		output     string
+		outputs    []string
 		summary    bool
 		failOnWarn bool
 		duplicates bool
@@ -60,9 +60,10 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
   kustomize build overlays/prod | ferry validate -o json -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if listOnly {
-				return listSchemas(cmd.OutOrStdout(), output)
+				return listSchemas(cmd.OutOrStdout(), outputs[0])
 			}
-			if err := checkFormat(output, report.Formats()); err != nil {
+			outs, err := parseOutputs(outputs, report.Formats())
+			if err != nil {
 				return err
 			}
 			ctx := cmd.Context()
@@ -83,7 +84,7 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 				return err
 			}
 			validators := map[string]*validate.Validator{}
-			checked := 0
+			r := report.Report{Tool: "ferry validate", Input: inputName(args)}
 			for _, g := range groups {
 				key := g.root
 				if g.files != nil {
@@ -113,14 +114,18 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 				if err != nil {
 					return err
 				}
-				findings = append(findings, fs...)
-				checked += len(g.objs)
+				findings = append(findings, displayPaths(g.root).Findings(fs)...)
+				r.Checked += len(g.objs)
+				r.Objects = append(r.Objects, reportObjects(g)...)
+				if r.Checks == nil {
+					r.Checks = v.Rules()
+				}
 			}
-			r := report.Report{Tool: "ferry validate", Checked: checked, Findings: findings}
-			if err := report.Write(cmd.OutOrStdout(), output, r); err != nil {
+			r.Findings = findings
+			if err := writeOutputs(cmd.OutOrStdout(), outs, func(w io.Writer, format string) error { return report.Write(w, format, r) }); err != nil {
 				return err
 			}
-			return validateOutcome(cmd.ErrOrStderr(), r, summary && output != "text", failOnWarn)
+			return validateOutcome(cmd.ErrOrStderr(), r, summary && stdoutFormat(outs) != "text", failOnWarn)
 		},
 	}
 	f := cmd.Flags()
@@ -137,7 +142,7 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 	f.BoolVar(&failOnWarn, "fail-on-warn", false, "exit 1 on warnings too")
 	f.BoolVar(&listOnly, "list-schemas", false, "list the embedded schemas (Kubernetes versions, GitOps toolchain kinds) and exit; -o json for JSON")
 	f.BoolVar(&toolchain, "toolchain-schemas", true, "use the embedded CRDs of the GitOps toolchain for kinds no CRD or schema location covers")
-	f.StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	f.StringArrayVarP(&outputs, "output", "o", []string{"text"}, "output format, or FORMAT=FILE to write it to a file (repeatable, at most one to standard output): "+strings.Join(report.Formats(), ", "))
 	paths.register(cmd)
 	withVersionRange(cmd)
 	return cmd
