@@ -155,7 +155,7 @@ func relationOf(c promote.Change) string {
 
 func planText(p *promote.Plan) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Promotion %s (%s) -> %s (%s): %s\n", p.Source.Name, p.Source.Path, p.Target.Name, p.Target.Path, strings.ToUpper(string(p.Verdict.Status)))
+	fmt.Fprintf(&b, "%s %s -> %s: %s\n", planKind(p), envText(p.Source), envText(p.Target), strings.ToUpper(string(p.Verdict.Status)))
 	if p.Rollback {
 		b.WriteString("Marked as a rollback: downgrades are allowed.\n")
 	}
@@ -174,11 +174,20 @@ func planText(p *promote.Plan) string {
 				fmt.Fprintf(&b, "  warning: %s\n", w)
 			}
 		}
+		for _, c := range cs {
+			for _, d := range c.Deliveries {
+				fmt.Fprintf(&b, "  rollout: %s\n", deliveryText(c, d))
+			}
+		}
 	}
 	if len(p.Files) > 0 {
 		b.WriteString("\nEdits:\n")
 		for _, f := range p.Files {
 			for _, e := range f.Edits {
+				if e.Op == promote.OpCreate {
+					fmt.Fprintf(&b, "  %s create (%d %s)\n    %s\n", f.Path, strings.Count(e.New, "\n"), plural(strings.Count(e.New, "\n"), "line", "lines"), e.Reason)
+					continue
+				}
 				fmt.Fprintf(&b, "  %s:%d %s %s", f.Path, e.Line, e.Op, strings.Join(e.Keys, "."))
 				if e.Op == promote.OpSet || e.Op == promote.OpSetLine {
 					fmt.Fprintf(&b, ": %s -> %s", e.Old, e.New)
@@ -329,7 +338,7 @@ func planMarkdown(p *promote.Plan, limit int) string {
 	var sections []mdSection
 	var head strings.Builder
 	icon := map[promote.Status]string{promote.StatusReady: "✅", promote.StatusBlocked: "⛔", promote.StatusNoop: "➖"}[p.Verdict.Status]
-	fmt.Fprintf(&head, "## %s Promotion `%s` → `%s`: **%s**\n\n", icon, p.Source.Name, p.Target.Name, p.Verdict.Status)
+	fmt.Fprintf(&head, "## %s %s `%s` → `%s`: **%s**\n\n", icon, planKind(p), p.Source.Name, p.Target.Name, p.Verdict.Status)
 	if p.Rollback {
 		head.WriteString("Marked as a **rollback**: downgrades are allowed.\n\n")
 	}
@@ -376,6 +385,15 @@ func planMarkdown(p *promote.Plan, limit int) string {
 		}
 		if len(warn.lines) > 0 {
 			sections = append(sections, warn)
+		}
+		rollout := mdSection{what: "rollouts", open: "How the changes roll out:\n\n", close: "\n", priority: 3}
+		for _, c := range cs {
+			for _, d := range c.Deliveries {
+				rollout.lines = append(rollout.lines, "- "+mdEscape(deliveryText(c, d))+"\n")
+			}
+		}
+		if len(rollout.lines) > 0 {
+			sections = append(sections, rollout)
 		}
 	}
 	if left := leftAlone(p); len(left) > 0 {
@@ -585,4 +603,52 @@ func WriteStatus(w io.Writer, format string, m *promote.Matrix) error {
 		}
 	}
 	return nil
+}
+
+// planKind names what the plan does: a promotion, or the creation of a new
+// environment (ferry clone).
+func planKind(p *promote.Plan) string {
+	if len(p.Files) == 0 {
+		return "Promotion"
+	}
+	for _, f := range p.Files {
+		if len(f.Edits) != 1 || f.Edits[0].Op != promote.OpCreate {
+			return "Promotion"
+		}
+	}
+	return "New environment from"
+}
+
+// envText is an environment as the text plan names it: name (path), or
+// the name alone for a source that is not a folder (the registry).
+func envText(e promote.EnvironmentRef) string {
+	if e.Path == "" || e.Path == e.Name {
+		return e.Name
+	}
+	return e.Name + " (" + e.Path + ")"
+}
+
+// deliveryText says how a change rolls out to one workload.
+func deliveryText(c promote.Change, d promote.Delivery) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s/%s", shortArtifact(c.Artifact), d.Workload.Kind, d.Workload.Name)
+	if d.By != d.Workload {
+		fmt.Fprintf(&b, " through %s %s", d.By.Kind, d.By.Name)
+	}
+	fmt.Fprintf(&b, ": %s", d.Strategy)
+	if len(d.Steps) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(d.Steps, ", "))
+	}
+	switch {
+	case len(d.Metrics) > 0:
+		fmt.Fprintf(&b, "; analysis: %s", strings.Join(d.Metrics, ", "))
+	case !d.Analysis && d.Strategy != "helm":
+		b.WriteString("; no analysis")
+	}
+	return b.String()
+}
+
+// shortArtifact is an artifact's last path segment.
+func shortArtifact(name string) string {
+	return name[strings.LastIndex(name, "/")+1:]
 }

@@ -11,26 +11,23 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ferrygitops/ferry/finding"
+	"github.com/ferrygitops/ferry/imagepolicy"
 	"github.com/ferrygitops/ferry/promote"
 	"github.com/ferrygitops/ferry/report"
 )
 
 func newPlanCommand() *cobra.Command {
 	var (
-		req     promote.Request
-		opts    promote.Options
-		outputs []string
-		out     string
-		apply   bool
-		regoVer string
-		blockOn []string
-		rf      renderFlags
-		targets []string
-		quiet   bool
+		pf           planFlags
+		outputs      []string
+		out          string
+		apply        bool
+		targets      []string
+		all          bool
+		fromRegistry bool
 	)
 	cmd := &cobra.Command{
-		Use:   "plan [--from ENV] --to ENV [--to ENV...]",
+		Use:   "plan [--from ENV] --to ENV [--to ENV...] | --all | --to ENV --from-registry",
 		Short: "Plan a promotion from one environment to the next, verified before anything is written",
 		Long: `Plan the promotion of the versions the source environment runs into the
 target environment: which images, chart versions and source refs change, the
@@ -70,6 +67,21 @@ repository as it is, from --from or each target's own from:, in one document
 (a PlanList in JSON). With --out or --apply, plans that edit the same file
 are refused: plan those targets one at a time.
 
+--all plans every promotion ferry.yaml's from: graph defines whose target
+lags its source, in the graph's order, each on the repository as it is
+(production takes what staging runs now, not what staging's own promotion
+will bring): one document, a PlanList whose upToDate lists the promotions
+with nothing to do.
+
+--from-registry takes the versions from the registry instead of a source
+environment: for each image a Flux ImagePolicy of the target governs, the
+newest tag the policy allows (semver ranges, alphabetical and numerical
+order, filterTags with extract, the ImageRepository's exclusionList,
+digestReflectionPolicy), listed with the Docker config's credentials or
+anonymously. Prereleases are taken where the range names one or the
+environment allows them (allowPrerelease). A registry that cannot be read
+is an error naming the image and the registry. See docs/pipeline.md.
+
 Exit codes: 0 ready or nothing to do, 1 blocked (any plan, with several
 targets), 2 could not plan (also when an --only, --exclude or --object
 pattern matches nothing).`,
@@ -80,44 +92,43 @@ pattern matches nothing).`,
   ferry plan --from production --to staging --rollback --only orders-api
   ferry plan --from staging --to production --block-on existing -o sarif > plan.sarif
   ferry plan --root examples/shop --from clusters/staging --to clusters/production
-  ferry plan --from staging --to production-eu --to production-us`,
+  ferry plan --from staging --to production-eu --to production-us
+  ferry plan --root examples/pipeline --all
+  ferry plan --root examples/pipeline --to dev --from-registry`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			outs, err := parseOutputs(outputs, report.PlanFormats)
 			if err != nil {
 				return err
 			}
-			for _, name := range blockOn {
-				b, err := finding.ParseBaseline(name)
-				if err != nil {
-					return fmt.Errorf("--block-on: %w", err)
-				}
-				req.BlockOn = append(req.BlockOn, b)
+			switch {
+			case all && (len(targets) > 0 || pf.req.From != "" || fromRegistry):
+				return fmt.Errorf("--all plans every promotion ferry.yaml defines: leave out --from, --to and --from-registry")
+			case !all && (len(targets) == 0 || slices.Contains(targets, "")):
+				return fmt.Errorf("--to: give the target environment (an empty name plans nothing), or --all")
+			case fromRegistry && pf.req.From != "":
+				return fmt.Errorf("--from-registry takes the versions from the registry: leave out --from")
 			}
-			if opts.Policy.RegoV0, err = regoV0(regoVer); err != nil {
-				return err
-			}
-			// The planner adds the sources of the ferry.yaml it reads.
-			if opts.Mode, opts.Flux, err = rf.options(""); err != nil {
-				return err
-			}
-			progress := newProgress(cmd.ErrOrStderr(), quiet)
-			if progress != nil {
-				opts.Progress = progress.plan
-			}
-			planner, err := promote.NewPlanner(opts)
+			planner, progress, err := pf.planner(cmd, 3)
 			if err != nil {
 				return err
 			}
-			limitMemoryFor(planner.Root(), 3)
-			if len(targets) == 0 || slices.Contains(targets, "") {
-				return fmt.Errorf("--to: give the target environment (an empty name plans nothing)")
+			var plans []*promote.Plan
+			var list *promote.PlanList
+			if all {
+				if list, err = planner.Pending(cmd.Context(), pf.req); err != nil {
+					return err
+				}
+				progress.done()
+				plans = list.Items
 			}
 			// One plan per target, each made on the repository as it is.
-			var plans []*promote.Plan
 			for _, to := range targets {
-				r := req
+				r := pf.req
 				r.To = to
+				if fromRegistry {
+					r.Versions = imagepolicy.Source{}
+				}
 				plan, err := planner.Plan(cmd.Context(), r)
 				progress.done()
 				if err != nil {
@@ -133,8 +144,13 @@ pattern matches nothing).`,
 				return fmt.Errorf("the plans for %s all edit %s: each was made on the unedited repository, so they cannot be applied together; plan those targets one at a time", strings.Join(conflicts[files[0]], ", "), strings.Join(files, ", "))
 			}
 			if out != "" {
-				var doc any = plans[0]
-				if len(plans) > 1 {
+				var doc any
+				switch {
+				case list != nil:
+					doc = list
+				case len(plans) == 1:
+					doc = plans[0]
+				default:
 					doc = promote.NewPlanList(plans)
 				}
 				data, err := json.MarshalIndent(doc, "", "  ")
@@ -153,6 +169,13 @@ pattern matches nothing).`,
 				shown[i] = paths.Plan(p)
 			}
 			err = writeOutputs(cmd.OutOrStdout(), outs, func(w io.Writer, format string) error {
+				if list != nil {
+					pending := *list
+					if format != "json" {
+						pending.Items = shown
+					}
+					return report.WritePending(w, format, &pending)
+				}
 				if format == "json" {
 					return report.WritePlans(w, format, plans)
 				}
@@ -185,27 +208,15 @@ pattern matches nothing).`,
 			return nil
 		},
 	}
+	pf.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&req.From, "from", "", "source environment (name in ferry.yaml, or directory; default: the target's from: in ferry.yaml)")
+	f.StringVar(&pf.req.From, "from", "", "source environment (name in ferry.yaml, or directory; default: the target's from: in ferry.yaml)")
 	f.StringSliceVar(&targets, "to", nil, "target environment (name in ferry.yaml, or directory); repeat it (or give a comma-separated list) for one plan per target, in one document")
-	f.StringSliceVar(&req.Selection.Only, "only", nil, "promote only these artifacts (names or globs; the last path segment matches too)")
-	f.StringSliceVar(&req.Selection.Exclude, "exclude", nil, "leave these artifacts out (names or globs)")
-	f.StringSliceVar(&req.Selection.Objects, "object", nil, "promote only the uses by these objects, KIND/NAME (globs; e.g. a canary Deployment/web-canary, one workload at a time)")
-	f.BoolVar(&req.Rollback, "rollback", false, "allow downgrades: this promotion is a rollback")
-	f.BoolVar(&req.AllUses, "all-uses", false, "promote an artifact wherever the target uses it, also in workloads only the target runs")
-	f.BoolVar(&req.Ranges, "ranges", false, "promote chart versions and source refs that are ranges (>=1.0.0); without it a changed range blocks the plan")
-	f.StringSliceVar(&blockOn, "block-on", nil, "also block on these baseline classes of errors: existing (new errors always block)")
+	f.BoolVar(&all, "all", false, "plan every promotion of ferry.yaml whose target lags its source")
+	f.BoolVar(&fromRegistry, "from-registry", false, "take the versions from the registry: the newest tag each Flux ImagePolicy of the target allows")
 	f.StringArrayVarP(&outputs, "output", "o", []string{"text"}, "output format, or FORMAT=FILE to write it to a file (repeatable, at most one to standard output): "+strings.Join(report.PlanFormats, ", "))
 	f.StringVar(&out, "out", "", "also write the plan as JSON to this file, for ferry apply")
 	f.BoolVar(&apply, "apply", false, "apply the plan when it is ready")
-	f.BoolVarP(&quiet, "quiet", "q", false, "no progress line on a terminal for plans over a second")
-	f.StringVar(&opts.Root, "root", "", "repository root (default: nearest ancestor of the working directory with .git or ferry.yaml)")
-	f.StringSliceVarP(&opts.Policy.Policies, "policy", "p", nil, "policies to run on the target after the edits")
-	f.StringSliceVarP(&opts.Policy.Data, "data", "d", nil, "data files for the policies")
-	f.StringSliceVarP(&opts.Policy.Namespaces, "namespace", "n", nil, "policy namespaces (default main)")
-	f.StringVar(&regoVer, "rego-version", "v1", "Rego version of the policies: v1 or v0")
-	rf.register(cmd)
-	_ = cmd.MarkFlagRequired("to")
 	return cmd
 }
 
@@ -277,14 +288,19 @@ See docs/security.md.`,
 
 func newStatusCommand() *cobra.Command {
 	var (
-		opts   promote.Options
-		output string
+		opts    promote.Options
+		output  string
+		pending bool
 	)
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show which version of every artifact each environment runs",
+		Long: `Show which version of every artifact each environment runs; with --pending,
+plan every promotion of ferry.yaml (as ferry plan --all) and print one line
+per promotion: its verdict and what it would change.`,
 		Example: `  ferry status --root examples/shop
-  ferry status -o markdown`,
+  ferry status -o markdown
+  ferry status --root examples/pipeline --pending`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(output, report.StatusFormats); err != nil {
@@ -293,6 +309,13 @@ func newStatusCommand() *cobra.Command {
 			planner, err := promote.NewPlanner(opts)
 			if err != nil {
 				return err
+			}
+			if pending {
+				list, err := planner.Pending(cmd.Context(), promote.Request{})
+				if err != nil {
+					return err
+				}
+				return report.WritePendingSummary(cmd.OutOrStdout(), output, list)
 			}
 			m, err := planner.Status(cmd.Context())
 			if err != nil {
@@ -303,5 +326,6 @@ func newStatusCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&opts.Root, "root", "", "repository root (default: nearest ancestor of the working directory with .git or ferry.yaml)")
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.StatusFormats, ", "))
+	cmd.Flags().BoolVar(&pending, "pending", false, "plan every promotion of ferry.yaml and show each one's verdict and changes")
 	return cmd
 }
