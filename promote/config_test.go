@@ -2,6 +2,7 @@ package promote_test
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -51,6 +52,9 @@ func TestConfigErrors(t *testing.T) {
 		{name: "cycle", in: head + "  - name: a\n    path: a\n    from: b\n  - name: b\n    path: b\n    from: a\n", line: 6, contains: "cycle"},
 		{name: "bad window", in: head + "  - name: a\n    path: a\n    freeze:\n      - start: 2027-01-02T00:00:00Z\n        end: 2027-01-01T00:00:00Z\n", line: 7, contains: "ends before it starts"},
 		{name: "window end not a time", in: head + "  - name: a\n    path: a\n    freeze:\n      - start: 2027-01-02\n        end: 0\n", line: 8, contains: `freeze window end "0" is not a time`},
+		{name: "policies outside", in: "apiVersion: ferry.dev/v1alpha1\nkind: Config\npolicies:\n  - policy\n  - ../shared\n", line: 5, contains: `policies: "../shared" must be a path inside the repository, relative to the folder of ferry.yaml`},
+		{name: "environment data absolute", in: head + "  - name: a\n    path: a\n    data: [/etc/data.yaml]\n", line: 6, contains: `environment a: data: "/etc/data.yaml" must be a path inside the repository`},
+		{name: "policies not a list", in: head + "  - name: a\n    path: a\n    policies: policy\n", line: 6, contains: "cannot unmarshal"},
 		{name: "window field unknown", in: head + "  - name: a\n    path: a\n    freeze:\n      - start: 2027-01-02\n        until: 2027-01-03\n", line: 8, contains: "field until not found in a freeze window"},
 	}
 	for _, tt := range tests {
@@ -64,4 +68,62 @@ func TestConfigErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.contains)
 		})
 	}
+}
+
+// TestConfigPolicyPaths: an environment's policies and data come after the
+// top-level ones, each once, with paths cleaned.
+func TestConfigPolicyPaths(t *testing.T) {
+	cfg, err := promote.ParseConfig("ferry.yaml", []byte(`apiVersion: ferry.dev/v1alpha1
+kind: Config
+policies: [policy, ./shared/policy/]
+data: [policy/data.yaml]
+environments:
+  - name: staging
+    path: overlays/staging
+  - name: production
+    path: overlays/production
+    policies: [policy/production, policy]
+    data: [policy/production.yaml]
+`))
+	require.NoError(t, err)
+	staging, _ := cfg.Environment("staging")
+	policies, data := cfg.PolicyPaths(staging)
+	assert.Equal(t, []string{"policy", "shared/policy"}, policies)
+	assert.Equal(t, []string{"policy/data.yaml"}, data)
+	production, _ := cfg.Environment("production")
+	policies, data = cfg.PolicyPaths(production)
+	assert.Equal(t, []string{"policy", "shared/policy", "policy/production"}, policies)
+	assert.Equal(t, []string{"policy/data.yaml", "policy/production.yaml"}, data)
+	policies, data = (&promote.Config{}).PolicyPaths(promote.Environment{})
+	assert.Empty(t, policies)
+	assert.Empty(t, data)
+}
+
+// TestLoadConfigMissingPolicyFolder: a policy or data path that does not
+// exist is an error naming ferry.yaml, the line and the path.
+func TestLoadConfigMissingPolicyFolder(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "policy"), 0o755))
+	file := filepath.Join(dir, "ferry.yaml")
+	write := func(s string) {
+		require.NoError(t, os.WriteFile(file, []byte("apiVersion: ferry.dev/v1alpha1\nkind: Config\n"+s), 0o644))
+	}
+	write("policies: [policy]\nenvironments:\n  - name: prod\n    path: overlays/prod\n    policies:\n      - policy\n      - policy/prod\n")
+	_, err := promote.LoadConfig(file)
+	var ce *promote.ConfigError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, 9, ce.Line)
+	assert.Equal(t, filepath.ToSlash(file), ce.File)
+	assert.Contains(t, err.Error(), "environment prod: policies: policy file or folder policy/prod: no such file or folder; create it, or fix the path (relative to the folder of ferry.yaml)")
+
+	write("data:\n  - data.yaml\n")
+	_, err = promote.LoadConfig(file)
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, 4, ce.Line)
+	assert.Contains(t, err.Error(), "data: data file or folder data.yaml: no such file or folder")
+
+	write("policies: [policy]\n")
+	cfg, err := promote.LoadConfig(file)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"policy"}, cfg.Policies)
 }
