@@ -1,15 +1,18 @@
 package promote_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ferrygitops/ferry/policy"
 	"github.com/ferrygitops/ferry/promote"
 )
 
@@ -126,4 +129,42 @@ func TestLoadConfigMissingPolicyFolder(t *testing.T) {
 	cfg, err := promote.LoadConfig(file)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"policy"}, cfg.Policies)
+}
+
+// TestPlannerConfiguredPolicies: a planner checks the policy paths of its
+// ferry.yaml when it starts, and reads the policies from disk, so a
+// planner on a file system other than a directory needs them given.
+func TestPlannerConfiguredPolicies(t *testing.T) {
+	k := &fstest.MapFile{Data: []byte("resources: [deploy.yaml]\n")}
+	deploy := func(tag string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:" + tag + "\n")}
+	}
+	repo := fstest.MapFS{
+		"overlays/a/kustomization.yaml": k, "overlays/a/deploy.yaml": deploy("1.27.1"),
+		"overlays/b/kustomization.yaml": k, "overlays/b/deploy.yaml": deploy("1.27.0"),
+		"policy/main.rego": &fstest.MapFile{Data: []byte("package main\n")},
+	}
+	head := "apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - name: a\n    path: overlays/a\n  - name: b\n    path: overlays/b\n    from: a\n"
+
+	repo["ferry.yaml"] = &fstest.MapFile{Data: []byte(head + "    policies: [policy, policy/b]\n")}
+	_, err := promote.NewPlanner(promote.Options{FS: repo})
+	var ce *promote.ConfigError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, 9, ce.Line)
+	assert.Contains(t, err.Error(), "environment b: policies: policy file or folder policy/b: no such file or folder")
+
+	repo["ferry.yaml"] = &fstest.MapFile{Data: []byte(head + "    policies: [policy]\n")}
+	p, err := promote.NewPlanner(promote.Options{FS: repo})
+	require.NoError(t, err)
+	_, err = p.Plan(context.Background(), promote.Request{To: "b"})
+	assert.ErrorContains(t, err, "ferry.yaml names policies and data, which are read from disk")
+
+	// Given policies replace the configured ones, and need no disk.
+	given := filepath.Join(t.TempDir(), "given.rego")
+	require.NoError(t, os.WriteFile(given, []byte("package main\n\ndeny contains \"given\" if endswith(input.spec.template.spec.containers[0].image, \":1.27.1\")\n"), 0o644))
+	p, err = promote.NewPlanner(promote.Options{FS: repo, Policy: policy.Options{Policies: []string{given}}})
+	require.NoError(t, err)
+	plan, err := p.Plan(context.Background(), promote.Request{To: "b"})
+	require.NoError(t, err)
+	assert.Equal(t, promote.StatusBlocked, plan.Verdict.Status, "the given policy ran")
 }
