@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path"
@@ -43,6 +44,21 @@ type Config struct {
 	// directory in it ("." for the root). Flux Kustomizations of these
 	// sources are rendered; the flux-system GitRepository always is.
 	Sources map[string]string `yaml:"sources,omitempty"`
+	// Policies are Rego policy files or directories, relative to the
+	// repository root (the folder of ferry.yaml), that ferry plan and
+	// ferry check run on every environment, besides the built-in rules.
+	// An environment's own Policies are added to them (see
+	// [Config.PolicyPaths]).
+	Policies []string `yaml:"policies,omitempty"`
+	// Data are JSON or YAML files or directories, relative to the
+	// repository root, loaded under data for the Policies, as conftest's
+	// --data loads them. An environment's own Data are added to them.
+	Data []string `yaml:"data,omitempty"`
+
+	// file names the configuration in errors; lines holds the line of
+	// each policy and data path (see pathKey), when parsed.
+	file  string
+	lines map[string]int
 }
 
 // Environment is one environment of the repository.
@@ -59,6 +75,12 @@ type Environment struct {
 	KubernetesVersion string `yaml:"kubernetesVersion,omitempty"`
 	// Policy holds the environment's policy parameters.
 	Policy policy.Params `yaml:"policy,omitempty"`
+	// Policies are Rego policy files or directories, relative to the
+	// repository root, run on this environment after the top-level ones.
+	Policies []string `yaml:"policies,omitempty"`
+	// Data are data files or directories for the policies, relative to
+	// the repository root, loaded after the top-level ones.
+	Data []string `yaml:"data,omitempty"`
 	// Freeze lists the windows during which promotion into the environment
 	// is blocked.
 	Freeze []Window `yaml:"freeze,omitempty"`
@@ -129,14 +151,22 @@ func (e *ConfigError) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
-// LoadConfig reads and validates a ferry.yaml. Errors are *ConfigError
+// LoadConfig reads and validates a ferry.yaml, and checks that the policy
+// and data paths it names exist in its folder. Errors are *ConfigError
 // values naming the file and line.
 func LoadConfig(file string) (*Config, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("load config: %w", err)
 	}
-	return ParseConfig(filepath.ToSlash(file), data)
+	cfg, err := ParseConfig(filepath.ToSlash(file), data)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.CheckPaths(os.DirFS(filepath.Dir(file))); err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }
 
 // ParseConfig parses and validates the content of a ferry.yaml; file names
@@ -175,6 +205,32 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 		}
 		return envNodes[i].Line
 	}
+	cfg.file = file
+	cfg.lines = map[string]int{}
+	// paths checks and cleans the policy and data paths of the top level
+	// (env < 0) or of an environment, recording their lines.
+	paths := func(env int, parent *yaml.Node, field string, list []string) error {
+		nodes := yamlnode.Items(yamlnode.Value(parent, field))
+		where := ""
+		if env >= 0 {
+			where = "environment " + cfg.Environments[env].Name + ": "
+		}
+		for j, p := range list {
+			line := lineOfItem(nodes, j, parent)
+			if p == "" || path.IsAbs(p) || filepath.IsAbs(p) || strings.HasPrefix(path.Clean(filepath.ToSlash(p)), "..") {
+				return fail(line, "%s%s: %q must be a path inside the repository, relative to the folder of %s", where, field, p, ConfigFile)
+			}
+			list[j] = path.Clean(filepath.ToSlash(p))
+			cfg.lines[pathKey(env, field, list[j])] = line
+		}
+		return nil
+	}
+	if err := paths(-1, root, "policies", cfg.Policies); err != nil {
+		return nil, err
+	}
+	if err := paths(-1, root, "data", cfg.Data); err != nil {
+		return nil, err
+	}
 	names := map[string]int{}
 	for i, env := range cfg.Environments {
 		switch {
@@ -200,6 +256,16 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 			if !w.End.After(w.Start) {
 				return nil, fail(lineOf(i, "freeze"), "environment %s: freeze window %d ends before it starts", env.Name, j+1)
 			}
+		}
+		var envNode *yaml.Node
+		if i < len(envNodes) {
+			envNode = envNodes[i]
+		}
+		if err := paths(i, envNode, "policies", env.Policies); err != nil {
+			return nil, err
+		}
+		if err := paths(i, envNode, "data", env.Data); err != nil {
+			return nil, err
 		}
 	}
 	for _, key := range slices.Sorted(maps.Keys(cfg.Sources)) {
@@ -231,6 +297,89 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 		}
 	}
 	return &cfg, nil
+}
+
+// lineOfItem returns the line of the i-th of nodes, else that of parent
+// (0 without one).
+func lineOfItem(nodes []*yaml.Node, i int, parent *yaml.Node) int {
+	switch {
+	case i < len(nodes):
+		return nodes[i].Line
+	case parent != nil:
+		return parent.Line
+	}
+	return 0
+}
+
+// pathKey keys the line of a policy or data path of the top level (env < 0)
+// or of the env-th environment.
+func pathKey(env int, field, p string) string {
+	return fmt.Sprintf("%d\x00%s\x00%s", env, field, p)
+}
+
+// PolicyPaths returns the policy files and directories and the data files
+// that apply to env: the top-level ones, then the environment's own, in
+// the order ferry.yaml lists them, without repeats. Paths are relative to
+// the repository root, slash-separated.
+func (c *Config) PolicyPaths(env Environment) (policies, data []string) {
+	merge := func(a, b []string) []string {
+		var out []string
+		for _, p := range append(slices.Clone(a), b...) {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	return merge(c.Policies, env.Policies), merge(c.Data, env.Data)
+}
+
+// CheckPaths checks that every policy and data path of the configuration
+// exists in fsys, the repository. An error is a *ConfigError naming the
+// line of the first missing path.
+func (c *Config) CheckPaths(fsys fs.FS) error {
+	file := c.file
+	if file == "" {
+		file = ConfigFile
+	}
+	check := func(env int, field string, list []string) error {
+		for _, p := range list {
+			clean := path.Clean(filepath.ToSlash(p))
+			if !fs.ValidPath(clean) {
+				return &ConfigError{File: file, Line: c.lines[pathKey(env, field, clean)], Msg: fmt.Sprintf("%s: %q must be a path inside the repository", field, p)}
+			}
+			if _, err := fs.Stat(fsys, clean); err != nil {
+				what := "policy file or folder"
+				if field == "data" {
+					what = "data file or folder"
+				}
+				if errors.Is(err, fs.ErrNotExist) {
+					err = errors.New("no such file or folder")
+				}
+				where := ""
+				if env >= 0 {
+					where = "environment " + c.Environments[env].Name + ": "
+				}
+				return &ConfigError{File: file, Line: c.lines[pathKey(env, field, clean)], Msg: fmt.Sprintf("%s%s: %s %s: %v; create it, or fix the path (relative to the folder of %s)", where, field, what, clean, err, ConfigFile)}
+			}
+		}
+		return nil
+	}
+	if err := check(-1, "policies", c.Policies); err != nil {
+		return err
+	}
+	if err := check(-1, "data", c.Data); err != nil {
+		return err
+	}
+	for i, e := range c.Environments {
+		if err := check(i, "policies", e.Policies); err != nil {
+			return err
+		}
+		if err := check(i, "data", e.Data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Environment returns the environment with the name.

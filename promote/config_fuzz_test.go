@@ -2,6 +2,7 @@ package promote_test
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path"
 	"regexp"
@@ -35,6 +36,7 @@ func FuzzParseConfig(f *testing.F) {
 		head + "environments: &e\n  - name: a\n    path: a\nsources: *e\n",
 		head + "environments:\n  - name: a\n    path: a\n    kubernetesVersion: 1.33\n    unknown: 1\n",
 		head + "environments:\n- name: a\n  path: a\n---\nkind: Other\n",
+		head + "policies: [policy, ./p/../q/]\ndata: [d.yaml]\nenvironments:\n  - name: a\n    path: a\n    policies: [policy/a, ../x]\n    data: [/etc/x]\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -77,6 +79,12 @@ func FuzzParseConfig(f *testing.F) {
 				seen[cur] = true
 				next, _ := cfg.Environment(cur)
 				cur = next.From
+			}
+		}
+		for _, env := range append(cfg.Environments, promote.Environment{}) {
+			policies, data := cfg.PolicyPaths(env)
+			for _, p := range append(policies, data...) {
+				require.True(t, fs.ValidPath(p), "policy or data path %q is not a clean path inside the repository", p)
 			}
 		}
 		for key, dir := range cfg.Sources {

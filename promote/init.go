@@ -143,7 +143,8 @@ func InitConfig(ctx context.Context, fsys fs.FS) (*Config, error) {
 // EncodeConfig writes cfg as ferry init does: the environments with their
 // names, paths and from:, and, commented out for the reader to fill in, a
 // Kubernetes version for each and a from: for those whose source ferry
-// could not tell. Only those fields are written.
+// could not tell. Only those fields are written, under a comment that
+// points editors at the schema (see [ConfigSchemaURL]).
 func EncodeConfig(cfg *Config) []byte {
 	var b bytes.Buffer
 	versions := validate.SupportedVersions()
@@ -151,6 +152,7 @@ func EncodeConfig(cfg *Config) []byte {
 	if len(versions) > 0 {
 		newest = versions[len(versions)-1]
 	}
+	fmt.Fprintf(&b, "# yaml-language-server: $schema=%s\n", ConfigSchemaURL)
 	fmt.Fprintf(&b, "# %s: the repository's environments, in promotion order. Written by\n", ConfigFile)
 	b.WriteString("# ferry init from the folders it found and the order their names suggest:\n")
 	b.WriteString("# check each from:, and set each cluster's Kubernetes version.\n")

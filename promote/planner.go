@@ -45,7 +45,9 @@ type Options struct {
 	Config *Config
 	// Policy configures the policies run on the target as it would be after
 	// the edits (policy files, data, namespaces). Its Params are replaced by
-	// the target environment's.
+	// the target environment's. Policies, when empty, are those the Config
+	// names for the target (see [Config.PolicyPaths]), and so are Data;
+	// those need a repository on disk (Root).
 	Policy policy.Options
 	// Validate configures the schema validation of the target as it would
 	// be after the edits (CRDs, extra schema locations, kinds to skip). Its
@@ -176,6 +178,9 @@ func NewPlanner(opts Options) (*Planner, error) {
 		default:
 			return nil, fmt.Errorf("new planner: %w", err)
 		}
+	}
+	if err := cfg.CheckPaths(fsys); err != nil {
+		return nil, err
 	}
 	if len(cfg.Sources) > 0 {
 		sources := maps.Clone(opts.Flux.Sources)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -426,6 +427,18 @@ func (p *Planner) engines(ctx context.Context, tgt Environment) (*policyEngines,
 	opts := p.opts.Policy
 	opts.Params = tgt.Policy
 	opts.Now = p.opts.Now
+	policies, data := p.cfg.PolicyPaths(tgt)
+	var err error
+	if len(opts.Policies) == 0 && len(policies) > 0 {
+		if opts.Policies, err = p.onDisk(policies); err != nil {
+			return nil, err
+		}
+	}
+	if len(opts.Data) == 0 && len(data) > 0 {
+		if opts.Data, err = p.onDisk(data); err != nil {
+			return nil, err
+		}
+	}
 	checks, err := policy.Load(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -440,6 +453,19 @@ func (p *Planner) engines(ctx context.Context, tgt Environment) (*policyEngines,
 	e := &policyEngines{checks: checks, plan: plan}
 	p.compiled[key] = e
 	return e, nil
+}
+
+// onDisk returns the repository paths of ferry.yaml's policies or data as
+// paths on disk: policy files are read from disk.
+func (p *Planner) onDisk(paths []string) ([]string, error) {
+	if p.opts.Root == "" {
+		return nil, fmt.Errorf("%s names policies and data, which are read from disk: plan in a repository on disk (Options.Root), or give Options.Policy.Policies and Data", ConfigFile)
+	}
+	out := make([]string, len(paths))
+	for i, f := range paths {
+		out[i] = filepath.Join(p.opts.Root, filepath.FromSlash(f))
+	}
+	return out, nil
 }
 
 // allowValuesFrom allows the change of a ConfigMap's data key that a

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -13,7 +12,6 @@ import (
 	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/manifest"
 	"github.com/ferrygitops/ferry/policy"
-	"github.com/ferrygitops/ferry/promote"
 	"github.com/ferrygitops/ferry/report"
 )
 
@@ -33,7 +31,7 @@ func newCheckCommand() *cobra.Command {
 		regoVersion string
 	)
 	cmd := &cobra.Command{
-		Use:   "check PATH|- ...",
+		Use:   "check [PATH|-]...",
 		Short: "Check manifests against Rego policies, conftest-style",
 		Long: `Check rendered manifests against Rego policies: ferry's built-in promotion
 rules (see "ferry policy list") and your own, written for conftest.
@@ -41,6 +39,11 @@ rules (see "ferry policy list") and your own, written for conftest.
 Directories are rendered first (a kustomization, or their YAML files as Flux
 does) and every finding points at the repository line to edit; files are read
 as YAML or JSON; "-" reads standard input.
+
+Policies are those -p names; else those ferry.yaml names (its top-level
+policies:, and with --env the environment's too), else ./policy. -d replaces
+ferry.yaml's data: the same way. --env also sets the environment's policy
+parameters and, with no PATH, checks its directory.
 
 Rules named deny, violation and warn (with any _suffix) report messages;
 exception rules waive them; an object annotation ferry.dev/waive waives a rule
@@ -50,9 +53,15 @@ Exit codes, as conftest's: 0 no failures, 1 failures; with --fail-on-warn, 1
 warnings and 2 failures; with --no-fail, always 0. Errors that stop the check
 exit 2.`,
 		Example: `  ferry check examples/shop/overlays/production
+  ferry check --root examples/shop --env production -o github
   ferry check -p policy --env production -o github examples/shop/overlays/production
   kustomize build overlays/prod | ferry check --no-builtins -p policy -`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("env") {
+				return nil // the environment's directory by default
+			}
+			return cobra.MinimumNArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			outs, err := parseOutputs(outputs, checkOutputs)
 			if err != nil {
@@ -61,17 +70,29 @@ exit 2.`,
 			if opts.RegoV0, err = regoV0(regoVersion); err != nil {
 				return err
 			}
+			// -p and -d replace what ferry.yaml names, as conftest's flags
+			// replace its configuration file's.
+			repo, err := loadRepoConfig(paths.root, args, env)
+			if err != nil {
+				return err
+			}
+			if env != "" {
+				opts.Params = repo.env.Policy
+				if len(args) == 0 {
+					args = []string{repo.envDir()}
+				}
+			}
+			policies, data := repo.policyPaths()
+			if len(opts.Policies) == 0 {
+				opts.Policies = policies
+			}
+			if len(opts.Data) == 0 {
+				opts.Data = data
+			}
 			if len(opts.Policies) == 0 {
 				if info, err := os.Stat("policy"); err == nil && info.IsDir() {
 					opts.Policies = []string{"policy"} // conftest's default
 				}
-			}
-			if env != "" {
-				params, err := envParams(paths.root, args, env)
-				if err != nil {
-					return err
-				}
-				opts.Params = params
 			}
 			if trace {
 				errOut := cmd.ErrOrStderr()
@@ -178,16 +199,16 @@ exit 2.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVarP(&opts.Policies, "policy", "p", nil, "policy files or directories (default: ./policy if it exists)")
+	f.StringSliceVarP(&opts.Policies, "policy", "p", nil, "policy files or directories, in place of those ferry.yaml names (default: ferry.yaml's, else ./policy if it exists)")
 	f.StringSliceVarP(&opts.Namespaces, "namespace", "n", []string{"main"}, "namespaces (packages) whose rules run; globs allowed")
 	f.BoolVar(&opts.AllNamespaces, "all-namespaces", false, "run the rules of every namespace")
-	f.StringSliceVarP(&opts.Data, "data", "d", nil, "JSON or YAML data files or directories, loaded under data")
+	f.StringSliceVarP(&opts.Data, "data", "d", nil, "JSON or YAML data files or directories, loaded under data, in place of those ferry.yaml names")
 	f.BoolVar(&combine, "combine", false, "evaluate all objects as one input, as conftest --combine")
 	f.BoolVar(&failOnWarn, "fail-on-warn", false, "exit 1 on warnings and 2 on failures")
 	f.BoolVar(&noFail, "no-fail", false, "always exit 0 when the check ran")
 	f.BoolVar(&trace, "trace", false, "print the output of print() calls in policies to stderr")
 	f.StringArrayVarP(&outputs, "output", "o", []string{"stdout"}, "output format, or FORMAT=FILE to write it to a file (repeatable, at most one to standard output): "+strings.Join(checkOutputs, ", "))
-	f.StringVar(&env, "env", "", "environment (from ferry.yaml) whose policy parameters apply")
+	f.StringVar(&env, "env", "", "environment (from ferry.yaml) whose policies, data and parameters apply; with no PATH, its directory is checked")
 	f.BoolVar(&opts.NoBuiltins, "no-builtins", false, "leave ferry's built-in rules out")
 	f.StringSliceVar(&opts.Builtins, "builtin", nil, "run only these built-in rules (default: all)")
 	f.StringVar(&regoVersion, "rego-version", "v1", "Rego version of the policies: v1 or v0")
@@ -195,28 +216,6 @@ exit 2.`,
 	f.DurationVar(&opts.Timeout, "timeout", policy.DefaultTimeout, "bound on one evaluation")
 	paths.register(cmd)
 	return cmd
-}
-
-// envParams reads the policy parameters of env from the ferry.yaml at the
-// repository root: --root, or the root found from the first path checked.
-func envParams(root string, args []string, env string) (policy.Params, error) {
-	root, err := findRoot(root, args)
-	if err != nil {
-		return policy.Params{}, err
-	}
-	cfg, err := promote.LoadConfig(filepath.Join(root, promote.ConfigFile))
-	if err != nil {
-		return policy.Params{}, fmt.Errorf("--env %s: %w", env, err)
-	}
-	e, ok := cfg.Environment(env)
-	if !ok {
-		names := make([]string, len(cfg.Environments))
-		for i, e := range cfg.Environments {
-			names[i] = e.Name
-		}
-		return policy.Params{}, fmt.Errorf("--env %s: no such environment in %s (have %s)", env, promote.ConfigFile, strings.Join(names, ", "))
-	}
-	return e.Policy, nil
 }
 
 // locateCombined returns the findings of combined input for display: those

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -18,7 +19,7 @@ func newCloneCommand() *cobra.Command {
 		opts    promote.Options
 		req     promote.CloneRequest
 		sets    []string
-		output  string
+		outputs []string
 		out     string
 		apply   bool
 		blockOn []string
@@ -48,7 +49,8 @@ Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan.`,
   ferry clone --from clusters/prod-eu-1 --to clusters/prod-eu-2 --kubernetes-version 1.34 --out clone.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(output, report.PlanFormats); err != nil {
+			outs, err := parseOutputs(outputs, report.PlanFormats)
+			if err != nil {
 				return err
 			}
 			req.Set = map[string]string{}
@@ -66,7 +68,6 @@ Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan.`,
 				}
 				req.BlockOn = append(req.BlockOn, b)
 			}
-			var err error
 			if opts.Mode, opts.Flux, err = rf.options(""); err != nil {
 				return err
 			}
@@ -87,7 +88,14 @@ Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan.`,
 					return err
 				}
 			}
-			if err := report.WritePlan(cmd.OutOrStdout(), output, plan); err != nil {
+			shown := displayPaths(planner.Root()).Plan(plan)
+			err = writeOutputs(cmd.OutOrStdout(), outs, func(w io.Writer, format string) error {
+				if format == "json" {
+					return report.WritePlan(w, format, plan)
+				}
+				return report.WritePlan(w, format, shown)
+			})
+			if err != nil {
 				return err
 			}
 			if plan.Verdict.Status == promote.StatusBlocked {
@@ -109,7 +117,7 @@ Exit codes: 0 ready or nothing to do, 1 blocked, 2 could not plan.`,
 	f.StringArrayVar(&sets, "set", nil, "a value of the new cluster, KEY=VALUE, for a post-build substitution variable the source sets (repeatable)")
 	f.StringVar(&req.KubernetesVersion, "kubernetes-version", "", "the new cluster's Kubernetes version (default: ferry.yaml's for the new environment, else the source's)")
 	f.StringSliceVar(&blockOn, "block-on", nil, "also block on these baseline classes of errors: existing (new errors always block)")
-	f.StringVarP(&output, "output", "o", "text", "output format: "+strings.Join(report.PlanFormats, ", "))
+	f.StringArrayVarP(&outputs, "output", "o", []string{"text"}, "output format, or FORMAT=FILE to write it to a file (repeatable, at most one to standard output): "+strings.Join(report.PlanFormats, ", "))
 	f.StringVar(&out, "out", "", "also write the plan as JSON to this file, for ferry apply")
 	f.BoolVar(&apply, "apply", false, "create the folder when the plan is ready")
 	f.StringVar(&opts.Root, "root", "", "repository root (default: nearest ancestor of the working directory with .git or ferry.yaml)")

@@ -83,6 +83,21 @@ func TestVersionCommand(t *testing.T) {
 	code, stdout, _ := runCLI(t, "version")
 	assert.Equal(t, exitOK, code)
 	assert.True(t, strings.HasPrefix(stdout, "ferry "), stdout)
+	assert.Contains(t, stdout, "  opa v1.", "the engines' versions follow")
+
+	code, flag, _ := runCLI(t, "--version")
+	assert.Equal(t, exitOK, code)
+	assert.Equal(t, stdout, flag, "--version prints what ferry version does")
+}
+
+// TestVersionText: a release build names its version, and a build from a
+// checkout the commit it was built from.
+func TestVersionText(t *testing.T) {
+	deps := map[string]string{"github.com/open-policy-agent/opa": "v1.22.3"}
+	assert.Equal(t, "ferry v1.2.0\n  opa v1.22.3\n", buildInfo{version: "v1.2.0", deps: deps}.text())
+	assert.Equal(t, "ferry (devel)\n  commit 0123abc (2026-05-01T10:00:00Z), with local changes\n  opa v1.22.3\n",
+		buildInfo{version: "(devel)", revision: "0123abc", time: "2026-05-01T10:00:00Z", modified: true, deps: deps}.text())
+	assert.Equal(t, "ferry (devel)\n  commit 0123abc\n", buildInfo{version: "(devel)", revision: "0123abc"}.text())
 }
 
 func TestHelpListsExamples(t *testing.T) {

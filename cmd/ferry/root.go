@@ -32,6 +32,10 @@ func (e *findingsError) Error() string { return e.summary }
 // run executes the CLI with args and returns the process exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRootCommand()
+	if len(args) == 0 || (args[0] != cobra.ShellCompRequestCmd && args[0] != cobra.ShellCompNoDescRequestCmd) {
+		// Completion parses the flags more than once.
+		onceOnly(root)
+	}
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -69,9 +73,11 @@ Start with:  ferry plan --from staging --to production
 Exit codes: 0 success, 1 findings (or a blocked plan), 2 could not run.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       moduleVersion(),
 	}
+	root.SetVersionTemplate(versionText()) // --version prints what ferry version does
 	root.AddCommand(newInitCommand(), newRenderCommand(), newValidateCommand(), newCheckCommand(), newPolicyCommand(), newPlanCommand(), newApplyCommand(), newStatusCommand(), newCloneCommand(), newVersionCommand())
-	onceOnly(root)
+	registerCompletions(root)
 	return root
 }
 

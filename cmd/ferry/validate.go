@@ -25,6 +25,7 @@ func newValidateCommand() *cobra.Command {
 		paths      pathFlags
 		listOnly   bool
 		toolchain  bool
+		env        string
 	)
 	cmd := &cobra.Command{
 		Use:   "validate [DIR|FILE|-]...",
@@ -41,7 +42,9 @@ Directories are rendered first (a kustomization, or their YAML files as Flux
 does) and each is validated as one environment; a directory that cannot
 render is reported as a render-error and the others are still validated.
 Files are read as YAML or JSON and validated together; "-", or no argument,
-reads standard input. Input without any object fails (exit 1).
+reads standard input. --env names an environment of ferry.yaml: its
+kubernetesVersion applies (unless --kubernetes-version), and with no path its
+directory is validated. Input without any object fails (exit 1).
 Findings point at the repository file and line to edit.
 
 Schemas of the built-in kinds of Kubernetes {versions} are embedded.
@@ -56,6 +59,7 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 --fail-on-warn), 1 invalid, 2 could not run.`,
 		Example: `  ferry validate examples/shop/overlays/production
   ferry validate --kubernetes-version 1.29 -o github overlays/production
+  ferry validate --root examples/shop --env production
   ferry validate --crd crds/ clusters/production
   kustomize build overlays/prod | ferry validate -o json -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -75,6 +79,18 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 					return err
 				}
 				opts.CRDs = crds
+			}
+			if env != "" {
+				repo, err := loadRepoConfig(paths.root, args, env)
+				if err != nil {
+					return err
+				}
+				if !cmd.Flags().Changed("kubernetes-version") {
+					opts.KubernetesVersion = repo.env.KubernetesVersion
+				}
+				if len(args) == 0 {
+					args = []string{repo.envDir()}
+				}
 			}
 			if len(args) == 0 {
 				args = []string{"-"}
@@ -129,7 +145,8 @@ Exit codes: 0 valid (warnings, such as deprecations, included unless
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.KubernetesVersion, "kubernetes-version", "", "Kubernetes version to validate for, such as 1.33 (default: the newest embedded version)")
+	f.StringVar(&opts.KubernetesVersion, "kubernetes-version", "", "Kubernetes version to validate for, such as 1.33 (default: --env's kubernetesVersion, else the newest embedded version)")
+	f.StringVar(&env, "env", "", "environment (from ferry.yaml) whose kubernetesVersion applies; with no path, its directory is validated")
 	f.BoolVar(&strict, "strict", true, "reject fields the schemas do not declare (--strict=false accepts them)")
 	f.StringSliceVar(&opts.SchemaLocations, "schema-location", nil, "extra schemas: a directory or a kubeconform path template (repeatable)")
 	f.BoolVar(&opts.AllowNetwork, "allow-network", false, "allow http(s) schema locations")
