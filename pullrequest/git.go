@@ -20,6 +20,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 )
 
 // trailer marks the commits ferry makes; a branch whose tip lacks it is not
@@ -306,6 +307,14 @@ func (r *repository) push(ctx context.Context, remote, branch string, commit plu
 		return fmt.Errorf("push %s to remote %s: %w (someone else may have pushed to it; run ferry promote again)", branch, remote, err)
 	}
 	return nil
+}
+
+// method is the go-git auth of a; nil for none.
+func (a *BasicAuth) method() transport.AuthMethod {
+	if a == nil {
+		return nil
+	}
+	return &githttp.BasicAuth{Username: a.Username, Password: a.Password}
 }
 
 // treeFS reads the files of a Git tree as an fs.FS.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/plumbing/transport"
 
 	"github.com/ferrygitops/ferry/promote"
 	"github.com/ferrygitops/ferry/report"
@@ -35,11 +34,11 @@ type Options struct {
 	// Author and Committer sign the commit; the committer defaults to the
 	// author, and the author to user.name and user.email of the
 	// repository's Git configuration (local, then global and system), else
-	// "ferry <ferry@localhost>". Their times are
-	// ignored: Now is used.
-	Author, Committer object.Signature
-	// Auth authenticates fetch and push; nil for none (a local remote).
-	Auth transport.AuthMethod
+	// "ferry <ferry@localhost>". The commit's time is Now.
+	Author, Committer Signature
+	// Auth authenticates fetch and push over HTTPS; nil for none (a local
+	// remote, or SSH with the agent's keys).
+	Auth *BasicAuth
 	// Provider opens the pull request; nil pushes the branch only.
 	Provider Provider
 	// Labels, Reviewers, WorkItems and Draft are given to a new pull
@@ -54,6 +53,18 @@ type Options struct {
 	DryRun bool
 	// Now is the commit time; default time.Now.
 	Now func() time.Time
+}
+
+// Signature names the author or committer of a commit.
+type Signature struct {
+	Name, Email string
+}
+
+// BasicAuth is the user and password (a token) of an HTTPS remote:
+// GitHub takes "x-access-token" and the token, Azure DevOps any user name
+// and the token.
+type BasicAuth struct {
+	Username, Password string
 }
 
 // Action is what Promote did.
@@ -237,23 +248,24 @@ func Promote(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res.Files = slices.Sorted(maps.Keys(files))
-	author := opts.Author
+	now := opts.Now()
+	author := object.Signature{Name: opts.Author.Name, Email: opts.Author.Email, When: now}
 	if author.Name == "" {
 		author = repo.user()
+		author.When = now
 	}
-	committer := opts.Committer
+	committer := object.Signature{Name: opts.Committer.Name, Email: opts.Committer.Email, When: now}
 	if committer.Name == "" {
 		committer = author
 	}
-	now := opts.Now()
-	author.When, committer.When = now, now
 	commit, err := repo.commit(head, files, commitMessage(plan), author, committer)
 	if err != nil {
 		return nil, fmt.Errorf("commit the promotion: %w", err)
 	}
 	res.Commit = commit.String()
 
-	remote, err := repo.remoteState(ctx, opts.Remote, res.Branch, res.Base, opts.Auth)
+	auth := opts.Auth.method()
+	remote, err := repo.remoteState(ctx, opts.Remote, res.Branch, res.Base, auth)
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +284,7 @@ func Promote(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 	if !same && !opts.DryRun {
-		if err := repo.push(ctx, opts.Remote, res.Branch, commit, remote.Hash, opts.Auth); err != nil {
+		if err := repo.push(ctx, opts.Remote, res.Branch, commit, remote.Hash, auth); err != nil {
 			return nil, err
 		}
 		res.Pushed = true

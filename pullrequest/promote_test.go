@@ -124,7 +124,7 @@ func (f *fixture) opts(p pullrequest.Provider) pullrequest.Options {
 		Request:  promote.Request{From: "staging", To: "production"},
 		Provider: p,
 		Labels:   []string{"promotion"},
-		Author:   object.Signature{Name: "ferry-bot", Email: "bot@example.com"},
+		Author:   pullrequest.Signature{Name: "ferry-bot", Email: "bot@example.com"},
 		Now:      func() time.Time { return time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC) },
 	}
 }
@@ -436,7 +436,7 @@ func TestPromoteAuthorFromGitConfig(t *testing.T) {
 	cfg.User.Name, cfg.User.Email = "Release Bot", "release@example.com"
 	require.NoError(t, f.repo.SetConfig(cfg))
 	opts := f.opts(nil)
-	opts.Author = object.Signature{}
+	opts.Author = pullrequest.Signature{}
 	res, err := pullrequest.Promote(context.Background(), opts)
 	require.NoError(t, err)
 	_, tip := f.remoteFile(res.Branch, "deploy/shop/"+kust)
