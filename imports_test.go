@@ -21,16 +21,20 @@ const module = "github.com/ferrygitops/ferry"
 // import (the package boundaries of the design). A package missing from the
 // table may import nothing of ferry's but internal helpers.
 var allowed = map[string][]string{
-	"manifest":           {"internal/yamlerr", "internal/yamlnode"},
-	"finding":            {"manifest"},
-	"render":             {"manifest", "finding", "internal/memofs", "internal/yamlerr", "internal/yamlnode"},
-	"validate":           {"manifest", "finding", "internal/fieldline", "internal/yamlnode"},
-	"policy":             {"manifest", "finding", "internal/fieldline"},
-	"promote":            {"manifest", "finding", "render", "validate", "policy", "internal/memofs", "internal/yamlerr", "internal/yamledit", "internal/yamlnode"},
-	"report":             {"manifest", "finding", "policy", "promote", "internal/buildinfo"},
-	"cmd/ferry":          {"*"},
-	"hack/genrepo":       {"internal/testrepo"},
-	"internal/fieldline": {"manifest", "finding", "internal/yamlnode"},
+	"manifest":                {"internal/yamlerr", "internal/yamlnode"},
+	"finding":                 {"manifest"},
+	"render":                  {"manifest", "finding", "internal/memofs", "internal/yamlerr", "internal/yamlnode"},
+	"validate":                {"manifest", "finding", "internal/fieldline", "internal/yamlnode"},
+	"policy":                  {"manifest", "finding", "internal/fieldline"},
+	"promote":                 {"manifest", "finding", "render", "validate", "policy", "internal/memofs", "internal/yamlerr", "internal/yamledit", "internal/yamlnode"},
+	"report":                  {"manifest", "finding", "policy", "promote", "internal/buildinfo"},
+	"imagepolicy":             {"manifest", "finding", "promote"},
+	"pullrequest":             {"promote", "report"},
+	"pullrequest/github":      {"pullrequest"},
+	"pullrequest/azuredevops": {"pullrequest"},
+	"cmd/ferry":               {"*"},
+	"hack/genrepo":            {"internal/testrepo"},
+	"internal/fieldline":      {"manifest", "finding", "internal/yamlnode"},
 	// The toolchain schema generator reads CRDs as validate reads them.
 	"internal/crdschemagen": {"manifest"},
 }
@@ -38,10 +42,14 @@ var allowed = map[string][]string{
 // engines lists third-party engines whose types must stay inside one
 // package: only that package may import them.
 var engines = map[string]string{
-	"sigs.k8s.io/kustomize":                 "render",
-	"github.com/open-policy-agent/opa":      "policy",
-	"github.com/yannh/kubeconform":          "validate",
-	"github.com/santhosh-tekuri/jsonschema": "validate",
+	"sigs.k8s.io/kustomize":                    "render",
+	"github.com/open-policy-agent/opa":         "policy",
+	"github.com/yannh/kubeconform":             "validate",
+	"github.com/santhosh-tekuri/jsonschema":    "validate",
+	"github.com/google/go-containerregistry":   "imagepolicy",
+	"github.com/go-git/go-git":                 "pullrequest",
+	"github.com/google/go-github":              "pullrequest/github",
+	"github.com/microsoft/azure-devops-go-api": "pullrequest/azuredevops",
 }
 
 func TestImportBoundaries(t *testing.T) {

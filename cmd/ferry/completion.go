@@ -18,6 +18,7 @@ func outputFormats() map[string][]string {
 		"check":    checkOutputs,
 		"plan":     report.PlanFormats,
 		"clone":    report.PlanFormats,
+		"promote":  {"text", "json"},
 		"status":   report.StatusFormats,
 	}
 }

@@ -76,7 +76,7 @@ Exit codes: 0 success, 1 findings (or a blocked plan), 2 could not run.`,
 		Version:       moduleVersion(),
 	}
 	root.SetVersionTemplate(versionText()) // --version prints what ferry version does
-	root.AddCommand(newInitCommand(), newRenderCommand(), newValidateCommand(), newCheckCommand(), newPolicyCommand(), newPlanCommand(), newApplyCommand(), newStatusCommand(), newCloneCommand(), newVersionCommand())
+	root.AddCommand(newInitCommand(), newRenderCommand(), newValidateCommand(), newCheckCommand(), newPolicyCommand(), newPlanCommand(), newApplyCommand(), newStatusCommand(), newPromoteCommand(), newCloneCommand(), newVersionCommand())
 	registerCompletions(root)
 	return root
 }
