@@ -6,8 +6,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ferrygitops/ferry/pullrequest"
 	"github.com/ferrygitops/ferry/internal/fakes"
+	"github.com/ferrygitops/ferry/pullrequest"
 )
 
 func TestCreate(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ferrygitops/ferry/pullrequest"
 	"github.com/ferrygitops/ferry/internal/fakes"
+	"github.com/ferrygitops/ferry/pullrequest"
 )
 
 // operations calls each method of the provider on pull request #1.
