@@ -208,11 +208,11 @@ func Promote(ctx context.Context, opts Options) (*Result, error) {
 	case promote.StatusBlocked:
 		res.Action = ActionBlocked
 		if opts.CommentBlocked && open != nil && !opts.DryRun {
-			body, err := markdown(plan)
+			comment, err := body(plan, marker)
 			if err != nil {
 				return nil, err
 			}
-			if err := opts.Provider.Comment(ctx, open, marker+"\n"+body); err != nil {
+			if err := opts.Provider.Comment(ctx, open, comment); err != nil {
 				return nil, fmt.Errorf("%s: comment on pull request %d: %w", opts.Provider.Name(), open.Number, err)
 			}
 			res.Commented = true
@@ -297,31 +297,34 @@ func Promote(ctx context.Context, opts Options) (*Result, error) {
 		}
 		return res, nil
 	}
-	body, err := markdown(plan)
+	text, err := body(plan, marker)
 	if err != nil {
 		return nil, err
 	}
-	body = marker + "\n" + body
 	title := Title(plan)
 	switch {
 	case open == nil:
 		res.Action = ActionOpened
 		if !opts.DryRun {
 			pr, err := opts.Provider.Create(ctx, NewPullRequest{
-				Head: res.Branch, Base: res.Base, Title: title, Body: body, Draft: opts.Draft,
+				Head: res.Branch, Base: res.Base, Title: title, Body: text, Draft: opts.Draft,
 				Labels: opts.Labels, Reviewers: opts.Reviewers, WorkItems: opts.WorkItems,
 			})
+			if err != nil && pr != nil {
+				// Opened, but its labels or reviewers were refused.
+				return nil, fmt.Errorf("%s: pull request %d (%s) is open, but: %w", opts.Provider.Name(), pr.Number, pr.URL, err)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: open the pull request from %s into %s: %w", opts.Provider.Name(), res.Branch, res.Base, err)
 			}
 			res.PullRequest = pr
 		}
-	case same && open.Title == title && open.Body == body:
+	case same && open.Title == title && open.Body == text:
 		res.Action = ActionUnchanged
 	default:
 		res.Action = ActionUpdated
 		if !opts.DryRun {
-			pr, err := opts.Provider.Update(ctx, open, title, body, opts.Labels)
+			pr, err := opts.Provider.Update(ctx, open, title, text, opts.Labels)
 			if err != nil {
 				return nil, fmt.Errorf("%s: update pull request %d: %w", opts.Provider.Name(), open.Number, err)
 			}
@@ -331,9 +334,13 @@ func Promote(ctx context.Context, opts Options) (*Result, error) {
 	return res, nil
 }
 
-func markdown(p *promote.Plan) (string, error) {
+// body is the marker line, then the Markdown plan: together at most
+// report.MarkdownLimit bytes, GitHub's limit for a body. (Azure DevOps cuts
+// it to its own, keeping the marker.)
+func body(p *promote.Plan, marker string) (string, error) {
 	var b strings.Builder
-	if err := report.WritePlan(&b, "markdown", p); err != nil {
+	b.WriteString(marker + "\n")
+	if err := report.WritePlanMarkdown(&b, p, report.MarkdownLimit-b.Len()); err != nil {
 		return "", err
 	}
 	return b.String(), nil

@@ -30,6 +30,14 @@ func WritePlan(w io.Writer, format string, p *promote.Plan) error {
 	return WritePlans(w, format, []*promote.Plan{p})
 }
 
+// WritePlanMarkdown writes the Markdown plan in at most limit bytes, as
+// WritePlans fits MarkdownLimit: for a comment or pull request body that
+// carries something else too.
+func WritePlanMarkdown(w io.Writer, p *promote.Plan, limit int) error {
+	_, err := io.WriteString(w, planMarkdown(p, limit))
+	return err
+}
+
 // WritePlans writes the plans of one request made for several targets as
 // one document: a single plan as WritePlan does; several as a
 // promote.PlanList in JSON, one after the other in text and Markdown (the

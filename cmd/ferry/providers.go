@@ -51,7 +51,7 @@ func (p *providerFlags) provider(_ context.Context, root, remote string) (pullre
 	switch kind {
 	case "auto":
 		if rem, err = pullrequest.ParseRemote(raw); err != nil {
-			return nil, nil, fmt.Errorf("remote %s: %w", remote, err)
+			return nil, nil, fmt.Errorf("remote %s (%s) is on neither github.com nor Azure DevOps (%v): name the service with --provider github|azuredevops (or none to push the branch only)", remote, pullrequest.Redact(raw), err)
 		}
 		kind = rem.Kind
 		if kind == pullrequest.KindUnknown {
@@ -70,10 +70,6 @@ func (p *providerFlags) provider(_ context.Context, root, remote string) (pullre
 	https := strings.HasPrefix(raw, "https://") || strings.HasPrefix(raw, "http://")
 	switch kind {
 	case pullrequest.KindGitHub:
-		token := os.Getenv("GITHUB_TOKEN")
-		if token == "" {
-			return nil, nil, fmt.Errorf("no GitHub token: set GITHUB_TOKEN (in GitHub Actions, env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}, with permissions contents: write and pull-requests: write)")
-		}
 		owner, name := rem.Owner, rem.Repo
 		if p.githubRepo != "" {
 			var ok bool
@@ -83,6 +79,10 @@ func (p *providerFlags) provider(_ context.Context, root, remote string) (pullre
 		}
 		if owner == "" || name == "" {
 			return nil, nil, fmt.Errorf("remote %s (%s): cannot tell the GitHub repository; name it with --github-repo OWNER/NAME", remote, pullrequest.Redact(raw))
+		}
+		token := os.Getenv("GITHUB_TOKEN")
+		if token == "" {
+			return nil, nil, fmt.Errorf("no GitHub token: set GITHUB_TOKEN (in GitHub Actions, env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}, with permissions contents: write and pull-requests: write)")
 		}
 		api := p.githubAPI
 		if api == "" {
@@ -98,13 +98,6 @@ func (p *providerFlags) provider(_ context.Context, root, remote string) (pullre
 		}
 		return prov, auth, nil
 	default: // azuredevops
-		token, bearer := os.Getenv("SYSTEM_ACCESSTOKEN"), true
-		if token == "" {
-			token, bearer = os.Getenv("AZURE_DEVOPS_EXT_PAT"), false
-		}
-		if token == "" {
-			return nil, nil, fmt.Errorf("no Azure DevOps token: set SYSTEM_ACCESSTOKEN (in Azure Pipelines, env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)) or AZURE_DEVOPS_EXT_PAT (a personal access token with Code read & write)")
-		}
 		org, project, name := rem.OrgURL, rem.Project, rem.Repo
 		if p.azureOrg != "" {
 			org = p.azureOrg
@@ -117,6 +110,13 @@ func (p *providerFlags) provider(_ context.Context, root, remote string) (pullre
 		}
 		if org == "" || project == "" || name == "" {
 			return nil, nil, fmt.Errorf("remote %s (%s): cannot tell the Azure DevOps organisation, project and repository; name them with --azure-org-url, --azure-project and --azure-repo", remote, pullrequest.Redact(raw))
+		}
+		token, bearer := os.Getenv("SYSTEM_ACCESSTOKEN"), true
+		if token == "" {
+			token, bearer = os.Getenv("AZURE_DEVOPS_EXT_PAT"), false
+		}
+		if token == "" {
+			return nil, nil, fmt.Errorf("no Azure DevOps token: set SYSTEM_ACCESSTOKEN (in Azure Pipelines, env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)) or AZURE_DEVOPS_EXT_PAT (a personal access token with Code read & write)")
 		}
 		prov, err := azuredevops.New(azuredevops.Options{OrgURL: org, Project: project, Repo: name, Token: token, Bearer: bearer, HTTPClient: p.httpClient})
 		if err != nil {
