@@ -16,8 +16,8 @@ import (
 const RuleNoTag = "image-policy"
 
 // Source is a promote.VersionSource: for each image policy of the target
-// environment (its Flux ImagePolicy objects, then Policies), the newest
-// tag the policy allows, read from the registry.
+// environment (its Flux ImagePolicy objects, those ferry.yaml gives it,
+// then Policies), the newest tag the policy allows, read from the registry.
 type Source struct {
 	// Lister reads tags; nil is Registry{}.
 	Lister Lister
@@ -49,7 +49,7 @@ func (s Source) Versions(ctx context.Context, t promote.VersionTarget) (map[stri
 	for _, p := range policies {
 		governed[promote.ImageName(p.Image)] = p
 	}
-	for _, p := range s.Policies {
+	for _, p := range append(configured(t.Environment), s.Policies...) {
 		if err := p.Check(); err != nil {
 			return nil, nil, err
 		}
@@ -110,4 +110,34 @@ func policyID(p Policy) manifest.ID {
 		ns, name = "", p.Name
 	}
 	return manifest.ID{Group: group, Kind: "ImagePolicy", Namespace: ns, Name: name}
+}
+
+// configured are the policies ferry.yaml gives the environment.
+func configured(env promote.Environment) []Policy {
+	var out []Policy
+	for i, ip := range env.ImagePolicies {
+		p := Policy{
+			Name:             fmt.Sprintf("%s imagePolicies[%d]", env.Name, i),
+			Image:            ip.Image,
+			Exclude:          defaultExclusions,
+			DigestReflection: ip.DigestReflectionPolicy,
+			File:             promote.ConfigFile,
+		}
+		if ip.ExclusionList != nil {
+			p.Exclude = ip.ExclusionList
+		}
+		if ip.FilterTags != nil {
+			p.FilterPattern, p.FilterExtract = ip.FilterTags.Pattern, ip.FilterTags.Extract
+		}
+		switch c := ip.Policy; {
+		case c.SemVer != nil:
+			p.SemVer = c.SemVer.Range
+		case c.Alphabetical != nil:
+			p.Alphabetical = Order(strings.ToUpper(orDefault(c.Alphabetical.Order, "asc")))
+		case c.Numerical != nil:
+			p.Numerical = Order(strings.ToUpper(orDefault(c.Numerical.Order, "asc")))
+		}
+		out = append(out, p)
+	}
+	return out
 }

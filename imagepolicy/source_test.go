@@ -302,3 +302,46 @@ func TestPlanFromRegistryErrors(t *testing.T) {
 }
 
 func nilLogger() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// A team without Flux's image objects writes its policies in ferry.yaml.
+func TestPlanFromRegistryConfiguredPolicies(t *testing.T) {
+	host := serve(t, nil)
+	push(t, host, "acme/web", "1.2.0", "1.3.0", "2.0.0")
+	push(t, host, "acme/worker", "build-100", "build-120")
+	dir := writeRepo(t, host, false, ">=1.0.0 <2.0.0")
+	require.NoError(t, os.Remove(filepath.Join(dir, "overlays/dev/images.yaml")))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "overlays/dev/kustomization.yaml"), []byte(strings.ReplaceAll(`resources:
+  - apps.yaml
+images:
+  - name: HOST/acme/web
+    newTag: 1.2.0
+`, "HOST", host)), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "ferry.yaml"), []byte(strings.ReplaceAll(`apiVersion: ferry.dev/v1alpha1
+kind: Config
+environments:
+  - name: dev
+    path: overlays/dev
+    imagePolicies:
+      - image: HOST/acme/web
+        policy:
+          semver:
+            range: ^1.0.0
+      - image: HOST/acme/worker
+        filterTags:
+          pattern: '^build-(?P<n>[0-9]+)$'
+          extract: $n
+        policy:
+          numerical: {}
+`, "HOST", host)), 0o644))
+	plan := planDev(t, dir, imagepolicy.Source{Lister: imagepolicy.Registry{Insecure: true}})
+	assert.Equal(t, []string{"web 1.2.0 -> 1.3.0", "worker build-100 -> build-120"}, changes(plan))
+
+	// One image, two policies: refused.
+	data, err := os.ReadFile(filepath.Join(dir, "ferry.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "ferry.yaml"), []byte(strings.Replace(string(data), "image: "+host+"/acme/worker", "image: "+host+"/acme/web", 1)), 0o644))
+	planner, err := promote.NewPlanner(promote.Options{Root: dir})
+	require.NoError(t, err)
+	_, err = planner.Plan(context.Background(), promote.Request{To: "dev", Versions: imagepolicy.Source{Lister: imagepolicy.Registry{Insecure: true}}})
+	require.ErrorContains(t, err, "has two policies")
+}

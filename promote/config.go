@@ -89,11 +89,52 @@ type Environment struct {
 	// the promotion causes only; [new, existing] also on errors the
 	// environment already had before it.
 	BlockOn []finding.Baseline `yaml:"blockOn,omitempty"`
+	// ImagePolicies choose, for plans from the registry (ferry plan
+	// --from-registry), the newest allowed tag of images that no Flux
+	// ImagePolicy of the environment governs.
+	ImagePolicies []ImagePolicy `yaml:"imagePolicies,omitempty"`
 	// ProgressiveDelivery "required" makes a change to a workload the
 	// source or the target rolls out through a Flagger Canary or an Argo
 	// Rollout block unless the target rolls it out through one with
 	// analysis (rule progressive-delivery).
 	ProgressiveDelivery string `yaml:"progressiveDelivery,omitempty"`
+}
+
+// ImagePolicy is an image policy written in ferry.yaml: a Flux
+// ImagePolicy's spec, with the image in place of imageRepositoryRef and the
+// ImageRepository's exclusionList beside it. See the imagepolicy package.
+type ImagePolicy struct {
+	Image                  string            `yaml:"image"`
+	Policy                 ImagePolicyChoice `yaml:"policy"`
+	FilterTags             *TagFilter        `yaml:"filterTags,omitempty"`
+	ExclusionList          []string          `yaml:"exclusionList,omitempty"`
+	DigestReflectionPolicy string            `yaml:"digestReflectionPolicy,omitempty"`
+}
+
+// ImagePolicyChoice is one of a semver range, alphabetical or numerical
+// order.
+type ImagePolicyChoice struct {
+	SemVer       *SemVerPolicy `yaml:"semver,omitempty"`
+	Alphabetical *OrderPolicy  `yaml:"alphabetical,omitempty"`
+	Numerical    *OrderPolicy  `yaml:"numerical,omitempty"`
+}
+
+// SemVerPolicy chooses the highest version in Range.
+type SemVerPolicy struct {
+	Range string `yaml:"range"`
+}
+
+// OrderPolicy orders tags: asc (the default) chooses the last, desc the
+// first.
+type OrderPolicy struct {
+	Order string `yaml:"order,omitempty"`
+}
+
+// TagFilter keeps the tags Pattern matches, ordered by what Extract makes
+// of them.
+type TagFilter struct {
+	Pattern string `yaml:"pattern"`
+	Extract string `yaml:"extract,omitempty"`
 }
 
 // Window is a freeze window: [Start, End).
@@ -248,6 +289,17 @@ func ParseConfig(file string, data []byte) (*Config, error) {
 		cfg.Environments[i].Path = path.Clean(env.Path)
 		if err := checkBlockOn(env.BlockOn); err != nil {
 			return nil, fail(lineOf(i, "blockOn"), "environment %s: blockOn: %v", env.Name, err)
+		}
+		for j, ip := range env.ImagePolicies {
+			set := 0
+			for _, on := range []bool{ip.Policy.SemVer != nil, ip.Policy.Alphabetical != nil, ip.Policy.Numerical != nil} {
+				if on {
+					set++
+				}
+			}
+			if ip.Image == "" || set != 1 {
+				return nil, fail(lineOf(i, "imagePolicies"), "environment %s: imagePolicies[%d]: give the image and one policy: semver, alphabetical or numerical", env.Name, j)
+			}
 		}
 		if env.ProgressiveDelivery != "" && env.ProgressiveDelivery != ProgressiveRequired {
 			return nil, fail(lineOf(i, "progressiveDelivery"), "environment %s: progressiveDelivery %q: the one value is %q", env.Name, env.ProgressiveDelivery, ProgressiveRequired)

@@ -255,3 +255,10 @@ spec:
 	assert.True(t, chart.Deliveries[0].Analysis)
 	assert.Equal(t, []string{"helm test after install and upgrade", "upgrade remediation: 3 retries, then rollback"}, chart.Deliveries[0].Steps)
 }
+
+func TestImagePoliciesConfig(t *testing.T) {
+	_, err := promote.ParseConfig("ferry.yaml", []byte("apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - name: dev\n    path: dev\n    imagePolicies:\n      - image: ghcr.io/acme/web\n        policy: {}\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ferry.yaml:6")
+	assert.Contains(t, err.Error(), "imagePolicies[0]: give the image and one policy")
+}

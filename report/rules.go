@@ -43,6 +43,8 @@ var checkRules = map[string]ruleDoc{
 	"edit":                  {title: "Every change can be edited", description: "ferry cannot write an edit the promotion needs in the target's files."},
 	"shared-edit":           {title: "Edits stay in the target", description: "An edit lands in a file other environments share."},
 	"promotion-incomplete":  {title: "The promotion lands", description: "After the edits, the target does not run the versions the plan promotes."},
+	"progressive-delivery":  {title: "Canaried workloads stay canaried", description: "The environment requires progressive delivery (progressiveDelivery: required in ferry.yaml): a change to a workload the source or the target rolls out through a Flagger Canary or an Argo Rollout must roll out through one with analysis in the target."},
+	"image-policy":          {title: "Image policies allow a tag", description: "A Flux ImagePolicy (or a ferry.yaml image policy) allows none of the registry's tags, so the image keeps its version: check the range, the filter and the repository's tags."},
 	"waiver":                {title: "Waivers are well-formed", description: "A ferry.dev/waive annotation cannot be read, or has expired."},
 }
 
