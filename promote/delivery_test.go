@@ -259,6 +259,6 @@ spec:
 func TestImagePoliciesConfig(t *testing.T) {
 	_, err := promote.ParseConfig("ferry.yaml", []byte("apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - name: dev\n    path: dev\n    imagePolicies:\n      - image: ghcr.io/acme/web\n        policy: {}\n"))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "ferry.yaml:6")
+	assert.Contains(t, err.Error(), "ferry.yaml:7")
 	assert.Contains(t, err.Error(), "imagePolicies[0]: give the image and one policy")
 }
