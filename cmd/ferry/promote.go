@@ -21,9 +21,10 @@ func newPromoteCommand() *cobra.Command {
 		opts   pullrequest.Options
 		author string
 		output string
+		all    bool
 	)
 	cmd := &cobra.Command{
-		Use:   "promote [--from ENV] --to ENV",
+		Use:   "promote [--from ENV] --to ENV | --all",
 		Short: "Plan a promotion and open or update its pull request",
 		Long: `Plan the promotion as ferry plan does and carry it into a pull request:
 
@@ -59,7 +60,11 @@ The token authenticates both the push (HTTPS remotes) and the API calls, and
 is never printed; URLs are printed without credentials. --provider none
 pushes the branch without opening a pull request.
 
-Exit codes: 0 opened, updated, unchanged, closed or nothing to do; 1 blocked;
+--all promotes every promotion of ferry.yaml's from: graph, each planned on
+the repository as it is, on its own branch and pull request.
+
+Exit codes: 0 opened, updated, unchanged, closed or nothing to do; 1 blocked
+(any, with --all);
 2 could not promote.`,
 		Example: `  ferry promote --from staging --to production
   ferry promote --to production --base main --label promotion --reviewer platform-team
@@ -70,8 +75,11 @@ Exit codes: 0 opened, updated, unchanged, closed or nothing to do; 1 blocked;
 			if err := checkFormat(output, []string{"text", "json"}); err != nil {
 				return err
 			}
-			if pf.req.To == "" {
-				return fmt.Errorf("--to: give the target environment")
+			switch {
+			case all && (pf.req.To != "" || pf.req.From != "" || opts.Branch != ""):
+				return fmt.Errorf("--all promotes every promotion of ferry.yaml, each on its own branch: leave out --from, --to and --branch")
+			case !all && pf.req.To == "":
+				return fmt.Errorf("--to: give the target environment, or --all")
 			}
 			if author != "" {
 				a, err := mail.ParseAddress(author)
@@ -84,20 +92,47 @@ Exit codes: 0 opened, updated, unchanged, closed or nothing to do; 1 blocked;
 			if err != nil {
 				return err
 			}
-			opts.Planner, opts.Request = planner, pf.req
+			opts.Planner = planner
 			if opts.Provider, opts.Auth, err = prov.provider(cmd.Context(), planner.Root(), opts.Remote); err != nil {
 				return err
 			}
-			res, err := pullrequest.Promote(cmd.Context(), opts)
-			prog.done()
-			if err != nil {
+			requests := []promote.Request{pf.req}
+			if all {
+				// One pull request per promotion of ferry.yaml, each
+				// planned on the repository as it is.
+				edges := planner.Config().Edges()
+				if len(edges) == 0 {
+					return promote.ErrNoPromotions
+				}
+				requests = nil
+				for _, e := range edges {
+					r := pf.req
+					r.From, r.To = e.From, e.To
+					requests = append(requests, r)
+				}
+			}
+			var results []*pullrequest.Result
+			var blocked []string
+			for _, r := range requests {
+				opts.Request = r
+				res, err := pullrequest.Promote(cmd.Context(), opts)
+				prog.done()
+				if err != nil {
+					if all {
+						return fmt.Errorf("promotion %s -> %s: %w", r.From, r.To, err)
+					}
+					return err
+				}
+				results = append(results, res)
+				if res.Action == pullrequest.ActionBlocked {
+					blocked = append(blocked, res.Plan.Verdict.Reasons...)
+				}
+			}
+			if err := writePromotions(cmd.OutOrStdout(), output, results, all); err != nil {
 				return err
 			}
-			if err := writePromotion(cmd.OutOrStdout(), output, res); err != nil {
-				return err
-			}
-			if res.Action == pullrequest.ActionBlocked {
-				return &findingsError{summary: "the promotion is blocked: " + strings.Join(res.Plan.Verdict.Reasons, "; ")}
+			if len(blocked) > 0 {
+				return &findingsError{summary: "the promotion is blocked: " + strings.Join(blocked, "; ")}
 			}
 			return nil
 		},
@@ -107,6 +142,7 @@ Exit codes: 0 opened, updated, unchanged, closed or nothing to do; 1 blocked;
 	f := cmd.Flags()
 	f.StringVar(&pf.req.From, "from", "", "source environment (name in ferry.yaml, or directory; default: the target's from: in ferry.yaml)")
 	f.StringVar(&pf.req.To, "to", "", "target environment (name in ferry.yaml, or directory)")
+	f.BoolVar(&all, "all", false, "every promotion of ferry.yaml: one branch and pull request each")
 	f.StringVar(&opts.Remote, "remote", "origin", "Git remote to push ferry's branch to")
 	f.StringVar(&opts.Branch, "branch", "", "ferry's branch (default ferry/<from>-to-<to>)")
 	f.StringVar(&opts.Base, "base", "", "branch the pull request merges into (default: the branch checked out; required when HEAD is detached)")
@@ -118,8 +154,37 @@ Exit codes: 0 opened, updated, unchanged, closed or nothing to do; 1 blocked;
 	f.BoolVar(&opts.CommentBlocked, "comment-blocked", false, "post a blocked plan's findings on the promotion's open pull request")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "plan, commit in memory and read the remote and the pull requests, but push and write nothing")
 	f.StringVarP(&output, "output", "o", "text", "output format: text or json")
-	_ = cmd.MarkFlagRequired("to")
 	return cmd
+}
+
+// writePromotions writes what promote did, one promotion after the
+// other; in JSON, one object, or with --all a list of them.
+func writePromotions(w io.Writer, format string, results []*pullrequest.Result, all bool) error {
+	if format == "json" && all {
+		type promotion struct {
+			*pullrequest.Result
+			Plan *promote.Plan `json:"plan"`
+		}
+		list := make([]promotion, len(results))
+		for i, r := range results {
+			list[i] = promotion{r, r.Plan}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(struct {
+			Promotions []promotion `json:"promotions"`
+		}{list})
+	}
+	for i, r := range results {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		if err := writePromotion(w, format, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writePromotion writes what promote did: the plan and the outcome as

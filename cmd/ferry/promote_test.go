@@ -201,3 +201,18 @@ func TestPromoteCommandErrors(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.NotEmpty(t, g.remoteBranch("ferry/staging-to-production"))
 }
+
+func TestPromoteCommandAll(t *testing.T) {
+	g := newGitExample(t)
+	code, stdout, stderr := runCLI(t, "promote", "--root", g.root, "--all", "--provider", "none", "-o", "json")
+	// dev -> staging is blocked in the example (a prerelease), staging ->
+	// production is pushed: one branch per promotion.
+	assert.Equal(t, exitFindings, code, stderr)
+	assert.Contains(t, stdout, `"promotions": [`)
+	assert.Empty(t, g.remoteBranch("ferry/dev-to-staging"))
+	assert.NotEmpty(t, g.remoteBranch("ferry/staging-to-production"))
+
+	code, _, stderr = runCLI(t, "promote", "--root", g.root, "--all", "--to", "production", "--provider", "none")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "--all promotes every promotion of ferry.yaml")
+}
