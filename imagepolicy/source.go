@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/ferrygitops/ferry/finding"
@@ -30,12 +32,25 @@ type Source struct {
 // Name is "registry".
 func (s Source) Name() string { return "registry" }
 
-// Versions chooses a version for each image of the target that a policy
-// governs. Prereleases are chosen only when the range names one or the
-// environment's policy allows them (allowPrerelease). An image whose
-// policy allows no tag keeps its version, with a warning finding; a
-// registry that cannot be read is an error. Images no policy governs keep
-// their versions.
+// Versions chooses a version for each use of an image that a policy
+// governs, as Flux's image automation would write it:
+//
+//   - a use whose version is set on a line with a setter comment
+//     ({"$imagepolicy": "namespace:name"}, or with :tag or :name) takes
+//     the policy the comment names;
+//   - where no line carries a setter comment for a policy, every use of
+//     its image takes it (the policies of ferry.yaml, say); where some
+//     do, only those lines are the policy's, as in Flux, and the others
+//     keep their versions;
+//   - an image that several policies govern, used on a line without a
+//     setter comment, keeps its version, with a warning: ferry does not
+//     guess which policy applies.
+//
+// Prereleases are chosen only when the range names one or the
+// environment's policy allows them (allowPrerelease). A policy that allows
+// no tag leaves its uses alone, with a warning; a registry that cannot be
+// read is an error, and so is a setter comment naming a policy the
+// environment does not define.
 func (s Source) Versions(ctx context.Context, t promote.VersionTarget) (map[string]promote.Version, []finding.Finding, error) {
 	lister := s.Lister
 	if lister == nil {
@@ -45,34 +60,44 @@ func (s Source) Versions(ctx context.Context, t promote.VersionTarget) (map[stri
 	if err != nil {
 		return nil, nil, err
 	}
-	governed := map[string]Policy{}
+	byName := map[string]Policy{}
+	byImage := map[string][]Policy{}
 	for _, p := range policies {
-		governed[promote.ImageName(p.Image)] = p
+		byName[p.Name] = p
+		img := promote.ImageName(p.Image)
+		byImage[img] = append(byImage[img], p)
 	}
 	for _, p := range append(configured(t.Environment), s.Policies...) {
 		if err := p.Check(); err != nil {
 			return nil, nil, err
 		}
 		img := promote.ImageName(p.Image)
-		if other, ok := governed[img]; ok {
-			return nil, nil, fmt.Errorf("%simage %s has two policies, %s and %s: keep one", p.where(), p.Image, other.Name, p.Name)
+		if others := byImage[img]; len(others) > 0 {
+			return nil, nil, fmt.Errorf("%simage %s has two policies, %s and %s: keep one", p.where(), p.Image, others[0].Name, p.Name)
 		}
-		governed[img] = p
-		policies = append(policies, p)
+		byName[p.Name] = p
+		byImage[img] = append(byImage[img], p)
 	}
-	used := map[string]bool{}
-	for _, a := range t.Artifacts {
-		if a.Kind == promote.KindImage {
-			used[a.Name] = true
+	marks, err := setterComments(t)
+	if err != nil {
+		return nil, nil, err
+	}
+	marked := map[string]string{} // policy -> the first line that names it
+	for _, k := range slices.Sorted(maps.Keys(marks)) {
+		m := marks[k]
+		if _, ok := byName[m.policy]; !ok {
+			return nil, nil, fmt.Errorf("%s:%d: the setter comment names image policy %s, which %s does not define: fix the comment, or render the ImagePolicy with the environment", m.file, m.line, m.policy, t.Environment.Name)
+		}
+		if marked[m.policy] == "" {
+			marked[m.policy] = lineKey(m.file, m.line)
 		}
 	}
+
 	allowPre := t.Environment.Policy.AllowPrerelease
-	out := map[string]promote.Version{}
-	var findings []finding.Finding
-	for _, p := range policies {
-		img := promote.ImageName(p.Image)
-		if !used[img] {
-			continue // a policy for an image the environment does not run
+	chosen := map[string]*promote.Version{} // by policy; nil: no tag allowed
+	choose := func(p Policy) (*promote.Version, []finding.Finding, error) {
+		if v, done := chosen[p.Name]; done {
+			return v, nil, nil
 		}
 		tags, err := lister.Tags(ctx, p.Image)
 		if err != nil {
@@ -80,28 +105,79 @@ func (s Source) Versions(ctx context.Context, t promote.VersionTarget) (map[stri
 		}
 		tag, err := p.Latest(tags, allowPre)
 		if errors.Is(err, ErrNoTag) {
-			findings = append(findings, finding.Finding{
-				Rule:     RuleNoTag,
-				Severity: finding.SeverityWarning,
-				Message:  err.Error(),
-				Object:   policyID(p),
-				Source:   manifest.Origin{File: p.File, Line: p.Line},
-			})
-			continue
+			chosen[p.Name] = nil
+			return nil, []finding.Finding{warning(p, err.Error())}, nil
 		}
 		if err != nil {
 			return nil, nil, err
 		}
-		v := promote.Version{Tag: tag}
+		v := &promote.Version{Tag: tag}
 		if p.DigestReflection == DigestAlways || p.DigestReflection == DigestIfNotPresent {
 			if v.Digest, err = lister.Digest(ctx, p.Image, tag); err != nil {
 				return nil, nil, fmt.Errorf("%simage policy %s: %w", p.where(), p.Name, err)
 			}
 		}
-		out[img] = v
+		chosen[p.Name] = v
+		return v, nil, nil
+	}
+
+	out := map[string]promote.Version{}
+	var findings []finding.Finding
+	for _, a := range t.Artifacts {
+		if a.Kind != promote.KindImage || len(byImage[a.Name]) == 0 {
+			continue
+		}
+		warned := false
+		for _, u := range a.Uses {
+			var p Policy
+			if name, ok := marks[lineKey(u.Source.File, u.Source.Line)]; ok {
+				p = byName[name.policy]
+				if promote.ImageName(p.Image) != a.Name {
+					findings = append(findings, warning(p, fmt.Sprintf("%s:%d: the setter comment names image policy %s, for %s, on a line that sets %s: the line keeps its version", u.Source.File, u.Source.Line, p.Name, p.Image, a.Name)))
+					continue
+				}
+			} else {
+				candidates := byImage[a.Name]
+				if len(candidates) > 1 {
+					if !warned {
+						names := make([]string, len(candidates))
+						for i, c := range candidates {
+							names[i] = c.Name
+						}
+						findings = append(findings, warning(candidates[0], fmt.Sprintf("%s has several image policies (%s) and %s:%d names none of them in a setter comment: that use keeps its version", a.Name, strings.Join(names, ", "), u.Source.File, u.Source.Line)))
+						warned = true
+					}
+					continue
+				}
+				if p = candidates[0]; marked[p.Name] != "" {
+					// As in Flux, the policy's lines are the ones it marks;
+					// a use set elsewhere is left alone, and said so.
+					findings = append(findings, warning(p, fmt.Sprintf("the setter comments of %s mark %s, but %s is set at %s:%d, which none marks: that use keeps its version; mark the line that sets it", p.Name, marked[p.Name], u.Object, u.Source.File, u.Source.Line)))
+					continue
+				}
+			}
+			v, fs, err := choose(p)
+			if err != nil {
+				return nil, nil, err
+			}
+			findings = append(findings, fs...)
+			if v != nil {
+				out[promote.UseKey(u)] = *v
+			}
+		}
 	}
 	finding.Sort(findings)
 	return out, findings, nil
+}
+
+func warning(p Policy, msg string) finding.Finding {
+	return finding.Finding{
+		Rule:     RuleNoTag,
+		Severity: finding.SeverityWarning,
+		Message:  msg,
+		Object:   policyID(p),
+		Source:   manifest.Origin{File: p.File, Line: p.Line},
+	}
 }
 
 func policyID(p Policy) manifest.ID {

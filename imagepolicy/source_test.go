@@ -310,6 +310,10 @@ func TestPlanFromRegistryConfiguredPolicies(t *testing.T) {
 	push(t, host, "acme/worker", "build-100", "build-120")
 	dir := writeRepo(t, host, false, ">=1.0.0 <2.0.0")
 	require.NoError(t, os.Remove(filepath.Join(dir, "overlays/dev/images.yaml")))
+	apps := filepath.Join(dir, "overlays/dev/apps.yaml")
+	data, err := os.ReadFile(apps)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(apps, []byte(strings.Replace(string(data), ` # {"$imagepolicy": "flux-system:worker"}`, "", 1)), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "overlays/dev/kustomization.yaml"), []byte(strings.ReplaceAll(`resources:
   - apps.yaml
 images:
@@ -337,11 +341,118 @@ environments:
 	assert.Equal(t, []string{"web 1.2.0 -> 1.3.0", "worker build-100 -> build-120"}, changes(plan))
 
 	// One image, two policies: refused.
-	data, err := os.ReadFile(filepath.Join(dir, "ferry.yaml"))
+	data, err = os.ReadFile(filepath.Join(dir, "ferry.yaml"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "ferry.yaml"), []byte(strings.Replace(string(data), "image: "+host+"/acme/worker", "image: "+host+"/acme/web", 1)), 0o644))
 	planner, err := promote.NewPlanner(promote.Options{Root: dir})
 	require.NoError(t, err)
 	_, err = planner.Plan(context.Background(), promote.Request{To: "dev", Versions: imagepolicy.Source{Lister: imagepolicy.Registry{Insecure: true}}})
 	require.ErrorContains(t, err, "has two policies")
+}
+
+// Two policies for one image: the setter comments say which line takes
+// which, as Flux's image automation reads them.
+func TestPlanFromRegistrySetterComments(t *testing.T) {
+	host := serve(t, nil)
+	push(t, host, "acme/web", "1.2.0", "1.3.0", "2.0.0", "2.1.0")
+	deployment := func(name, tag, comment string) string {
+		return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ` + name + `
+spec:
+  selector:
+    matchLabels: {app: ` + name + `}
+  template:
+    metadata:
+      labels: {app: ` + name + `}
+    spec:
+      containers:
+        - name: web
+          image: ` + host + `/acme/web:` + tag + comment + `
+`
+	}
+	policies := `apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImageRepository
+metadata: {name: web, namespace: flux-system}
+spec: {image: ` + host + `/acme/web, interval: 5m}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: web-stable, namespace: flux-system}
+spec:
+  imageRepositoryRef: {name: web}
+  policy: {semver: {range: ^1.0.0}}
+---
+apiVersion: image.toolkit.fluxcd.io/v1
+kind: ImagePolicy
+metadata: {name: web-next, namespace: flux-system}
+spec:
+  imageRepositoryRef: {name: web}
+  policy: {semver: {range: ">=2.0.0"}}
+`
+	write := func(stable, next string) string {
+		dir := t.TempDir()
+		for f, content := range map[string]string{
+			"ferry.yaml":             "apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - {name: dev, path: dev}\n",
+			"dev/kustomization.yaml": "resources: [stable.yaml, next.yaml, policies.yaml]\n",
+			"dev/stable.yaml":        deployment("web", "1.2.0", stable),
+			"dev/next.yaml":          deployment("web-next", "2.0.0", next),
+			"dev/policies.yaml":      policies,
+		} {
+			p := filepath.Join(dir, f)
+			require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+			require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+		}
+		return dir
+	}
+	src := imagepolicy.Source{Lister: imagepolicy.Registry{Insecure: true}}
+
+	dir := write(` # {"$imagepolicy": "flux-system:web-stable"}`, ` # {"$imagepolicy": "flux-system:web-next"}`)
+	// One image at two versions is one change ferry does not split by
+	// itself: it says so, and each workload is promoted on its own.
+	plan := planDev(t, dir, src)
+	require.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+	assert.Contains(t, strings.Join(plan.Verdict.Reasons, "\n"), "--object KIND/NAME")
+	planner, err := promote.NewPlanner(promote.Options{Root: dir})
+	require.NoError(t, err)
+	for _, object := range []string{"Deployment/web", "Deployment/web-next"} {
+		plan, err := planner.Plan(context.Background(), promote.Request{To: "dev", Versions: src, Selection: promote.Selection{Objects: []string{object}}})
+		require.NoError(t, err)
+		require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+		_, err = plan.Apply(context.Background(), dir)
+		require.NoError(t, err)
+	}
+	stable, err := os.ReadFile(filepath.Join(dir, "dev/stable.yaml"))
+	require.NoError(t, err)
+	next, err := os.ReadFile(filepath.Join(dir, "dev/next.yaml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(stable), `/acme/web:1.3.0 # {"$imagepolicy": "flux-system:web-stable"}`)
+	assert.Contains(t, string(next), `/acme/web:2.1.0 # {"$imagepolicy": "flux-system:web-next"}`)
+	assert.Equal(t, promote.StatusNoop, planDev(t, dir, src).Verdict.Status)
+
+	// Without setter comments ferry does not guess: both keep their
+	// versions, and the plan says why.
+	dir = write("", "")
+	plan = planDev(t, dir, src)
+	assert.Empty(t, changes(plan))
+	require.Len(t, plan.Findings, 1)
+	assert.Contains(t, plan.Findings[0].Message, "has several image policies (flux-system/web-next, flux-system/web-stable)")
+
+	// One line marked, the other not: the unmarked use keeps its version,
+	// with a warning, as Flux would leave it.
+	dir = write(` # {"$imagepolicy": "flux-system:web-stable"}`, "")
+	planner, err = promote.NewPlanner(promote.Options{Root: dir})
+	require.NoError(t, err)
+	plan, err = planner.Plan(context.Background(), promote.Request{To: "dev", Versions: src, Selection: promote.Selection{Objects: []string{"Deployment/web"}}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"web 1.2.0 -> 1.3.0"}, changes(plan), "web-next's line names no policy")
+	assert.Contains(t, plan.Findings[0].Message, "dev/next.yaml:14 names none of them")
+
+	// A comment naming a policy the environment lacks is an error.
+	dir = write(` # {"$imagepolicy": "flux-system:web-old"}`, "")
+	planner, err = promote.NewPlanner(promote.Options{Root: dir})
+	require.NoError(t, err)
+	_, err = planner.Plan(context.Background(), promote.Request{To: "dev", Versions: src})
+	require.ErrorContains(t, err, "dev/stable.yaml:14: the setter comment names image policy flux-system/web-old, which dev does not define")
 }

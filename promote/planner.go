@@ -394,7 +394,7 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	var chosen []finding.Finding
 	srcRef := EnvironmentRef{Name: src.Name, Path: src.Path}
 	if req.Versions != nil {
-		vs, fs, err := req.Versions.Versions(ctx, VersionTarget{Environment: tgt, Objects: tgtRes.Objects, Artifacts: Artifacts(tgtRes.Objects)})
+		vs, fs, err := req.Versions.Versions(ctx, VersionTarget{Environment: tgt, Objects: tgtRes.Objects, Artifacts: Artifacts(tgtRes.Objects), FS: fsys})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", op, err)
 		}
