@@ -24,6 +24,7 @@ import (
 
 	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/imagepolicy"
+	"github.com/ferrygitops/ferry/internal/testrepo"
 	"github.com/ferrygitops/ferry/promote"
 )
 
@@ -210,12 +211,9 @@ spec:
 `,
 	}
 	for f, content := range files {
-		content = strings.ReplaceAll(content, "HOST", host)
-		content = strings.ReplaceAll(content, "RANGE", semverRange)
-		p := filepath.Join(dir, f)
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+		files[f] = strings.NewReplacer("HOST", host, "RANGE", semverRange).Replace(content)
 	}
+	require.NoError(t, testrepo.WriteFiles(dir, files))
 	return dir
 }
 
@@ -393,17 +391,13 @@ spec:
 `
 	write := func(stable, next string) string {
 		dir := t.TempDir()
-		for f, content := range map[string]string{
+		require.NoError(t, testrepo.WriteFiles(dir, map[string]string{
 			"ferry.yaml":             "apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - {name: dev, path: dev}\n",
 			"dev/kustomization.yaml": "resources: [stable.yaml, next.yaml, policies.yaml]\n",
 			"dev/stable.yaml":        deployment("web", "1.2.0", stable),
 			"dev/next.yaml":          deployment("web-next", "2.0.0", next),
 			"dev/policies.yaml":      policies,
-		} {
-			p := filepath.Join(dir, f)
-			require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-			require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
-		}
+		}))
 		return dir
 	}
 	src := imagepolicy.Source{Lister: imagepolicy.Registry{Insecure: true}}

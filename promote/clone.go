@@ -206,15 +206,10 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 // newEnvironment resolves a clone's To: a name in ferry.yaml, or a
 // directory, which must be a clean path inside the repository.
 func (p *Planner) newEnvironment(ref string) (Environment, error) {
-	if e, ok := p.cfg.Environment(ref); ok {
+	if e, ok := p.configured(ref); ok {
 		return e, nil
 	}
 	clean := path.Clean(filepath.ToSlash(ref))
-	for _, e := range p.cfg.Environments {
-		if e.Path == clean {
-			return e, nil
-		}
-	}
 	if ref == "" || clean == "." || path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") || checkPath(clean) != nil {
 		return Environment{}, fmt.Errorf("%q: give the new folder as a path inside the repository (clusters/prod-eu-2)", ref)
 	}

@@ -2,8 +2,6 @@ package promote_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ferrygitops/ferry/internal/testrepo"
 	"github.com/ferrygitops/ferry/promote"
 )
 
@@ -114,13 +113,10 @@ spec:
         interval: 1m
 `
 
+// writeFiles writes files (slash paths -> content) under root.
 func writeFiles(t *testing.T, root string, files map[string]string) {
 	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(root, name)
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
-	}
+	require.NoError(t, testrepo.WriteFiles(root, files))
 }
 
 func TestProgressiveDelivery(t *testing.T) {

@@ -277,11 +277,7 @@ func findingOf(t *testing.T, plan *promote.Plan, rule string) finding.Finding {
 func writeRepo(t *testing.T, files map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
-	for p, content := range files {
-		full := filepath.Join(root, filepath.FromSlash(p))
-		require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
-		require.NoError(t, os.WriteFile(full, []byte(content), 0o644))
-	}
+	writeFiles(t, root, files)
 	return root
 }
 

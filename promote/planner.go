@@ -276,15 +276,10 @@ func hasKustomization(fsys fs.FS, dir string) bool {
 // environment resolves a request's From or To: an environment name, or a
 // path inside the repository.
 func (p *Planner) environment(ref string) (Environment, error) {
-	if e, ok := p.cfg.Environment(ref); ok {
+	if e, ok := p.configured(ref); ok {
 		return e, nil
 	}
 	clean := path.Clean(filepath.ToSlash(ref))
-	for _, e := range p.cfg.Environments {
-		if e.Path == clean {
-			return e, nil
-		}
-	}
 	if info, err := fs.Stat(p.fsys, clean); err == nil && info.IsDir() && !strings.HasPrefix(clean, "..") {
 		return Environment{Name: clean, Path: clean}, nil
 	}
@@ -296,6 +291,21 @@ func (p *Planner) environment(ref string) (Environment, error) {
 		names[i] = e.Name
 	}
 	return Environment{}, fmt.Errorf("no environment %q: name one of %s, or give a directory of the repository", ref, strings.Join(names, ", "))
+}
+
+// configured finds the environment ref names or whose directory it
+// gives.
+func (p *Planner) configured(ref string) (Environment, bool) {
+	if e, ok := p.cfg.Environment(ref); ok {
+		return e, true
+	}
+	clean := path.Clean(filepath.ToSlash(ref))
+	for _, e := range p.cfg.Environments {
+		if e.Path == clean {
+			return e, true
+		}
+	}
+	return Environment{}, false
 }
 
 func (p *Planner) now() time.Time {

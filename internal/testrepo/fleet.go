@@ -323,5 +323,5 @@ metadata:
 
 // WriteFleet writes the fleet repository with apps applications under dir.
 func WriteFleet(dir string, apps int) error {
-	return writeFiles(dir, Fleet(apps))
+	return WriteFiles(dir, Fleet(apps))
 }

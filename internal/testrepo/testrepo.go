@@ -117,11 +117,12 @@ func MapFS(apps int) fstest.MapFS {
 
 // Write writes the repository with apps applications under dir.
 func Write(dir string, apps int) error {
-	return writeFiles(dir, Files(apps))
+	return WriteFiles(dir, Files(apps))
 }
 
-// writeFiles writes files (slash-separated path to content) under dir.
-func writeFiles(dir string, files map[string]string) error {
+// WriteFiles writes files (slash-separated path to content) under dir,
+// making the folders they need.
+func WriteFiles(dir string, files map[string]string) error {
 	for p, c := range files {
 		full := filepath.Join(dir, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {

@@ -150,18 +150,3 @@ func (p *Provider) toPR(pr *git.GitPullRequest) *pullrequest.PullRequest {
 	}
 	return out
 }
-
-// choose picks, among open pull requests, the one whose body holds marker
-// with the lowest number, or the lowest number when none holds it.
-func choose(prs []*pullrequest.PullRequest, marker string) *pullrequest.PullRequest {
-	var best *pullrequest.PullRequest
-	bestMarked := false
-	for _, pr := range prs {
-		marked := marker != "" && strings.Contains(pr.Body, marker)
-		switch {
-		case best == nil, marked && !bestMarked, marked == bestMarked && pr.Number < best.Number:
-			best, bestMarked = pr, marked
-		}
-	}
-	return best
-}

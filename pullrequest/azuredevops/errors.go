@@ -80,36 +80,10 @@ func (e *statusError) Error() string {
 	return fmt.Sprintf("status %d %s: %s", e.Code, http.StatusText(e.Code), e.Message)
 }
 
-// apiError is an error of the Azure DevOps API told in words. It unwraps to
-// the statusError and, for a refused token, to pullrequest.ErrAuth.
-type apiError struct {
-	msg  string
-	errs []error
-}
-
-func (e *apiError) Error() string   { return e.msg }
-func (e *apiError) Unwrap() []error { return e.errs }
-
-// redacted replaces the token in the message of the error it wraps.
-type redacted struct {
-	err   error
-	token string
-}
-
-func (e *redacted) Error() string {
-	msg := e.err.Error()
-	if len(e.token) >= 6 {
-		msg = strings.ReplaceAll(msg, e.token, "[token]")
-	}
-	return msg
-}
-
-func (e *redacted) Unwrap() error { return e.err }
-
 // fail wraps err from the operation op on what ("repository app",
 // "pull request 3") into the error the provider returns.
 func (p *Provider) fail(op, what string, err error) error {
-	return &redacted{err: fmt.Errorf("%s in %s/%s: %w", op, p.orgURL, p.project+"/_git/"+p.repo, p.explain(what, err)), token: p.token}
+	return pullrequest.HideToken(fmt.Errorf("%s in %s/%s: %w", op, p.orgURL, p.project+"/_git/"+p.repo, p.explain(what, err)), p.token)
 }
 
 // needs says what the token needs.
@@ -130,23 +104,23 @@ func (p *Provider) explain(what string, err error) error {
 	if se.Message != "" {
 		said = " (Azure DevOps said: " + se.Message + ")"
 	}
-	e := &apiError{errs: []error{se}}
+	e := &pullrequest.APIError{Errs: []error{se}}
 	switch {
 	case se.SignIn:
-		e.errs = append(e.errs, pullrequest.ErrAuth)
-		e.msg = fmt.Sprintf("Azure DevOps answered with its sign-in page (%d): the token is not valid for %s; %s", se.Code, p.orgURL, p.needs())
+		e.Errs = append(e.Errs, pullrequest.ErrAuth)
+		e.Msg = fmt.Sprintf("Azure DevOps answered with its sign-in page (%d): the token is not valid for %s; %s", se.Code, p.orgURL, p.needs())
 	case se.Code == http.StatusUnauthorized:
-		e.errs = append(e.errs, pullrequest.ErrAuth)
-		e.msg = fmt.Sprintf("Azure DevOps refused the token (401): it is missing, expired or revoked, or not valid for %s; %s%s", p.orgURL, p.needs(), said)
+		e.Errs = append(e.Errs, pullrequest.ErrAuth)
+		e.Msg = fmt.Sprintf("Azure DevOps refused the token (401): it is missing, expired or revoked, or not valid for %s; %s%s", p.orgURL, p.needs(), said)
 	case se.Code == http.StatusForbidden:
-		e.errs = append(e.errs, pullrequest.ErrAuth)
-		e.msg = fmt.Sprintf("Azure DevOps refused the token (403): %s%s", p.needs(), said)
+		e.Errs = append(e.Errs, pullrequest.ErrAuth)
+		e.Msg = fmt.Sprintf("Azure DevOps refused the token (403): %s%s", p.needs(), said)
 	case se.Code == http.StatusNotFound:
-		e.msg = fmt.Sprintf("Azure DevOps has no %s, or the token cannot see it (404)%s", what, said)
+		e.Msg = fmt.Sprintf("Azure DevOps has no %s, or the token cannot see it (404)%s", what, said)
 	case se.Code >= 500:
-		e.msg = fmt.Sprintf("Azure DevOps failed (%d %s), try again later%s", se.Code, http.StatusText(se.Code), said)
+		e.Msg = fmt.Sprintf("Azure DevOps failed (%d %s), try again later%s", se.Code, http.StatusText(se.Code), said)
 	default:
-		e.msg = fmt.Sprintf("Azure DevOps refused the request (%d %s)%s", se.Code, http.StatusText(se.Code), said)
+		e.Msg = fmt.Sprintf("Azure DevOps refused the request (%d %s)%s", se.Code, http.StatusText(se.Code), said)
 	}
 	return e
 }

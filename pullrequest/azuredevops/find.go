@@ -45,7 +45,7 @@ func (p *Provider) Find(ctx context.Context, head, base, marker string) (*pullre
 		}
 		skip += len(*prs)
 	}
-	return choose(open, marker), nil
+	return pullrequest.Choose(open, marker), nil
 }
 
 // repoName names the repository in errors.

@@ -35,5 +35,5 @@ func (p *Provider) Find(ctx context.Context, head, base, marker string) (*pullre
 		}
 		opts.Page = resp.NextPage
 	}
-	return choose(open, marker), nil
+	return pullrequest.Choose(open, marker), nil
 }

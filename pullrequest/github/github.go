@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	gh "github.com/google/go-github/v84/github"
 
@@ -80,19 +79,4 @@ func toPR(pr *gh.PullRequest) *pullrequest.PullRequest {
 		Base:   pr.GetBase().GetRef(),
 		Draft:  pr.GetDraft(),
 	}
-}
-
-// choose picks, among open pull requests, the one whose body holds marker
-// with the lowest number, or the lowest number when none holds it.
-func choose(prs []*pullrequest.PullRequest, marker string) *pullrequest.PullRequest {
-	var best *pullrequest.PullRequest
-	bestMarked := false
-	for _, pr := range prs {
-		marked := marker != "" && strings.Contains(pr.Body, marker)
-		switch {
-		case best == nil, marked && !bestMarked, marked == bestMarked && pr.Number < best.Number:
-			best, bestMarked = pr, marked
-		}
-	}
-	return best
 }
