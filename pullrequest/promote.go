@@ -159,6 +159,9 @@ func Promote(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Planner == nil {
 		return nil, errors.New("pullrequest: Options.Planner is nil")
 	}
+	if opts.Planner.Root() == "" {
+		return nil, errors.New("pullrequest: the planner reads a file system (Options.FS), not a directory: Promote commits in the Git repository of a directory on disk")
+	}
 	if opts.Remote == "" {
 		opts.Remote = "origin"
 	}

@@ -232,6 +232,9 @@ func writePromotion(w io.Writer, format string, res *pullrequest.Result) error {
 			fmt.Fprintf(w, "%s %supdated\n", pr, would)
 		}
 	case pullrequest.ActionUnchanged:
+		if res.PullRequest == nil {
+			pr = "branch " + res.Branch
+		}
 		fmt.Fprintf(w, "%s already carries this promotion: nothing to do\n", pr)
 	case pullrequest.ActionClosed:
 		fmt.Fprintf(w, "%s %sclosed: nothing left to promote\n", pr, would)
