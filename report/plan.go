@@ -12,9 +12,10 @@ import (
 	"github.com/ferrygitops/ferry/promote"
 )
 
-// MarkdownLimit is the largest Markdown plan WritePlan writes: GitHub's
-// limit for a pull-request comment.
-const MarkdownLimit = 65536
+// MarkdownLimit is the largest Markdown plan WritePlan writes, in bytes:
+// GitHub's limit for a pull-request comment or body (65,536 characters),
+// less room for what a CI step adds to it (a hidden marker, a heading).
+const MarkdownLimit = 65536 - 512
 
 // PlanFormats are the formats WritePlan accepts.
 var PlanFormats = []string{"text", "markdown", "json", "sarif", "github", "azuredevops", "junit"}
