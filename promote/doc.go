@@ -20,6 +20,15 @@
 // and refuses files that changed since. [Planner.Status] is the version
 // matrix of all environments.
 //
+// Beyond one promotion: [Planner.Pending] plans every promotion of
+// ferry.yaml's from: graph at once; a [VersionSource] (the imagepolicy
+// package's registry) stands in for the source environment; each change
+// says how it rolls out ([Delivery]: a Flagger Canary, an Argo Rollout, a
+// HelmRelease's tests), which the rule progressive-delivery can require;
+// and [Planner.Clone] plans a new environment's folder from an existing
+// one, its files created by [Plan.Apply] like any edit ([Plan.Edited]
+// gives the same contents without writing, for a commit).
+//
 // A Planner reads the repository (never the network) and writes nothing; it
 // is safe for concurrent use. Plan.Apply is the only function that writes.
 package promote

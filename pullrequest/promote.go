@@ -153,8 +153,9 @@ func Marker(from, to string) string {
 //     findings are posted on the open pull request. The Result's Action
 //     is ActionBlocked and the error is nil: the plan says why.
 //
-// The work tree, the index and HEAD are never changed; only ferry's local
-// branch ref is set before the push.
+// The work tree, the index and HEAD are never changed: the commit's
+// objects are written to the repository, ferry's local branch ref is set
+// before the push, and its remote-tracking ref by the fetch.
 func Promote(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Planner == nil {
 		return nil, errors.New("pullrequest: Options.Planner is nil")
