@@ -176,7 +176,14 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	plan.Findings = append(unrendered(dst, res, p.now()), findings...)
+	// The source, checked as it runs, is the baseline: what it already
+	// has is existing in the copy; what the new cluster's version or
+	// settings add is new.
+	before, err := p.checkSource(ctx, fsys, src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	plan.Findings = classify(before, append(findings, unrendered(dst, res, p.now())...), nil)
 	markNew(plan.Findings)
 	finding.Sort(plan.Findings)
 	plan.BlockOn = blockOn(dst, Request{BlockOn: req.BlockOn})
@@ -201,6 +208,25 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 	plan.Inputs = mergeInputs(inputs)
 	plan.Verdict = verdict(plan)
 	return plan, nil
+}
+
+// checkSource renders the source environment and checks it as it runs:
+// its own Kubernetes version and policies.
+func (p *Planner) checkSource(ctx context.Context, fsys fs.FS, src Environment) ([]finding.Finding, error) {
+	r, err := p.newRenderer(fsys, nil, false, PhaseRender)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.Render(ctx, src.Path)
+	if err != nil {
+		return nil, fmt.Errorf("render the source: %w", err)
+	}
+	checks, err := p.checkers(ctx, p.inherit(src, res), fsys)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := checks.check(ctx, res.Objects)
+	return append(fs, unrendered(src, res, p.now())...), err
 }
 
 // newEnvironment resolves a clone's To: a name in ferry.yaml, or a

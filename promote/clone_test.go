@@ -13,16 +13,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ferrygitops/ferry/finding"
 	"github.com/ferrygitops/ferry/promote"
 	"github.com/ferrygitops/ferry/render"
 )
-
-func shopCopy(t *testing.T) string {
-	t.Helper()
-	root := t.TempDir()
-	require.NoError(t, os.CopyFS(root, os.DirFS(filepath.Join("..", "examples", "shop"))))
-	return root
-}
 
 func renderYAML(t *testing.T, root, dir string) string {
 	t.Helper()
@@ -38,7 +32,7 @@ func renderYAML(t *testing.T, root, dir string) string {
 // Cloning the production cluster: the copy renders what production renders
 // but for its own values, and a second clone is a noop.
 func TestCloneCluster(t *testing.T) {
-	root := shopCopy(t)
+	root := copyShop(t)
 	planner, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }})
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -191,7 +185,7 @@ spec:
 }
 
 func TestCloneRefuses(t *testing.T) {
-	root := shopCopy(t)
+	root := copyShop(t)
 	planner, err := promote.NewPlanner(promote.Options{Root: root})
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -217,7 +211,7 @@ func TestCloneRefuses(t *testing.T) {
 // Apply refuses creations ferry clone could not have planned, before it
 // writes anything.
 func TestApplyRefusesForgedCreations(t *testing.T) {
-	root := shopCopy(t)
+	root := copyShop(t)
 	planner, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }})
 	require.NoError(t, err)
 	good, err := planner.Clone(context.Background(), promote.CloneRequest{From: "clusters/production", To: "clusters/production-eu-2"})
@@ -264,4 +258,30 @@ func TestApplyRefusesForgedCreations(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(root, good.Files[0].Path))
 	require.NoError(t, err)
 	assert.Equal(t, "mine\n", string(data))
+}
+
+// What the source already has is existing in the copy: it blocks only
+// when the request blocks on existing findings.
+func TestCloneBaseline(t *testing.T) {
+	root := copyShop(t)
+	replaceIn(t, filepath.Join(root, "overlays/production/kustomization.yaml"), "newTag: 1.7.2", "newTag: latest")
+	planner, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }})
+	require.NoError(t, err)
+	req := promote.CloneRequest{From: "clusters/production", To: "clusters/production-eu-2"}
+	plan, err := planner.Clone(context.Background(), req)
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	var latest []finding.Baseline
+	for _, f := range plan.Findings {
+		if f.Rule == "no-latest-tag" {
+			latest = append(latest, f.Baseline)
+		}
+	}
+	assert.Equal(t, []finding.Baseline{finding.BaselineExisting}, latest)
+
+	req.BlockOn = []finding.Baseline{finding.BaselineExisting}
+	plan, err = planner.Clone(context.Background(), req)
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+	assert.Contains(t, strings.Join(plan.Verdict.Reasons, "\n"), "[no-latest-tag] (existing)")
 }

@@ -22,8 +22,7 @@ func TestEditedMatchesApply(t *testing.T) {
 	data := shopPlanJSON(t)
 	plan, err := promote.ReadPlan(bytes.NewReader(data))
 	require.NoError(t, err)
-	dir := t.TempDir()
-	require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join("..", "examples", "shop"))))
+	dir := copyShop(t)
 
 	got, err := plan.Edited(context.Background(), os.DirFS(dir))
 	require.NoError(t, err)
@@ -45,8 +44,7 @@ func TestEditedRefusesStaleInputs(t *testing.T) {
 	data := shopPlanJSON(t)
 	plan, err := promote.ReadPlan(bytes.NewReader(data))
 	require.NoError(t, err)
-	dir := t.TempDir()
-	require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join("..", "examples", "shop"))))
+	dir := copyShop(t)
 	fsys := fstest.MapFS{}
 	require.NoError(t, filepathWalk(dir, fsys))
 

@@ -34,8 +34,7 @@ environments:
 }
 
 func TestPending(t *testing.T) {
-	dir := t.TempDir()
-	require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join("..", "examples", "shop"))))
+	dir := copyShop(t)
 	planner, err := promote.NewPlanner(promote.Options{Root: dir, Now: func() time.Time { return ordinaryDay }})
 	require.NoError(t, err)
 	list, err := planner.Pending(context.Background(), promote.Request{From: "ignored", To: "ignored"})
@@ -62,8 +61,7 @@ func TestPending(t *testing.T) {
 }
 
 func TestPendingNeedsPromotions(t *testing.T) {
-	dir := t.TempDir()
-	require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join("..", "examples", "shop"))))
+	dir := copyShop(t)
 	require.NoError(t, os.Remove(filepath.Join(dir, "ferry.yaml")))
 	planner, err := promote.NewPlanner(promote.Options{Root: dir})
 	require.NoError(t, err)
