@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"testing/fstest"
 )
 
 // Edge is one promotion ferry.yaml defines: From is promoted into To.
@@ -64,6 +66,20 @@ var ErrNoPromotions = errors.New("ferry.yaml defines no promotion: give environm
 // that is not noop, blocked ones included); UpToDate names the others.
 // req's From and To are ignored; its other fields apply to every plan.
 func (p *Planner) Pending(ctx context.Context, req Request) (*PlanList, error) {
+	return p.pending(ctx, req, false)
+}
+
+// PendingChained plans like Pending, but each promotion on the repository
+// as the ready promotions before it in the graph leave it: production
+// takes what staging will run once its own promotion is applied. The list
+// is Chained: its plans apply in order, each on top of the one before.
+// Only ready plans chain; a blocked one leaves the repository as it is for
+// the promotions after it.
+func (p *Planner) PendingChained(ctx context.Context, req Request) (*PlanList, error) {
+	return p.pending(ctx, req, true)
+}
+
+func (p *Planner) pending(ctx context.Context, req Request, chain bool) (*PlanList, error) {
 	if p.discovered {
 		// Discovery guesses environments, never the promotions between them.
 		return nil, fmt.Errorf("no %s: %w", ConfigFile, ErrNoPromotions)
@@ -74,12 +90,31 @@ func (p *Planner) Pending(ctx context.Context, req Request) (*PlanList, error) {
 	}
 	list := NewPlanList(nil)
 	list.Items = []*Plan{}
+	list.Chained = chain
+	planner := p
+	edited := fstest.MapFS{} // the ready plans' files, when chaining
 	for _, e := range edges {
 		r := req
 		r.From, r.To = e.From, e.To
-		plan, err := p.Plan(ctx, r)
+		plan, err := planner.Plan(ctx, r)
 		if err != nil {
 			return nil, fmt.Errorf("promotion %s -> %s: %w", e.From, e.To, err)
+		}
+		if chain && plan.Verdict.Status == StatusReady {
+			// The next promotions see this one applied.
+			files, err := plan.Edited(ctx, planner.fsys)
+			if err != nil {
+				return nil, fmt.Errorf("promotion %s -> %s: %w", e.From, e.To, err)
+			}
+			edited = maps.Clone(edited)
+			for name, data := range files {
+				edited[name] = &fstest.MapFile{Data: data, Mode: 0o644}
+			}
+			opts := p.opts
+			opts.FS, opts.Config = overlay{base: p.fsys, files: edited}, p.cfg
+			if planner, err = NewPlanner(opts); err != nil {
+				return nil, err
+			}
 		}
 		if plan.Verdict.Status == StatusNoop {
 			list.UpToDate = append(list.UpToDate, e)

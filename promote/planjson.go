@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/ferrygitops/ferry/render"
 )
@@ -26,6 +27,9 @@ type PlanList struct {
 	Items      []*Plan `json:"items"`
 	// UpToDate are the promotions Pending found nothing to do for.
 	UpToDate []Edge `json:"upToDate,omitempty"`
+	// Chained says each plan was made on the repository as the plans
+	// before it leave it ([Planner.PendingChained]): they apply in order.
+	Chained bool `json:"chained,omitempty"`
 }
 
 // NewPlanList returns the list of plans, in order.
@@ -56,6 +60,18 @@ func ReadPlan(r io.Reader) (*Plan, error) {
 // ReadPlans reads a plan or a list of plans ([PlanList]) written as JSON,
 // as strictly as [ReadPlan] reads one.
 func ReadPlans(r io.Reader) ([]*Plan, error) {
+	l, err := ReadPlanList(r)
+	if err != nil {
+		return nil, err
+	}
+	return l.Items, nil
+}
+
+// ReadPlanList reads a plan or a list of plans written as JSON, as
+// strictly as [ReadPlan] reads one; a single plan is returned as a list of
+// one. A list may hold no plan only when it says which promotions are up
+// to date (ferry plan --all with nothing to do).
+func ReadPlanList(r io.Reader) (*PlanList, error) {
 	data, err := readPlanData(r)
 	if err != nil {
 		return nil, err
@@ -72,7 +88,7 @@ func ReadPlans(r io.Reader) ([]*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		return []*Plan{p}, nil
+		return NewPlanList([]*Plan{p}), nil
 	}
 	var l PlanList
 	if err := decodeStrict(data, &l); err != nil {
@@ -81,7 +97,7 @@ func ReadPlans(r io.Reader) ([]*Plan, error) {
 	if l.APIVersion != PlanAPIVersion {
 		return nil, fmt.Errorf("read plan: %w: want apiVersion %s, got %q", ErrMalformedPlan, PlanAPIVersion, l.APIVersion)
 	}
-	if len(l.Items) == 0 {
+	if len(l.Items) == 0 && len(l.UpToDate) == 0 {
 		return nil, fmt.Errorf("read plan: %w: the list holds no plan", ErrMalformedPlan)
 	}
 	for i, p := range l.Items {
@@ -89,7 +105,7 @@ func ReadPlans(r io.Reader) ([]*Plan, error) {
 			return nil, fmt.Errorf("read plan: %w: item %d is not a %s %s", ErrMalformedPlan, i, PlanAPIVersion, PlanKind)
 		}
 	}
-	return l.Items, nil
+	return &l, nil
 }
 
 func readPlanData(r io.Reader) ([]byte, error) {
@@ -142,4 +158,64 @@ func Conflicts(plans []*Plan) map[string][]string {
 		}
 	}
 	return by
+}
+
+// ApplyOrder returns the order in which plans meant to be applied together
+// apply, each on the repository as the ones before it leave it. Plans made
+// on the same repository ([Planner.Pending], several --to) apply when no
+// two edit one file: a plan that reads a file another edits goes first, as
+// it was made on that file as it is (production's promotion, which reads
+// staging, before staging's). Chained plans ([Planner.PendingChained]) were
+// made one on top of the other and apply in their order. When no order
+// works, the error names the file and the targets.
+func ApplyOrder(plans []*Plan, chained bool) ([]*Plan, error) {
+	if chained {
+		return plans, nil
+	}
+	edits := func(p *Plan, file string) bool {
+		return slices.ContainsFunc(p.Files, func(f FileEdit) bool { return f.Path == file })
+	}
+	reads := func(p *Plan, file string) bool {
+		return slices.ContainsFunc(p.Inputs, func(in render.File) bool { return in.Path == file })
+	}
+	// before[j] lists the plans that must apply before plan j: those that
+	// read a file j edits.
+	before := make([][]int, len(plans))
+	for j, p := range plans {
+		for _, f := range p.Files {
+			for i, q := range plans {
+				switch {
+				case i == j:
+				case edits(q, f.Path):
+					first, second := plans[min(i, j)], plans[max(i, j)]
+					return nil, fmt.Errorf("the plans for %s and %s both edit %s: each was made on the unedited file, so they cannot be applied together; plan them one at a time", first.Target.Path, second.Target.Path, f.Path)
+				case reads(q, f.Path):
+					before[j] = append(before[j], i)
+				}
+			}
+		}
+	}
+	done := make([]bool, len(plans))
+	var out []*Plan
+	for len(out) < len(plans) {
+		next := -1
+		for j := range plans {
+			if !done[j] && !slices.ContainsFunc(before[j], func(i int) bool { return !done[i] }) {
+				next = j
+				break
+			}
+		}
+		if next < 0 {
+			var left []string
+			for j, p := range plans {
+				if !done[j] {
+					left = append(left, p.Target.Path)
+				}
+			}
+			return nil, fmt.Errorf("the plans for %s each read a file another edits: each was made on the unedited repository, so they cannot be applied together; plan them one at a time", strings.Join(left, ", "))
+		}
+		done[next] = true
+		out = append(out, plans[next])
+	}
+	return out, nil
 }

@@ -48,3 +48,34 @@ func TestCloneCommandErrors(t *testing.T) {
 		})
 	}
 }
+
+// plan --all writes every pending promotion in one document that ferry
+// apply applies in an order that works; --chain makes production take what
+// staging will run.
+func TestPlanAllAndApply(t *testing.T) {
+	for _, chain := range []bool{false, true} {
+		repo := t.TempDir()
+		require.NoError(t, os.CopyFS(repo, os.DirFS(filepath.Join("..", "..", "examples", "pipeline"))))
+		planFile := filepath.Join(t.TempDir(), "plans.json")
+		args := []string{"plan", "--root", repo, "--all", "--out", planFile, "-o", "json"}
+		if chain {
+			args = append(args, "--chain")
+		}
+		code, stdout, stderr := runCLI(t, args...)
+		require.Equal(t, exitOK, code, stderr)
+		assert.Contains(t, stdout, `"kind": "PlanList"`)
+		code, stdout, stderr = runCLI(t, "apply", "--root", repo, planFile)
+		require.Equal(t, exitOK, code, stderr)
+		assert.Contains(t, stdout, "wrote envs/production/kustomization.yaml")
+		data, err := os.ReadFile(filepath.Join(repo, "envs", "production", "kustomization.yaml"))
+		require.NoError(t, err)
+		want := "newTag: 1.3.0" // what staging ran
+		if chain {
+			want = "newTag: 1.4.0" // what staging runs after its own promotion
+		}
+		assert.Contains(t, string(data), want, "chain %v", chain)
+	}
+	code, _, stderr := runCLI(t, "plan", "--root", filepath.Join("..", "..", "examples", "pipeline"), "--to", "production", "--chain")
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "--chain chains the promotions of --all")
+}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -24,6 +23,7 @@ func newPlanCommand() *cobra.Command {
 		apply        bool
 		targets      []string
 		all          bool
+		chain        bool
 		fromRegistry bool
 	)
 	cmd := &cobra.Command{
@@ -71,7 +71,10 @@ are refused: plan those targets one at a time.
 lags its source, in the graph's order, each on the repository as it is
 (production takes what staging runs now, not what staging's own promotion
 will bring): one document, a PlanList whose upToDate lists the promotions
-with nothing to do.
+with nothing to do. With --apply (or ferry apply), a plan that reads a file
+another edits applies first (production's before staging's). --chain plans
+each promotion on the repository as the ready ones before it leave it
+(production takes what staging will run); such plans apply in their order.
 
 --from-registry takes the versions from the registry instead of a source
 environment: for each image a Flux ImagePolicy of the target governs, the
@@ -104,6 +107,8 @@ pattern matches nothing).`,
 			switch {
 			case all && (len(targets) > 0 || pf.req.From != "" || fromRegistry):
 				return fmt.Errorf("--all plans every promotion ferry.yaml defines: leave out --from, --to and --from-registry")
+			case chain && !all:
+				return fmt.Errorf("--chain chains the promotions of --all: give --all too")
 			case !all && (len(targets) == 0 || slices.Contains(targets, "")):
 				return fmt.Errorf("--to: give the target environment (an empty name plans nothing), or --all")
 			case fromRegistry && pf.req.From != "":
@@ -116,7 +121,11 @@ pattern matches nothing).`,
 			var plans []*promote.Plan
 			var list *promote.PlanList
 			if all {
-				if list, err = planner.Pending(cmd.Context(), pf.req); err != nil {
+				pending := planner.Pending
+				if chain {
+					pending = planner.PendingChained
+				}
+				if list, err = pending(cmd.Context(), pf.req); err != nil {
 					return err
 				}
 				progress.done()
@@ -139,9 +148,9 @@ pattern matches nothing).`,
 				}
 				plans = append(plans, plan)
 			}
-			if conflicts := promote.Conflicts(plans); len(conflicts) > 0 && (out != "" || apply) {
-				files := slices.Sorted(maps.Keys(conflicts))
-				return fmt.Errorf("the plans for %s all edit %s: each was made on the unedited repository, so they cannot be applied together; plan those targets one at a time", strings.Join(conflicts[files[0]], ", "), strings.Join(files, ", "))
+			ordered, orderErr := promote.ApplyOrder(plans, list != nil && list.Chained)
+			if orderErr != nil && (out != "" || apply) {
+				return orderErr
 			}
 			if out != "" {
 				var doc any
@@ -194,7 +203,7 @@ pattern matches nothing).`,
 				return &findingsError{summary: "the promotion is blocked: " + strings.Join(blocked, "; ")}
 			}
 			if apply {
-				for _, plan := range plans {
+				for _, plan := range ordered {
 					if plan.Verdict.Status != promote.StatusReady {
 						continue
 					}
@@ -213,6 +222,7 @@ pattern matches nothing).`,
 	f.StringVar(&pf.req.From, "from", "", "source environment (name in ferry.yaml, or directory; default: the target's from: in ferry.yaml)")
 	f.StringSliceVar(&targets, "to", nil, "target environment (name in ferry.yaml, or directory); repeat it (or give a comma-separated list) for one plan per target, in one document")
 	f.BoolVar(&all, "all", false, "plan every promotion of ferry.yaml whose target lags its source")
+	f.BoolVar(&chain, "chain", false, "with --all, plan each promotion on the repository as the ready ones before it leave it (production takes what staging will run)")
 	f.BoolVar(&fromRegistry, "from-registry", false, "take the versions from the registry: the newest tag each Flux ImagePolicy of the target allows")
 	f.StringArrayVarP(&outputs, "output", "o", []string{"text"}, "output format, or FORMAT=FILE to write it to a file (repeatable, at most one to standard output): "+strings.Join(report.PlanFormats, ", "))
 	f.StringVar(&out, "out", "", "also write the plan as JSON to this file, for ferry apply")
@@ -228,8 +238,10 @@ func newApplyCommand() *cobra.Command {
 		Long: `Apply a plan: write its edits into the repository, all files or none. A file
 that changed since the plan was made is refused (plan again); a file that
 already holds the planned result is left alone, so applying twice is safe.
-A list of plans (ferry plan --to a --to b --out) is applied plan by plan,
-each all files or none; plans that edit the same file are refused.
+A list of plans (ferry plan --to a --to b --out, or --all) is applied plan
+by plan, each all files or none: a plan that reads a file another edits
+first, chained plans (--all --chain) in their order; plans that edit the
+same file are refused.
 
 Before writing anything, apply refuses a plan that ferry plan could not have
 written: inputs, files or edits missing, null or listed twice; a file the
@@ -248,14 +260,14 @@ See docs/security.md.`,
 			if err != nil {
 				return err
 			}
-			plans, err := promote.ReadPlans(f)
+			list, err := promote.ReadPlanList(f)
 			_ = f.Close()
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			if conflicts := promote.Conflicts(plans); len(conflicts) > 0 {
-				files := slices.Sorted(maps.Keys(conflicts))
-				return fmt.Errorf("%s: the plans for %s all edit %s, and cannot be applied together; plan those targets one at a time", args[0], strings.Join(conflicts[files[0]], ", "), strings.Join(files, ", "))
+			plans, err := promote.ApplyOrder(list.Items, list.Chained)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			if root == "" {
 				planner, err := promote.NewPlanner(promote.Options{})

@@ -134,7 +134,7 @@ func TestPlanSeveralTargets(t *testing.T) {
 
 	code, stdout, stderr = runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production", "--to", "clusters/production", "--out", filepath.Join(t.TempDir(), "plans.json"))
 	assert.Equal(t, exitError, code, stdout)
-	assert.Contains(t, stderr, "the plans for overlays/production, clusters/production all edit overlays/production/kustomization.yaml")
+	assert.Contains(t, stderr, "the plans for overlays/production and clusters/production both edit overlays/production/kustomization.yaml")
 
 	planFile := filepath.Join(t.TempDir(), "plans.json")
 	code, stdout, stderr = runCLI(t, "plan", "--root", repo, "--from", "staging", "--to", "production,dev", "--rollback", "-o", "json", "--out", planFile)
