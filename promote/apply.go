@@ -105,7 +105,10 @@ func (p *Plan) Apply(ctx context.Context, root string) (Applied, error) {
 			case !errors.Is(err, fs.ErrNotExist):
 				return done, err
 			}
-			out := []byte(f.Edits[0].New)
+			out, err := f.Edits[0].content()
+			if err != nil {
+				return done, &ApplyError{File: f.Path, Err: err}
+			}
 			if sha256Hex(out) != f.After {
 				return done, &ApplyError{File: f.Path, Err: errors.New("the edits do not reproduce the planned content; plan again")}
 			}

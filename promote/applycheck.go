@@ -1,12 +1,14 @@
 package promote
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Refusals of Apply. Each is returned inside an [ApplyError] naming the
@@ -163,6 +165,9 @@ func checkEdits(f FileEdit) error {
 		if len(f.Edits) != 1 || f.Edits[0].Op != OpCreate || len(f.Edits[0].Keys) != 0 {
 			return refuse(f.Path, ErrMalformedPlan, "a file with an empty before is created: its one edit is a create, without keys")
 		}
+		if _, err := f.Edits[0].content(); err != nil {
+			return refuse(f.Path, ErrMalformedPlan, "edit 0: %v", err)
+		}
 		return nil
 	}
 	for i, e := range f.Edits {
@@ -189,6 +194,30 @@ func checkEdits(f FileEdit) error {
 
 // creates says the plan creates the file.
 func (f FileEdit) creates() bool { return f.Before == "" }
+
+// content is the content a create edit writes.
+func (e Edit) content() ([]byte, error) {
+	switch e.Encoding {
+	case "":
+		return []byte(e.New), nil
+	case "base64":
+		data, err := base64.StdEncoding.DecodeString(e.New)
+		if err != nil {
+			return nil, fmt.Errorf("the base64 content does not decode: %w", err)
+		}
+		return data, nil
+	}
+	return nil, fmt.Errorf("unknown encoding %q", e.Encoding)
+}
+
+// createEdit is the edit that creates a file with data: its text, or
+// base64 when data is not UTF-8 (JSON would not keep it).
+func createEdit(data []byte, reason string) Edit {
+	if utf8.Valid(data) {
+		return Edit{Op: OpCreate, New: string(data), Reason: reason}
+	}
+	return Edit{Op: OpCreate, New: base64.StdEncoding.EncodeToString(data), Encoding: "base64", Reason: reason}
+}
 
 func isSHA256(s string) bool {
 	return len(s) == 64 && strings.Trim(s, "0123456789abcdef") == ""

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing/fstest"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -102,7 +103,13 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 			return nil, fmt.Errorf("%s: %w", op, err)
 		}
 		inputs = append(inputs, render.File{Path: name, SHA256: sha256Hex(data)})
-		out := moved.ReplaceAll(data, []byte("${1}${2}"+dst.Path+"${3}"))
+		out := data
+		if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+			// A binary file is copied as it is.
+			files[path.Join(dst.Path, strings.TrimPrefix(name, src.Path+"/"))] = &fstest.MapFile{Data: out, Mode: 0o644}
+			continue
+		}
+		out = moved.ReplaceAll(data, []byte("${1}${2}"+dst.Path+"${3}"))
 		if isYAML(name) && len(req.Set) > 0 {
 			if out, err = setValues(out, req.Set, name, setAt); err != nil {
 				return nil, fmt.Errorf("%s: %w", op, err)
@@ -193,9 +200,11 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 		data := files[name].Data
 		plan.Files = append(plan.Files, FileEdit{
 			Path: name, After: sha256Hex(data),
-			Edits: []Edit{{Op: OpCreate, New: string(data), Reason: "copy of " + src.Path + "/" + strings.TrimPrefix(name, dst.Path+"/")}},
+			Edits: []Edit{createEdit(data, "copy of "+src.Path+"/"+strings.TrimPrefix(name, dst.Path+"/"))},
 		})
-		contents[name] = [2][]byte{nil, data}
+		if utf8.Valid(data) {
+			contents[name] = [2][]byte{nil, data}
+		}
 	}
 	plan.Diff = unifiedDiff(plan.Files, contents)
 	// The verdict rests on the source's files and everything the copy

@@ -285,3 +285,26 @@ func TestCloneBaseline(t *testing.T) {
 	require.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
 	assert.Contains(t, strings.Join(plan.Verdict.Reasons, "\n"), "[no-latest-tag] (existing)")
 }
+
+// A binary file of the folder is copied byte for byte, through the plan's
+// JSON too.
+func TestCloneBinaryFile(t *testing.T) {
+	root := copyShop(t)
+	blob := append([]byte{0xff, 0xfe, 0x00}, []byte("clusters/production\n")...)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "clusters/production/logo.bin"), blob, 0o644))
+	planner, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }})
+	require.NoError(t, err)
+	plan, err := planner.Clone(context.Background(), promote.CloneRequest{From: "clusters/production", To: "clusters/production-eu-2"})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusReady, plan.Verdict.Status, plan.Verdict.Reasons)
+	assert.Contains(t, plan.Diff, "Binary file b/clusters/production-eu-2/logo.bin created\n")
+	data, err := json.Marshal(plan)
+	require.NoError(t, err)
+	read, err := promote.ReadPlan(bytes.NewReader(data))
+	require.NoError(t, err)
+	_, err = read.Apply(context.Background(), root)
+	require.NoError(t, err)
+	copied, err := os.ReadFile(filepath.Join(root, "clusters/production-eu-2/logo.bin"))
+	require.NoError(t, err)
+	assert.Equal(t, blob, copied, "copied as it is: no path renamed inside")
+}

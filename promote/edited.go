@@ -64,7 +64,10 @@ func (p *Plan) Edited(ctx context.Context, fsys fs.FS) (map[string][]byte, error
 		if _, err := fs.Stat(fsys, f.Path); err == nil {
 			return nil, &ApplyError{File: f.Path, Err: fmt.Errorf("%w: the file the plan creates exists; plan again", ErrStale)}
 		}
-		data := []byte(f.Edits[0].New)
+		data, err := f.Edits[0].content()
+		if err != nil {
+			return nil, &ApplyError{File: f.Path, Err: err}
+		}
 		if sha256Hex(data) != f.After {
 			return nil, &ApplyError{File: f.Path, Err: errors.New("the edits do not reproduce the planned content; plan again")}
 		}

@@ -680,8 +680,9 @@ func applyEdits(data []byte, edits []Edit) ([]byte, []Edit, error) {
 		case OpCreate:
 			if len(data) > 0 || len(edits) != 1 {
 				err = errors.New("a file is created whole, by its one edit")
+				break
 			}
-			data = []byte(e.New)
+			data, err = e.content()
 		default:
 			err = fmt.Errorf("unknown edit %q", e.Op)
 		}

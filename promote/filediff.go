@@ -14,7 +14,11 @@ import (
 func unifiedDiff(files []FileEdit, contents map[string][2][]byte) string {
 	var b strings.Builder
 	for _, f := range files {
-		c := contents[f.Path]
+		c, ok := contents[f.Path]
+		if !ok {
+			fmt.Fprintf(&b, "Binary file b/%s created\n", f.Path)
+			continue
+		}
 		from := "a/" + f.Path
 		if len(f.Edits) == 1 && f.Edits[0].Op == OpCreate {
 			from = "/dev/null"

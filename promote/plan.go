@@ -131,6 +131,9 @@ type Edit struct {
 	New string `json:"new,omitempty"`
 	// Item is the mapping appended or the key inserted, as ordered pairs.
 	Item []KV `json:"item,omitempty"`
+	// Encoding is "base64" when New is a created file's content that is
+	// not UTF-8 text, base64-encoded.
+	Encoding string `json:"encoding,omitempty"`
 	// Reason says why the edit is there, in words.
 	Reason string `json:"reason"`
 }
