@@ -127,8 +127,8 @@ func (p Policy) Check() error {
 // are dropped; with a filter, only the tags its pattern matches are kept,
 // and ordered by what extract makes of them; a semver policy takes the
 // highest version in the range (a leading "v" allowed, prereleases only
-// when the range names one, or when allowPrerelease says the environment
-// takes them); an alphabetical one the last tag in byte order (ASC) or
+// when the range names one, or, when allowPrerelease says the environment
+// takes them, a prerelease of a version in the range); an alphabetical one the last tag in byte order (ASC) or
 // the first (DESC); a numerical one the largest number (ASC) or the
 // smallest (DESC), and fails on a tag that is not a number, as Flux does.
 // Unlike Flux, ties are broken deterministically (the first tag in byte
@@ -156,11 +156,10 @@ func (p Policy) Latest(tags []string, allowPrerelease bool) (string, error) {
 	switch {
 	case p.SemVer != "":
 		c, _ := semver.NewConstraint(p.SemVer)
-		c.IncludePrerelease = allowPrerelease
 		var top *semver.Version
 		for _, v := range values {
 			sv, err := parseVersion(v)
-			if err != nil || !c.Check(sv) {
+			if err != nil || !(c.Check(sv) || allowPrerelease && prereleaseOf(c, sv)) {
 				continue
 			}
 			if top == nil || sv.GreaterThan(top) {
@@ -215,6 +214,17 @@ func (p Policy) filter(tags []string) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// prereleaseOf says v is a prerelease of a version the range holds: what
+// an environment that allows prereleases takes besides what Flux takes
+// (1.4.0-rc.1 for >=1.0.0 <2.0.0, never 2.0.0-rc.1).
+func prereleaseOf(c *semver.Constraints, v *semver.Version) bool {
+	if v.Prerelease() == "" {
+		return false
+	}
+	release, err := v.SetPrerelease("")
+	return err == nil && c.Check(&release)
 }
 
 // parseVersion parses a strict semantic version with an optional leading

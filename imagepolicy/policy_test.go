@@ -25,6 +25,8 @@ func TestLatest(t *testing.T) {
 	}{
 		{"semver range", imagepolicy.Policy{SemVer: ">=1.0.0 <2.0.0"}, releases, false, "1.3.0", ""},
 		{"semver range, prereleases allowed", imagepolicy.Policy{SemVer: ">=1.0.0 <2.0.0"}, releases, true, "1.4.0-rc.1", ""},
+		{"prereleases allowed, only of versions in the range", imagepolicy.Policy{SemVer: ">=1.0.0 <2.0.0"}, []string{"1.3.0", "2.0.0-rc.1", "2.0.0"}, true, "1.3.0", ""},
+		{"prereleases allowed, tilde", imagepolicy.Policy{SemVer: "~1.2"}, []string{"1.2.3", "1.3.0-rc.1"}, true, "1.2.3", ""},
 		{"semver range naming a prerelease", imagepolicy.Policy{SemVer: ">=1.0.0-0 <2.0.0"}, releases, false, "1.4.0-rc.1", ""},
 		{"semver wildcard", imagepolicy.Policy{SemVer: "1.2.x"}, releases, false, "1.2.0", ""},
 		{"semver caret", imagepolicy.Policy{SemVer: "^1.2"}, releases, false, "1.3.0", ""},
