@@ -2,6 +2,7 @@ package promote
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -42,11 +43,11 @@ type Delivery struct {
 }
 
 // deliveries returns how each workload of objs is rolled out, by the
-// workload's slot across environments (group, kind and name without the
-// environment's affixes).
+// workload's group, kind, namespace and name without the environment's
+// affixes (see deliveryKey).
 func deliveries(objs []*manifest.Object, aff Affixes) map[string]Delivery {
 	out := map[string]Delivery{}
-	key := func(id manifest.ID) string { return id.Group + "/" + id.Kind + "/" + aff.strip(id.Name) }
+	key := func(id manifest.ID) string { return deliveryKey(id, aff, true) }
 	for _, o := range objs {
 		api := o.APIVersion()
 		switch {
@@ -71,6 +72,28 @@ func deliveries(objs []*manifest.Object, aff Affixes) map[string]Delivery {
 		case o.Kind() == "HelmRelease" && strings.HasPrefix(api, "helm.toolkit.fluxcd.io/"):
 			out[key(o.ID())] = helmDelivery(o)
 		}
+	}
+	return out
+}
+
+// deliveryKey identifies a workload: within one environment by its
+// namespace too, across environments (whose namespaces differ) without it.
+func deliveryKey(id manifest.ID, aff Affixes, namespaced bool) string {
+	ns := ""
+	if namespaced {
+		ns = id.Namespace
+	}
+	return id.Group + "/" + id.Kind + "/" + ns + "/" + aff.strip(id.Name)
+}
+
+// byName indexes deliveries across environments: by workload without its
+// namespace, every delivery of that name.
+func byName(ds map[string]Delivery, aff Affixes) map[string][]Delivery {
+	out := map[string][]Delivery{}
+	for _, k := range slices.Sorted(maps.Keys(ds)) {
+		d := ds[k]
+		n := deliveryKey(d.Workload, aff, false)
+		out[n] = append(out[n], d)
 	}
 	return out
 }
@@ -141,6 +164,11 @@ func flaggerDelivery(o *manifest.Object, target manifest.ID) Delivery {
 		}
 	}
 	d.Analysis = len(d.Metrics) > 0
+	if skip, _ := o.Field("spec", "skipAnalysis"); skip == true {
+		// Flagger promotes at once, whatever the analysis says.
+		d.Analysis = false
+		d.Steps = append(d.Steps, "skipAnalysis: promoted without analysis")
+	}
 	return d
 }
 
@@ -234,9 +262,9 @@ func helmDelivery(o *manifest.Object) Delivery {
 // target requires progressive delivery: a change to a workload that the
 // source or the target rolls out through a Canary or Rollout must roll out
 // through one with analysis in the target.
-func attachDeliveries(changes []Change, tgt Environment, srcDel, tgtDel map[string]Delivery, tgtAff Affixes, srcName string) []finding.Finding {
+func attachDeliveries(changes []Change, tgt Environment, srcDel, tgtDel map[string]Delivery, srcAff, tgtAff Affixes, srcName string) []finding.Finding {
 	var out []finding.Finding
-	key := func(id manifest.ID) string { return id.Group + "/" + id.Kind + "/" + tgtAff.strip(id.Name) }
+	source := byName(srcDel, srcAff)
 	for i := range changes {
 		c := &changes[i]
 		if !c.Promotes() {
@@ -248,16 +276,25 @@ func attachDeliveries(changes []Change, tgt Environment, srcDel, tgtDel map[stri
 				continue
 			}
 			seen[u.Object] = true
-			k := key(u.Object)
-			d, has := tgtDel[k]
+			d, has := tgtDel[deliveryKey(u.Object, tgtAff, true)]
 			if has {
 				c.Deliveries = append(c.Deliveries, d)
 			}
 			if tgt.ProgressiveDelivery != ProgressiveRequired || c.Kind != KindImage {
 				continue
 			}
-			s, srcHas := srcDel[k]
 			progressive := func(d Delivery) bool { return d.Strategy != "helm" }
+			// The source's namespaces are not the target's: any source
+			// workload of that name that is rolled out progressively makes
+			// this one canaried (when names repeat, the safe side).
+			var s Delivery
+			srcHas := false
+			for _, sd := range source[deliveryKey(u.Object, tgtAff, false)] {
+				if progressive(sd) {
+					s, srcHas = sd, true
+					break
+				}
+			}
 			switch {
 			case has && progressive(d) && d.Analysis:
 			case has && progressive(d):

@@ -258,3 +258,57 @@ func TestImagePoliciesConfig(t *testing.T) {
 	assert.Contains(t, err.Error(), "ferry.yaml:7")
 	assert.Contains(t, err.Error(), "imagePolicies[0]: give the image and one policy")
 }
+
+// A canary of one namespace says nothing of a workload of the same name in
+// another; and a canary that skips its analysis has none.
+func TestProgressiveDeliveryNamespacesAndSkipAnalysis(t *testing.T) {
+	deployment := func(ns, tag string) string {
+		return strings.NewReplacer("NS", ns, "TAG", tag).Replace(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: NS}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:TAG
+`)
+	}
+	canary := func(ns string) string {
+		return strings.Replace(canaryYAML, "  name: web\n", "  name: web\n  namespace: "+ns+"\n", 1)
+	}
+	files := map[string]string{
+		"ferry.yaml": "apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - {name: staging, path: staging}\n  - {name: production, path: production, from: staging, progressiveDelivery: required}\n",
+		"staging/kustomization.yaml":    "resources: [a.yaml, b.yaml, canary-a.yaml, canary-b.yaml]\n",
+		"staging/a.yaml":                deployment("team-a", "1.1.0"),
+		"staging/b.yaml":                deployment("team-b", "1.1.0"),
+		"staging/canary-a.yaml":         canary("team-a"),
+		"staging/canary-b.yaml":         canary("team-b"),
+		"production/kustomization.yaml": "resources: [a.yaml, b.yaml, canary-a.yaml]\n",
+		"production/a.yaml":             deployment("team-a", "1.0.0"),
+		"production/b.yaml":             deployment("team-b", "1.0.0"),
+		"production/canary-a.yaml":      canary("team-a"),
+	}
+	root := t.TempDir()
+	writeFiles(t, root, files)
+	planner, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }})
+	require.NoError(t, err)
+	plan, err := planner.Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusBlocked, plan.Verdict.Status, "team-b's web has no canary in production")
+	assert.Contains(t, strings.Join(plan.Verdict.Reasons, "\n"), "apps/Deployment/team-b/web")
+	assert.NotContains(t, strings.Join(plan.Verdict.Reasons, "\n"), "apps/Deployment/team-a/web")
+
+	// Both canaried, but one skips its analysis.
+	writeFiles(t, root, map[string]string{
+		"production/kustomization.yaml": "resources: [a.yaml, b.yaml, canary-a.yaml, canary-b.yaml]\n",
+		"production/canary-b.yaml":      strings.Replace(canary("team-b"), "spec:\n", "spec:\n  skipAnalysis: true\n", 1),
+	})
+	plan, err = planner.Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	require.Equal(t, promote.StatusBlocked, plan.Verdict.Status)
+	assert.Contains(t, strings.Join(plan.Verdict.Reasons, "\n"), "rolls apps/Deployment/team-b/web out without analysis")
+	assert.NotContains(t, strings.Join(plan.Verdict.Reasons, "\n"), "team-a")
+}

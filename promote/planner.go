@@ -446,7 +446,7 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 	}
 	plan.Findings = append(plan.Findings, ambiguous(plan.Changes)...)
 	plan.Findings = append(plan.Findings, attachDeliveries(plan.Changes, tgt,
-		deliveries(srcRes.Objects, srcAffixes), deliveries(tgtRes.Objects, tgtAffixes), tgtAffixes, src.Name)...)
+		deliveries(srcRes.Objects, srcAffixes), deliveries(tgtRes.Objects, tgtAffixes), srcAffixes, tgtAffixes, src.Name)...)
 	shared, err := p.sharedFiles(ctx, fsys, traced, tgt, tgtRes, src, srcRes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
