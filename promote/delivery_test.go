@@ -280,7 +280,7 @@ spec:
 		return strings.Replace(canaryYAML, "  name: web\n", "  name: web\n  namespace: "+ns+"\n", 1)
 	}
 	files := map[string]string{
-		"ferry.yaml": "apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - {name: staging, path: staging}\n  - {name: production, path: production, from: staging, progressiveDelivery: required}\n",
+		"ferry.yaml":                    "apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - {name: staging, path: staging}\n  - {name: production, path: production, from: staging, progressiveDelivery: required}\n",
 		"staging/kustomization.yaml":    "resources: [a.yaml, b.yaml, canary-a.yaml, canary-b.yaml]\n",
 		"staging/a.yaml":                deployment("team-a", "1.1.0"),
 		"staging/b.yaml":                deployment("team-b", "1.1.0"),
