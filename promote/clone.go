@@ -10,7 +10,6 @@ import (
 	"maps"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing/fstest"
@@ -93,7 +92,6 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 	if len(names) == 0 {
 		return nil, fmt.Errorf("%s: %s has no files to copy", op, src.Path)
 	}
-	moved := pathPattern(src.Path)
 	files := fstest.MapFS{}
 	var inputs []render.File
 	setAt := map[string][]string{}
@@ -109,7 +107,7 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 			files[path.Join(dst.Path, strings.TrimPrefix(name, src.Path+"/"))] = &fstest.MapFile{Data: out, Mode: 0o644}
 			continue
 		}
-		out = moved.ReplaceAll(data, []byte("${1}${2}"+dst.Path+"${3}"))
+		out = renamePath(data, src.Path, dst.Path)
 		if isYAML(name) && len(req.Set) > 0 {
 			if out, err = setValues(out, req.Set, name, setAt); err != nil {
 				return nil, fmt.Errorf("%s: %w", op, err)
@@ -251,10 +249,35 @@ func (p *Planner) newEnvironment(ref string) (Environment, error) {
 	return Environment{Name: clean, Path: clean}, nil
 }
 
-// pathPattern matches dir as a whole path (clusters/prod, not
-// clusters/production), keeping what precedes and follows it.
-func pathPattern(dir string) *regexp.Regexp {
-	return regexp.MustCompile(`(^|[^A-Za-z0-9_.\-/])(\./)?` + regexp.QuoteMeta(dir) + `($|[^A-Za-z0-9_.\-])`)
+// renamePath replaces every occurrence of the path from in data by to,
+// where it stands as a whole path: clusters/prod, ./clusters/prod and
+// clusters/prod/apps, but not clusters/production or x/clusters/prod.
+func renamePath(data []byte, from, to string) []byte {
+	isName := func(c byte) bool {
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_.-", c) >= 0
+	}
+	var out bytes.Buffer
+	last := 0
+	for i := 0; i <= len(data); {
+		j := bytes.Index(data[i:], []byte(from))
+		if j < 0 {
+			break
+		}
+		at, end := i+j, i+j+len(from)
+		before := at
+		if before >= 2 && data[before-2] == '.' && data[before-1] == '/' {
+			before -= 2 // ./clusters/prod
+		}
+		if (before == 0 || !isName(data[before-1]) && data[before-1] != '/') && (end == len(data) || !isName(data[end])) {
+			out.Write(data[last:at])
+			out.WriteString(to)
+			last, i = end, end
+			continue
+		}
+		i = at + 1
+	}
+	out.Write(data[last:])
+	return out.Bytes()
 }
 
 func isYAML(name string) bool {
