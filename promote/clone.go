@@ -145,7 +145,7 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 		for _, name := range slices.Sorted(maps.Keys(files)) {
 			inputs = append(inputs, render.File{Path: name, SHA256: sha256Hex(files[name].Data)})
 		}
-		plan.Inputs = mergeInputs(inputs)
+		plan.Inputs = mergeInputs(inputs, p.configInputs())
 		plan.Verdict = Verdict{Status: StatusNoop, Reasons: []string{fmt.Sprintf("%s already holds the copy of %s", dst.Path, src.Path)}}
 		return plan, nil
 	}
@@ -212,7 +212,7 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 			inputs = append(inputs, f)
 		}
 	}
-	plan.Inputs = mergeInputs(inputs)
+	plan.Inputs = mergeInputs(inputs, p.configInputs())
 	plan.Verdict = verdict(plan)
 	return plan, nil
 }

@@ -419,6 +419,24 @@ func TestApplyRefusesChangedInputs(t *testing.T) {
 	assert.ErrorContains(t, err, "apps/base/invoice-worker/cronjob.yaml")
 }
 
+// TestApplyRefusesChangedConfig: the verdict rests on ferry.yaml's
+// settings too, so a plan applied after ferry.yaml changed is stale.
+func TestApplyRefusesChangedConfig(t *testing.T) {
+	root := copyShop(t)
+	plan, err := planner(t, root, ordinaryDay).Plan(context.Background(), promote.Request{From: "staging", To: "production"})
+	require.NoError(t, err)
+	assert.True(t, slices.ContainsFunc(plan.Inputs, func(f render.File) bool { return f.Path == promote.ConfigFile }), "ferry.yaml is an input: %v", plan.Inputs)
+	cfg := filepath.Join(root, promote.ConfigFile)
+	data, err := os.ReadFile(cfg)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(cfg, append(data, []byte("# changed\n")...), 0o644))
+	_, err = plan.Apply(context.Background(), root)
+	require.ErrorIs(t, err, promote.ErrStale)
+	var ae *promote.ApplyError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, promote.ConfigFile, ae.File)
+}
+
 // TestApplyKeepsModesAndRefusesSymlinks checks what Apply writes over.
 func TestApplyKeepsModesAndRefusesSymlinks(t *testing.T) {
 	root := copyShop(t)

@@ -134,7 +134,10 @@ type Planner struct {
 	cfg  *Config
 	// discovered says cfg comes from the layout, not a ferry.yaml.
 	discovered bool
-	log        *slog.Logger
+	// cfgFile is the ferry.yaml cfg was read from, an input of every plan
+	// (nil when the configuration was given or discovered).
+	cfgFile *render.File
+	log     *slog.Logger
 
 	mu       sync.Mutex
 	compiled map[string]*policyEngines // by target environment
@@ -158,6 +161,7 @@ func NewPlanner(opts Options) (*Planner, error) {
 		fsys = root.FS()
 	}
 	cfg, discovered := opts.Config, false
+	var cfgFile *render.File
 	if cfg != nil {
 		// Paths are compared as written by ParseConfig: cleaned.
 		c := *cfg
@@ -173,6 +177,7 @@ func NewPlanner(opts Options) (*Planner, error) {
 			if cfg, err = ParseConfig(ConfigFile, data); err != nil {
 				return nil, err
 			}
+			cfgFile = &render.File{Path: ConfigFile, SHA256: sha256Hex(data)}
 		case errors.Is(err, fs.ErrNotExist):
 			cfg, discovered = discover(fsys), true
 		default:
@@ -198,7 +203,7 @@ func NewPlanner(opts Options) (*Planner, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Planner{opts: opts, fsys: fsys, cfg: cfg, discovered: discovered, log: log, compiled: map[string]*policyEngines{}}, nil
+	return &Planner{opts: opts, fsys: fsys, cfg: cfg, discovered: discovered, cfgFile: cfgFile, log: log, compiled: map[string]*policyEngines{}}, nil
 }
 
 // newRenderer returns a renderer of the repository (or of an edited copy of
@@ -435,7 +440,7 @@ func (p *Planner) Plan(ctx context.Context, req Request) (*Plan, error) {
 			Selection: req.Selection, AllUses: req.AllUses, Ranges: req.Ranges,
 			Source: srcAffixes, Target: tgtAffixes,
 		}),
-		Inputs: mergeInputs(srcRes.Files, tgtRes.Files),
+		Inputs: mergeInputs(srcRes.Files, tgtRes.Files, p.configInputs()),
 	}
 	// What either environment applies but ferry did not render is unknown,
 	// and so is which of several versions an artifact should take: the
@@ -734,6 +739,16 @@ func (p *Planner) others(fsys fs.FS, tgt, src Environment) []other {
 		}
 	}
 	return out
+}
+
+// configInputs is the ferry.yaml the planner read, as a plan input: a
+// plan rests on its settings (checks, policies, versions), so applying it
+// after ferry.yaml changed is as stale as after a manifest changed.
+func (p *Planner) configInputs() []render.File {
+	if p.cfgFile == nil {
+		return nil
+	}
+	return []render.File{*p.cfgFile}
 }
 
 func mergeInputs(lists ...[]render.File) []render.File {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/ferrygitops/ferry/promote"
 	"github.com/ferrygitops/ferry/pullrequest"
 )
 
@@ -14,7 +15,7 @@ func TestChoose(t *testing.T) {
 	pr := func(n int, body string) *pullrequest.PullRequest {
 		return &pullrequest.PullRequest{Number: n, Body: body}
 	}
-	marker := pullrequest.Marker("staging", "production")
+	marker := pullrequest.Marker("staging", "production", promote.Selection{})
 	assert.Nil(t, pullrequest.Choose(nil, marker))
 	assert.Equal(t, 2, pullrequest.Choose([]*pullrequest.PullRequest{pr(5, "x"), pr(2, "y")}, marker).Number, "none marked: the lowest")
 	assert.Equal(t, 7, pullrequest.Choose([]*pullrequest.PullRequest{pr(2, "y"), pr(9, marker), pr(7, marker+"\nplan")}, marker).Number, "the lowest marked")

@@ -27,6 +27,17 @@ import (
 // ferry's to overwrite.
 const trailer = "Ferry-Promotion:"
 
+// treeTrailer records the tree of the commit ferry made: a commit amended
+// since (same message, other files) no longer matches it.
+const treeTrailer = "Ferry-Tree:"
+
+// ferryMade reports whether c is a commit ferry made and nobody changed: its
+// message has both trailers, and the tree is the one recorded.
+func ferryMade(c *object.Commit) bool {
+	return strings.Contains(c.Message, "\n"+trailer+" ") &&
+		strings.Contains(c.Message, "\n"+treeTrailer+" "+c.TreeHash.String()+"\n")
+}
+
 // repository is the Git repository a promotion is committed in.
 type repository struct {
 	repo *git.Repository
@@ -88,6 +99,37 @@ func (r *repository) head() (*object.Commit, string, error) {
 	return c, branch, nil
 }
 
+// dirty returns the files below the planner's root (relative to it) that
+// the index or the work tree change from HEAD: modified, added, deleted,
+// and untracked unless ignored. A plan made on them would not be the plan
+// of the commit ferry makes on HEAD.
+func (r *repository) dirty() ([]string, error) {
+	wt, err := r.repo.Worktree()
+	if err != nil {
+		return nil, err
+	}
+	status, err := wt.Status()
+	if err != nil {
+		return nil, fmt.Errorf("read the status of the work tree: %w", err)
+	}
+	var out []string
+	for name, s := range status {
+		if s.Staging == git.Unmodified && s.Worktree == git.Unmodified {
+			continue
+		}
+		if r.prefix != "" {
+			rel, ok := strings.CutPrefix(name, r.prefix+"/")
+			if !ok {
+				continue
+			}
+			name = rel
+		}
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
 // user is the author the repository's Git configuration names, else
 // ferry.
 func (r *repository) user() object.Signature {
@@ -131,7 +173,7 @@ func (r *repository) commit(parent *object.Commit, files map[string][]byte, msg 
 	c := &object.Commit{
 		Author:       author,
 		Committer:    committer,
-		Message:      msg,
+		Message:      msg + treeTrailer + " " + treeHash.String() + "\n",
 		TreeHash:     treeHash,
 		ParentHashes: []plumbing.Hash{parent.Hash},
 	}
@@ -165,8 +207,8 @@ func writeTree(st storer.EncodedObjectStorer, tree *object.Tree, changes map[str
 			seen[e.Name] = true
 			switch {
 			case files[e.Name] != nil:
-				if !e.Mode.IsFile() {
-					return plumbing.ZeroHash, fmt.Errorf("%s is not a regular file in the commit", e.Name)
+				if e.Mode != filemode.Regular && e.Mode != filemode.Executable {
+					return plumbing.ZeroHash, fmt.Errorf("%s is not a regular file in the commit (a symbolic link, a submodule or a directory): ferry edits files only", e.Name)
 				}
 				h, err := writeBlob(st, files[e.Name])
 				if err != nil {
@@ -247,9 +289,11 @@ type remoteBranch struct {
 	Tip *object.Commit
 }
 
-// remoteState lists the remote's refs, checks that base exists there, and
+// remoteState lists the remote's refs, checks that base exists there and
+// holds head (else head's own commits would ride along in the pull
+// request, or the plan was made on a base the remote no longer has), and
 // fetches ferry's branch when the remote has it.
-func (r *repository) remoteState(ctx context.Context, remote, branch, base string, auth transport.AuthMethod) (remoteBranch, error) {
+func (r *repository) remoteState(ctx context.Context, remote, branch, base string, head *object.Commit, auth transport.AuthMethod) (remoteBranch, error) {
 	var rb remoteBranch
 	rem, err := r.repo.Remote(remote)
 	if err != nil {
@@ -259,17 +303,20 @@ func (r *repository) remoteState(ctx context.Context, remote, branch, base strin
 	if err != nil {
 		return rb, fmt.Errorf("list the branches of remote %s (%s): %w", remote, Redact(rem.Config().URLs[0]), err)
 	}
-	hasBase := false
+	var baseTip plumbing.Hash
 	for _, ref := range refs {
 		switch ref.Name() {
 		case plumbing.NewBranchReferenceName(base):
-			hasBase = true
+			baseTip = ref.Hash()
 		case plumbing.NewBranchReferenceName(branch):
 			rb.Hash = ref.Hash()
 		}
 	}
-	if !hasBase {
+	if baseTip.IsZero() {
 		return rb, fmt.Errorf("remote %s has no branch %q to open the pull request against: push it first, or name another with --base", remote, base)
+	}
+	if err := r.onBase(head, baseTip, remote, base); err != nil {
+		return rb, err
 	}
 	if rb.Hash.IsZero() {
 		return rb, nil
@@ -285,12 +332,43 @@ func (r *repository) remoteState(ctx context.Context, remote, branch, base strin
 	return rb, nil
 }
 
+// onBase checks that head is the remote base's tip, or a commit the tip
+// descends from: ferry's branch is head plus the promotion, so a head ahead
+// of the remote would carry unpushed commits into the pull request.
+func (r *repository) onBase(head *object.Commit, baseTip plumbing.Hash, remote, base string) error {
+	if head.Hash == baseTip {
+		return nil
+	}
+	short := func(h plumbing.Hash) string { return h.String()[:12] }
+	tip, err := r.repo.CommitObject(baseTip)
+	if err != nil {
+		return fmt.Errorf("HEAD (%s) is not %s on remote %s (%s), which this repository has not fetched: check out the tip of %s (git pull), then run again", short(head.Hash), base, remote, short(baseTip), base)
+	}
+	ok, err := head.IsAncestor(tip)
+	if err != nil {
+		return fmt.Errorf("tell whether HEAD is on %s of remote %s: %w", base, remote, err)
+	}
+	if !ok {
+		return fmt.Errorf("HEAD (%s) has commits that are not on %s on remote %s (%s): ferry's branch is HEAD plus the promotion, so they would ride along in the pull request; push them, or check out the tip of %s, then run again", short(head.Hash), base, remote, short(baseTip), base)
+	}
+	return nil
+}
+
 // push points ferry's local branch at commit and pushes it: a new branch
 // only if the remote still has none, an existing one only if the remote's
 // tip is still the one fetched (a lease), so a push never overwrites a
 // commit ferry has not seen.
 func (r *repository) push(ctx context.Context, remote, branch string, commit plumbing.Hash, seen plumbing.Hash, auth transport.AuthMethod) error {
 	name := plumbing.NewBranchReferenceName(branch)
+	if local, err := r.repo.Reference(name, false); err == nil && local.Type() == plumbing.HashReference && local.Hash() != commit && local.Hash() != seen {
+		// The local branch is about to move: only over a commit of ferry's.
+		c, err := r.repo.CommitObject(local.Hash())
+		if err != nil || !ferryMade(c) {
+			return fmt.Errorf("the local branch %s has a commit ferry did not make (%s): ferry points it at the promotion before pushing; rename or delete that branch, or name another with --branch", branch, local.Hash().String()[:12])
+		}
+	} else if err == nil && local.Type() != plumbing.HashReference {
+		return fmt.Errorf("the local branch %s is a symbolic reference: name another with --branch", branch)
+	}
 	if err := r.repo.Storer.SetReference(plumbing.NewHashReference(name, commit)); err != nil {
 		return err
 	}

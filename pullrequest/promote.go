@@ -2,6 +2,8 @@ package pullrequest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -20,7 +22,8 @@ import (
 type Options struct {
 	// Planner plans the promotion. Its root must lie in the work tree of a
 	// Git repository; the plan is made on the work tree, and committed on
-	// HEAD, which must hold the same content for every file the plan read.
+	// HEAD, so the work tree below the root must not differ from HEAD, and
+	// HEAD must be on the remote base.
 	Planner *promote.Planner
 	// Request is the promotion.
 	Request promote.Request
@@ -113,8 +116,13 @@ type Result struct {
 }
 
 // BranchName is ferry's branch for the promotion from one environment to
-// another: "ferry/staging-to-production"; path separators become "-".
-func BranchName(from, to string) string {
+// another: "ferry/staging-to-production"; path separators become "-". A
+// promotion narrowed by a selection (--only, --exclude, --object) has a
+// branch of its own, suffixed with SelectionKey
+// ("ferry/staging-to-production-3f9a1c2e"), so that it neither overwrites
+// nor closes the whole promotion's pull request, nor the whole promotion
+// its.
+func BranchName(from, to string, sel promote.Selection) string {
 	clean := func(s string) string {
 		s = strings.Map(func(r rune) rune {
 			if r <= ' ' || r == 0x7f || strings.ContainsRune("/~^:?*[\\@{}", r) {
@@ -131,13 +139,34 @@ func BranchName(from, to string) string {
 		}
 		return s
 	}
-	return "ferry/" + clean(from) + "-to-" + clean(to)
+	name := "ferry/" + clean(from) + "-to-" + clean(to)
+	if key := SelectionKey(sel); key != "" {
+		name += "-" + key
+	}
+	return name
 }
 
 // Marker is the hidden line a promotion's pull request body starts with,
-// by which a later run finds the pull request again.
-func Marker(from, to string) string {
+// by which a later run finds the pull request again; a selection's key
+// (SelectionKey) is part of it.
+func Marker(from, to string, sel promote.Selection) string {
+	if key := SelectionKey(sel); key != "" {
+		return fmt.Sprintf("<!-- ferry:promotion from=%q to=%q selection=%s -->", from, to, key)
+	}
 	return fmt.Sprintf("<!-- ferry:promotion from=%q to=%q -->", from, to)
+}
+
+// SelectionKey is "" for an empty selection, else eight hex digits of a
+// hash of its globs, in whatever order they were given.
+func SelectionKey(sel promote.Selection) string {
+	norm := func(globs []string) string {
+		return strings.Join(slices.Compact(slices.Sorted(slices.Values(globs))), "\x00")
+	}
+	if len(sel.Only) == 0 && len(sel.Exclude) == 0 && len(sel.Objects) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256([]byte("only\x01" + norm(sel.Only) + "\x01exclude\x01" + norm(sel.Exclude) + "\x01objects\x01" + norm(sel.Objects)))
+	return hex.EncodeToString(sum[:4])
 }
 
 // Promote plans the promotion and carries it into a pull request:
@@ -152,6 +181,11 @@ func Marker(from, to string) string {
 //   - blocked: nothing is committed or pushed; with CommentBlocked the
 //     findings are posted on the open pull request. The Result's Action
 //     is ActionBlocked and the error is nil: the plan says why.
+//
+// Before it plans, Promote refuses a work tree that differs from HEAD below
+// the planner's root (untracked files included, ignored ones not), and a
+// HEAD that is not the remote base's tip or an ancestor of it. A Selection
+// gives the promotion a branch and marker of its own (SelectionKey).
 //
 // The work tree, the index and HEAD are never changed: the commit's
 // objects are written to the repository, ferry's local branch ref is set
@@ -177,6 +211,20 @@ func Promote(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The plan is made on the work tree and committed on HEAD: they must
+	// hold the same files, or the verdict would be another commit's.
+	dirty, err := repo.dirty()
+	if err != nil {
+		return nil, err
+	}
+	if len(dirty) > 0 {
+		list := dirty[:min(len(dirty), 5)]
+		more := ""
+		if len(dirty) > len(list) {
+			more = fmt.Sprintf(" and %d more", len(dirty)-len(list))
+		}
+		return nil, fmt.Errorf("the work tree has changes HEAD does not hold: %s%s: ferry plans the work tree and commits the promotion on HEAD, so commit or stash them (git stash -u), then run again", strings.Join(list, ", "), more)
+	}
 	plan, err := opts.Planner.Plan(ctx, opts.Request)
 	if err != nil {
 		return nil, err
@@ -190,7 +238,7 @@ func Promote(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res.Branch = opts.Branch
 	if res.Branch == "" {
-		res.Branch = BranchName(plan.Source.Name, plan.Target.Name)
+		res.Branch = BranchName(plan.Source.Name, plan.Target.Name, plan.Selection)
 	}
 	if err := plumbing.NewBranchReferenceName(res.Branch).Validate(); err != nil {
 		return nil, fmt.Errorf("branch %q: %w", res.Branch, err)
@@ -198,7 +246,13 @@ func Promote(ctx context.Context, opts Options) (*Result, error) {
 	if res.Branch == res.Base || res.Branch == headBranch {
 		return nil, fmt.Errorf("branch %q is the branch checked out or merged into: ferry commits the promotion on a branch of its own (--branch)", res.Branch)
 	}
-	marker := Marker(plan.Source.Name, plan.Target.Name)
+	marker := Marker(plan.Source.Name, plan.Target.Name, plan.Selection)
+
+	auth := opts.Auth.method()
+	remote, err := repo.remoteState(ctx, opts.Remote, res.Branch, res.Base, head, auth)
+	if err != nil {
+		return nil, err
+	}
 
 	var open *PullRequest
 	if opts.Provider != nil {
@@ -268,15 +322,10 @@ func Promote(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res.Commit = commit.String()
 
-	auth := opts.Auth.method()
-	remote, err := repo.remoteState(ctx, opts.Remote, res.Branch, res.Base, auth)
-	if err != nil {
-		return nil, err
-	}
 	same := false
 	if remote.Tip != nil {
-		if !strings.Contains(remote.Tip.Message, "\n"+trailer) {
-			return nil, fmt.Errorf("branch %s on remote %s has a commit ferry did not make (%s): ferry only overwrites its own commits; merge or delete that branch, or name another with --branch", res.Branch, opts.Remote, remote.Hash.String()[:12])
+		if !ferryMade(remote.Tip) {
+			return nil, fmt.Errorf("branch %s on remote %s has a commit ferry did not make, or one changed since ferry made it (%s): ferry only overwrites its own commits as it made them; merge or delete that branch, or name another with --branch", res.Branch, opts.Remote, remote.Hash.String()[:12])
 		}
 		newTree, err := repo.repo.CommitObject(commit)
 		if err != nil {

@@ -217,7 +217,7 @@ func TestPromoteLifecycle(t *testing.T) {
 	require.NotNil(t, res.PullRequest)
 	assert.Equal(t, 1, res.PullRequest.Number)
 	assert.Equal(t, "Promote staging to production: orders-api 1.8.0, storefront 2.4.1", res.PullRequest.Title)
-	assert.True(t, strings.HasPrefix(res.PullRequest.Body, pullrequest.Marker("staging", "production")+"\n"), res.PullRequest.Body)
+	assert.True(t, strings.HasPrefix(res.PullRequest.Body, pullrequest.Marker("staging", "production", promote.Selection{})+"\n"), res.PullRequest.Body)
 	assert.Contains(t, res.PullRequest.Body, "**ready**")
 	assert.Equal(t, []string{"create #1 ferry/staging-to-production->main labels=[promotion]"}, p.calls)
 
@@ -229,6 +229,7 @@ func TestPromoteLifecycle(t *testing.T) {
 	assert.Equal(t, "ferry-bot", tip.Author.Name)
 	assert.Contains(t, tip.Message, "- image ghcr.io/acme-shop/orders-api: 1.7.2 -> 1.8.0\n")
 	assert.Contains(t, tip.Message, "\nFerry-Promotion: staging -> production\n")
+	assert.Contains(t, tip.Message, "\nFerry-Tree: "+tip.TreeHash.String()+"\n")
 	// Only the one file differs from the parent.
 	parent, err := tip.Parents().Next()
 	require.NoError(t, err)
@@ -275,6 +276,7 @@ func TestPromoteLifecycle(t *testing.T) {
 	f.edit(kust, "newTag: 2.3.0", "newTag: 2.4.1")
 	f.edit(kust, "newTag: 1.7.2", "newTag: 1.8.1")
 	f.commit("promote by hand")
+	f.pushMain()
 	res, err = pullrequest.Promote(ctx, f.opts(p))
 	require.NoError(t, err)
 	assert.Equal(t, pullrequest.ActionClosed, res.Action)
@@ -286,6 +288,52 @@ func TestPromoteLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, pullrequest.ActionNothing, res.Action)
 	assert.Len(t, p.calls, n)
+}
+
+// A promotion narrowed to some artifacts has a branch and pull request of
+// its own: it neither overwrites nor closes the whole promotion's.
+func TestPromoteSelectionHasItsOwnBranch(t *testing.T) {
+	f := newFixture(t)
+	p := &provider{}
+	ctx := context.Background()
+	whole, err := pullrequest.Promote(ctx, f.opts(p))
+	require.NoError(t, err)
+	require.Equal(t, pullrequest.ActionOpened, whole.Action)
+	assert.Equal(t, "ferry/staging-to-production", whole.Branch)
+
+	sel := promote.Selection{Only: []string{"orders-api"}}
+	key := pullrequest.SelectionKey(sel)
+	require.Regexp(t, `^[0-9a-f]{8}$`, key)
+	assert.Equal(t, key, pullrequest.SelectionKey(promote.Selection{Only: []string{"orders-api", "orders-api"}}), "the key ignores repeats")
+	assert.NotEqual(t, key, pullrequest.SelectionKey(promote.Selection{Exclude: []string{"orders-api"}}))
+	narrow := f.opts(p)
+	narrow.Request.Selection = sel
+	res, err := pullrequest.Promote(ctx, narrow)
+	require.NoError(t, err)
+	require.Equal(t, pullrequest.ActionOpened, res.Action)
+	assert.Equal(t, "ferry/staging-to-production-"+key, res.Branch)
+	assert.Equal(t, 2, res.PullRequest.Number)
+	assert.True(t, strings.HasPrefix(res.PullRequest.Body, pullrequest.Marker("staging", "production", sel)+"\n"))
+	assert.Equal(t, []string{kust}, res.Files)
+	content, _ := f.remoteFile(res.Branch, "deploy/shop/"+kust)
+	assert.Contains(t, content, "newTag: 1.8.0", "orders-api is promoted")
+	assert.Contains(t, content, "newTag: 2.3.0", "storefront is not")
+	content, _ = f.remoteFile(whole.Branch, "deploy/shop/"+kust)
+	assert.Contains(t, content, "newTag: 2.4.1", "the whole promotion's branch is left as it was")
+
+	// orders-api is promoted by hand: the narrowed pull request closes, the
+	// whole promotion's is updated.
+	f.edit(kust, "newTag: 1.7.2", "newTag: 1.8.0")
+	f.commit("promote orders-api by hand")
+	f.pushMain()
+	res, err = pullrequest.Promote(ctx, narrow)
+	require.NoError(t, err)
+	assert.Equal(t, pullrequest.ActionClosed, res.Action)
+	assert.True(t, strings.HasPrefix(p.calls[len(p.calls)-1], "close #2 "), p.calls)
+	res, err = pullrequest.Promote(ctx, f.opts(p))
+	require.NoError(t, err)
+	assert.Equal(t, pullrequest.ActionUpdated, res.Action)
+	assert.Equal(t, 1, res.PullRequest.Number)
 }
 
 func TestPromoteBlockedPushesNothing(t *testing.T) {
@@ -300,6 +348,7 @@ func TestPromoteBlockedPushesNothing(t *testing.T) {
 	// Staging now runs a tag production's policies refuse.
 	f.edit("overlays/staging/kustomization.yaml", "newTag: 1.8.0", "newTag: latest")
 	f.commit("staging runs latest")
+	f.pushMain()
 	opts := f.opts(p)
 	opts.CommentBlocked = true
 	res, err = pullrequest.Promote(ctx, opts)
@@ -353,17 +402,121 @@ func TestPromoteWithoutProvider(t *testing.T) {
 func TestPromoteRefuses(t *testing.T) {
 	ctx := context.Background()
 
-	t.Run("uncommitted change to an input", func(t *testing.T) {
+	// The plan is made on the work tree and committed on HEAD: any change
+	// below ferry's root that HEAD does not hold refuses the run, a file
+	// the plan reads or not (a deleted file is read by no render, yet a
+	// folder listed whole renders without it).
+	for name, change := range map[string]func(f *fixture){
+		"modified": func(f *fixture) { f.edit(kust, "images:", "# edited, not committed\nimages:") },
+		"deleted": func(f *fixture) {
+			require.NoError(t, os.Remove(filepath.Join(f.root, "policies", "deployment_test.rego")))
+		},
+		"untracked": func(f *fixture) {
+			require.NoError(t, os.WriteFile(filepath.Join(f.root, "policies", "extra.rego"), []byte("package main\n"), 0o644))
+		},
+		"staged": func(f *fixture) {
+			f.edit("ferry.yaml", "environments:", "# staged\nenvironments:")
+			wt, err := f.repo.Worktree()
+			require.NoError(t, err)
+			_, err = wt.Add("deploy/shop/ferry.yaml")
+			require.NoError(t, err)
+		},
+	} {
+		t.Run("uncommitted change: "+name, func(t *testing.T) {
+			f := newFixture(t)
+			change(f)
+			p := &provider{}
+			_, err := pullrequest.Promote(ctx, f.opts(p))
+			require.ErrorContains(t, err, "the work tree has changes HEAD does not hold")
+			assert.ErrorContains(t, err, "commit or stash")
+			assert.Empty(t, p.calls)
+			assert.False(t, f.remoteHas("ferry/staging-to-production"))
+		})
+	}
+	t.Run("changes outside ferry's root and ignored files do not count", func(t *testing.T) {
 		f := newFixture(t)
-		f.edit(kust, "images:", "# edited, not committed\nimages:")
-		_, err := pullrequest.Promote(ctx, f.opts(&provider{}))
-		require.Error(t, err)
-		assert.Contains(t, err.Error(), kust+" differs from the commit HEAD points at")
-		assert.Contains(t, err.Error(), "commit or stash")
+		require.NoError(t, os.WriteFile(filepath.Join(f.work, "README.md"), []byte("elsewhere\n"), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(f.work, ".gitignore"), []byte("*.out\n"), 0o644))
+		f.commit("ignore *.out")
+		f.pushMain()
+		require.NoError(t, os.WriteFile(filepath.Join(f.work, "README.md"), []byte("changed\n"), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(f.root, "plan.out"), []byte("ignored\n"), 0o644))
+		res, err := pullrequest.Promote(ctx, f.opts(&provider{}))
+		require.NoError(t, err)
+		assert.Equal(t, pullrequest.ActionOpened, res.Action)
+	})
+	t.Run("HEAD ahead of the remote base", func(t *testing.T) {
+		f := newFixture(t)
+		require.NoError(t, os.WriteFile(filepath.Join(f.work, "NOTES"), []byte("not pushed\n"), 0o644))
+		f.commit("a commit not pushed")
+		p := &provider{}
+		_, err := pullrequest.Promote(ctx, f.opts(p))
+		require.ErrorContains(t, err, "has commits that are not on main on remote origin")
+		assert.ErrorContains(t, err, "would ride along in the pull request")
+		assert.Empty(t, p.calls)
+		assert.False(t, f.remoteHas("ferry/staging-to-production"))
+	})
+	t.Run("HEAD behind the remote base is on it", func(t *testing.T) {
+		f := newFixture(t)
+		first, err := f.repo.Head()
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(f.work, "NOTES"), []byte("pushed\n"), 0o644))
+		f.commit("a later commit")
+		f.pushMain()
+		wt, err := f.repo.Worktree()
+		require.NoError(t, err)
+		require.NoError(t, wt.Reset(&git.ResetOptions{Commit: first.Hash(), Mode: git.HardReset}))
+		res, err := pullrequest.Promote(ctx, f.opts(&provider{}))
+		require.NoError(t, err)
+		assert.Equal(t, pullrequest.ActionOpened, res.Action)
+		_, tip := f.remoteFile(res.Branch, "deploy/shop/"+kust)
+		assert.Equal(t, []plumbing.Hash{first.Hash()}, tip.ParentHashes)
+	})
+	t.Run("a ferry commit amended since", func(t *testing.T) {
+		f := newFixture(t)
+		p := &provider{}
+		res, err := pullrequest.Promote(ctx, f.opts(p))
+		require.NoError(t, err)
+		_, tip := f.remoteFile(res.Branch, "deploy/shop/"+kust)
+		// The same message (both trailers) over another tree: HEAD's.
+		head, err := f.repo.Head()
+		require.NoError(t, err)
+		headCommit, err := f.repo.CommitObject(head.Hash())
+		require.NoError(t, err)
+		amended := *tip
+		amended.TreeHash = headCommit.TreeHash
+		obj := f.repo.Storer.NewEncodedObject()
+		require.NoError(t, amended.Encode(obj))
+		h, err := f.repo.Storer.SetEncodedObject(obj)
+		require.NoError(t, err)
+		require.NoError(t, f.repo.Storer.SetReference(plumbing.NewHashReference("refs/heads/amended", h)))
+		require.NoError(t, f.repo.Push(&git.PushOptions{RemoteName: "origin", Force: true, RefSpecs: []config.RefSpec{"refs/heads/amended:refs/heads/" + config.RefSpec(res.Branch)}}))
+
+		n := len(p.calls)
+		_, err = pullrequest.Promote(ctx, f.opts(p))
+		require.ErrorContains(t, err, "or one changed since ferry made it")
+		assert.Len(t, p.calls, n)
+		_, after := f.remoteFile(res.Branch, "deploy/shop/"+kust)
+		assert.Equal(t, h, after.Hash, "the amended commit is left alone")
+	})
+	t.Run("a local branch ferry did not make", func(t *testing.T) {
+		f := newFixture(t)
+		head, err := f.repo.Head()
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(f.work, "WIP"), []byte("work\n"), 0o644))
+		mine := f.commit("my work on ferry's branch name")
+		require.NoError(t, f.repo.Storer.SetReference(plumbing.NewHashReference("refs/heads/ferry/staging-to-production", mine)))
+		wt, err := f.repo.Worktree()
+		require.NoError(t, err)
+		require.NoError(t, wt.Reset(&git.ResetOptions{Commit: head.Hash(), Mode: git.HardReset}))
+		_, err = pullrequest.Promote(ctx, f.opts(&provider{}))
+		require.ErrorContains(t, err, "the local branch ferry/staging-to-production has a commit ferry did not make")
+		ref, err := f.repo.Reference("refs/heads/ferry/staging-to-production", false)
+		require.NoError(t, err)
+		assert.Equal(t, mine, ref.Hash(), "the local branch is left alone")
 	})
 	t.Run("a branch ferry did not make", func(t *testing.T) {
 		f := newFixture(t)
-		f.commit("someone else's work")
 		err := f.repo.Push(&git.PushOptions{RemoteName: "origin", RefSpecs: []config.RefSpec{"refs/heads/main:refs/heads/ferry/staging-to-production"}})
 		require.NoError(t, err)
 		p := &provider{}
@@ -419,12 +572,12 @@ func TestPromoteRefuses(t *testing.T) {
 }
 
 func TestBranchName(t *testing.T) {
-	assert.Equal(t, "ferry/staging-to-production", pullrequest.BranchName("staging", "production"))
-	assert.Equal(t, "ferry/clusters-staging-to-clusters-production", pullrequest.BranchName("clusters/staging", "clusters/production/"))
-	assert.Equal(t, "ferry/a-b-to-c", pullrequest.BranchName("a b", "c"))
-	assert.Equal(t, "ferry/x.y-to-z-1", pullrequest.BranchName("x..y", "z~1"))
-	assert.Equal(t, "ferry/root-to-prod", pullrequest.BranchName(".", "prod.lock"))
-	for _, b := range []string{pullrequest.BranchName("x..y", "z~1"), pullrequest.BranchName("a:b", "c?")} {
+	assert.Equal(t, "ferry/staging-to-production", pullrequest.BranchName("staging", "production", promote.Selection{}))
+	assert.Equal(t, "ferry/clusters-staging-to-clusters-production", pullrequest.BranchName("clusters/staging", "clusters/production/", promote.Selection{}))
+	assert.Equal(t, "ferry/a-b-to-c", pullrequest.BranchName("a b", "c", promote.Selection{}))
+	assert.Equal(t, "ferry/x.y-to-z-1", pullrequest.BranchName("x..y", "z~1", promote.Selection{}))
+	assert.Equal(t, "ferry/root-to-prod", pullrequest.BranchName(".", "prod.lock", promote.Selection{}))
+	for _, b := range []string{pullrequest.BranchName("x..y", "z~1", promote.Selection{}), pullrequest.BranchName("a:b", "c?", promote.Selection{})} {
 		assert.NoError(t, plumbing.NewBranchReferenceName(b).Validate(), b)
 	}
 }

@@ -29,7 +29,7 @@ type providerFlags struct {
 func (p *providerFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&p.kind, "provider", "auto", "hosting service: auto (from the remote URL), github, azuredevops, or none (push the branch only)")
-	f.StringVar(&p.githubAPI, "github-api-url", "", "GitHub API URL (default $GITHUB_API_URL, else https://api.github.com; GitHub Enterprise: https://HOST/api/v3)")
+	f.StringVar(&p.githubAPI, "github-api-url", "", "GitHub API URL (default $GITHUB_API_URL, else the remote's host: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise)")
 	f.StringVar(&p.githubRepo, "github-repo", "", "GitHub repository OWNER/NAME (default: from the remote URL)")
 	f.StringVar(&p.azureOrg, "azure-org-url", "", "Azure DevOps organisation or collection URL (default: from the remote URL)")
 	f.StringVar(&p.azureProject, "azure-project", "", "Azure DevOps project (default: from the remote URL)")
@@ -67,7 +67,9 @@ func (p *providerFlags) provider(_ context.Context, root, remote string) (pullre
 	default:
 		return nil, nil, fmt.Errorf("--provider %q: use auto, github, azuredevops or none", p.kind)
 	}
-	https := strings.HasPrefix(raw, "https://") || strings.HasPrefix(raw, "http://")
+	// The token goes with a push only over TLS: never in clear text over
+	// http://, and SSH remotes use the agent's keys.
+	https := strings.HasPrefix(raw, "https://")
 	switch kind {
 	case pullrequest.KindGitHub:
 		owner, name := rem.Owner, rem.Repo
@@ -87,6 +89,11 @@ func (p *providerFlags) provider(_ context.Context, root, remote string) (pullre
 		api := p.githubAPI
 		if api == "" {
 			api = os.Getenv("GITHUB_API_URL")
+		}
+		if api == "" {
+			// The token goes to the remote's own API: a GitHub Enterprise
+			// Server's, not github.com's.
+			api = rem.APIURL()
 		}
 		prov, err := github.New(github.Options{BaseURL: api, Token: token, Owner: owner, Repo: name, HTTPClient: p.httpClient})
 		if err != nil {
