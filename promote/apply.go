@@ -32,6 +32,9 @@ type Applied struct {
 //     root, one reached through a symlink, one that is not a regular file,
 //     and one in the source environment's own directory
 //     ([ErrForbiddenPath]);
+//   - a file created in a target folder that holds files the plan does not
+//     create: only a new environment's folder is created
+//     ([ErrForbiddenPath]);
 //   - any input of the plan that changed since the plan was made
 //     ([ErrStale]) — except that a file already holding exactly the planned
 //     result is left alone, so applying a plan twice is safe;
@@ -79,6 +82,10 @@ func (p *Plan) Apply(ctx context.Context, root string) (Applied, error) {
 		if sha256Hex(data) != in.SHA256 {
 			return done, &ApplyError{File: in.Path, Err: fmt.Errorf("%w: the plan was checked against its earlier content; plan again", ErrStale)}
 		}
+	}
+
+	if err := p.checkNewFolder(r.FS()); err != nil {
+		return done, err
 	}
 
 	type staged struct {
@@ -245,6 +252,36 @@ func readRegular(r *os.Root, name string, target bool) ([]byte, fs.FileMode, err
 }
 
 // symlinkOn returns the first component of name that is a symlink, or "".
+// checkNewFolder refuses a plan that creates files in a target folder that
+// holds files it does not create: only a new environment's folder is
+// created (ferry clone), and a file added to an existing folder — which
+// Flux renders whole — would change an environment no check ran on. The
+// files of an earlier apply of the same plan are the plan's own.
+func (p *Plan) checkNewFolder(fsys fs.FS) error {
+	created := map[string]bool{}
+	for _, f := range p.Files {
+		if f.creates() {
+			created[f.Path] = true
+		}
+	}
+	if len(created) == 0 {
+		return nil
+	}
+	err := fs.WalkDir(fsys, p.Target.Path, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || created[name] {
+			return nil
+		}
+		return refuse(name, ErrForbiddenPath, "the plan creates files in %s, which holds this file the plan does not create: a plan creates only a new environment's folder; plan again", p.Target.Path)
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
 func symlinkOn(r *os.Root, name string) string {
 	parts := strings.Split(name, "/")
 	for i := range parts {

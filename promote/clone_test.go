@@ -235,6 +235,12 @@ func TestApplyRefusesForgedCreations(t *testing.T) {
 		"with two edits": {func(p *promote.Plan) { p.Files[0].Edits = append(p.Files[0].Edits, p.Files[0].Edits[0]) }, promote.ErrMalformedPlan},
 		"with keys":      {func(p *promote.Plan) { p.Files[0].Edits[0].Keys = []string{"spec"} }, promote.ErrMalformedPlan},
 		"into .git":      {func(p *promote.Plan) { p.Files = append(p.Files, create("clusters/production-eu-2/.git/config", "x")) }, promote.ErrForbiddenPath},
+		// Flux renders a folder whole: a file added to an existing
+		// environment changes what it runs.
+		"into an existing environment": {func(p *promote.Plan) {
+			p.Target.Path = "overlays/production"
+			p.Files = []promote.FileEdit{create("overlays/production/extra.yaml", "kind: ConfigMap\n")}
+		}, promote.ErrForbiddenPath},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -249,6 +255,19 @@ func TestApplyRefusesForgedCreations(t *testing.T) {
 			assert.True(t, os.IsNotExist(err), "nothing is written")
 		})
 	}
+
+	// A folder that appeared since, with files the plan does not create, is
+	// not added to.
+	other := filepath.Join(root, "clusters/production-eu-2/other.yaml")
+	require.NoError(t, os.MkdirAll(filepath.Dir(other), 0o755))
+	require.NoError(t, os.WriteFile(other, []byte("kind: ConfigMap\n"), 0o644))
+	_, err = good.Apply(context.Background(), root)
+	require.ErrorIs(t, err, promote.ErrForbiddenPath)
+	assert.ErrorContains(t, err, "clusters/production-eu-2/other.yaml")
+	entries, err := os.ReadDir(filepath.Dir(other))
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "nothing is written")
+	require.NoError(t, os.Remove(other))
 
 	// A file that appeared since the plan was made is not overwritten.
 	require.NoError(t, os.MkdirAll(filepath.Join(root, "clusters/production-eu-2"), 0o755))

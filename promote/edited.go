@@ -57,12 +57,18 @@ func (p *Plan) Edited(ctx context.Context, fsys fs.FS) (map[string][]byte, error
 			out[f.Path] = next
 		}
 	}
+	if err := p.checkNewFolder(fsys); err != nil {
+		return nil, err
+	}
 	for _, f := range p.Files {
 		if !f.creates() {
 			continue
 		}
-		if _, err := fs.Stat(fsys, f.Path); err == nil {
+		switch _, err := fs.Stat(fsys, f.Path); {
+		case err == nil:
 			return nil, &ApplyError{File: f.Path, Err: fmt.Errorf("%w: the file the plan creates exists; plan again", ErrStale)}
+		case !errors.Is(err, fs.ErrNotExist):
+			return nil, &ApplyError{File: f.Path, Err: err}
 		}
 		data, err := f.Edits[0].content()
 		if err != nil {

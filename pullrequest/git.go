@@ -403,13 +403,13 @@ func (t treeFS) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
 	if name == "." {
-		return &treeFile{name: ".", dir: true}, nil
+		return &treeFile{name: ".", dir: true, fsys: t, path: "."}, nil
 	}
 	f, err := t.tree.File(name)
 	if err != nil {
 		if errors.Is(err, object.ErrFileNotFound) || errors.Is(err, object.ErrDirectoryNotFound) || errors.Is(err, object.ErrEntryNotFound) {
 			if _, terr := t.tree.Tree(name); terr == nil {
-				return &treeFile{name: path.Base(name), dir: true}, nil
+				return &treeFile{name: path.Base(name), dir: true, fsys: t, path: name}, nil
 			}
 			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 		}
@@ -425,11 +425,70 @@ func (t treeFS) Open(name string) (fs.File, error) {
 	return &treeFile{name: path.Base(name), r: bytes.NewReader([]byte(s)), size: int64(len(s))}, nil
 }
 
+// ReadDir lists a directory of the tree, sorted by name.
+func (t treeFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
+	}
+	tree := t.tree
+	if name != "." {
+		sub, err := t.tree.Tree(name)
+		if err != nil {
+			return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrNotExist}
+		}
+		tree = sub
+	}
+	out := make([]fs.DirEntry, 0, len(tree.Entries))
+	for _, e := range tree.Entries {
+		f := &treeFile{name: e.Name, dir: e.Mode == filemode.Dir}
+		if !f.dir {
+			tf, err := tree.TreeEntryFile(&e)
+			if err != nil {
+				return nil, &fs.PathError{Op: "readdir", Path: name, Err: err}
+			}
+			f.size = tf.Size
+		}
+		out = append(out, fs.FileInfoToDirEntry(f))
+	}
+	slices.SortFunc(out, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return out, nil
+}
+
 type treeFile struct {
 	name string
 	dir  bool
 	r    *bytes.Reader
 	size int64
+	// A directory opened lists its entries from fsys at path.
+	fsys    treeFS
+	path    string
+	entries []fs.DirEntry
+	listed  bool
+}
+
+// ReadDir reads a directory's entries, as fs.ReadDirFile says.
+func (f *treeFile) ReadDir(n int) ([]fs.DirEntry, error) {
+	if !f.dir {
+		return nil, &fs.PathError{Op: "readdir", Path: f.name, Err: errors.New("not a directory")}
+	}
+	if !f.listed {
+		entries, err := f.fsys.ReadDir(f.path)
+		if err != nil {
+			return nil, err
+		}
+		f.entries, f.listed = entries, true
+	}
+	if n <= 0 {
+		out := f.entries
+		f.entries = nil
+		return out, nil
+	}
+	if len(f.entries) == 0 {
+		return nil, io.EOF
+	}
+	out := f.entries[:min(n, len(f.entries))]
+	f.entries = f.entries[len(out):]
+	return out, nil
 }
 
 func (f *treeFile) Stat() (fs.FileInfo, error) { return f, nil }
@@ -453,7 +512,7 @@ func (f *treeFile) ModTime() time.Time { return time.Time{} }
 func (f *treeFile) IsDir() bool        { return f.dir }
 func (f *treeFile) Sys() any           { return nil }
 
-var _ io.Reader = (*treeFile)(nil)
+var _ fs.ReadDirFile = (*treeFile)(nil)
 
 // RemoteURL returns the URL of the named remote of the Git repository
 // whose work tree holds dir (as configured: it may hold credentials, so
