@@ -95,6 +95,7 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 	files := fstest.MapFS{}
 	var inputs []render.File
 	setAt := map[string][]string{}
+	varMaps := substituteFrom(fsys, names)
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -109,7 +110,7 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 		}
 		out = renamePath(data, src.Path, dst.Path)
 		if isYAML(name) && len(req.Set) > 0 {
-			if out, err = setValues(out, req.Set, name, setAt); err != nil {
+			if out, err = setValues(out, req.Set, name, varMaps, setAt); err != nil {
 				return nil, fmt.Errorf("%s: %w", op, err)
 			}
 		}
@@ -118,7 +119,7 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 	}
 	for _, key := range slices.Sorted(maps.Keys(req.Set)) {
 		if len(setAt[key]) == 0 {
-			return nil, fmt.Errorf("%s: no file of %s sets %s (as a Flux Kustomization's spec.postBuild.substitute, or a ConfigMap's data): per-cluster values are set where the source sets them", op, src.Path, key)
+			return nil, fmt.Errorf("%s: no file of %s sets %s (as a Flux Kustomization's spec.postBuild.substitute, or the data of a ConfigMap one substitutes from): per-cluster values are set where the source sets them", op, src.Path, key)
 		}
 	}
 
@@ -287,7 +288,7 @@ func isYAML(name string) bool {
 
 // setValues sets the substitution variables of set wherever the file sets
 // them, recording where in setAt.
-func setValues(data []byte, set map[string]string, name string, setAt map[string][]string) ([]byte, error) {
+func setValues(data []byte, set map[string]string, name string, varMaps map[string]bool, setAt map[string][]string) ([]byte, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var changes []yamledit.Change
 	for doc := 0; ; doc++ {
@@ -310,6 +311,10 @@ func setValues(data []byte, set map[string]string, name string, setAt map[string
 			values, _ = pb["substitute"].(map[string]any)
 			keys = []string{"spec", "postBuild", "substitute"}
 		case kind == "ConfigMap" && api == "v1":
+			meta, _ := obj["metadata"].(map[string]any)
+			if n, _ := meta["name"].(string); !varMaps[n] {
+				continue // not a ConfigMap of substitution variables
+			}
 			values, _ = obj["data"].(map[string]any)
 			keys = []string{"data"}
 		default:
@@ -330,6 +335,50 @@ func setValues(data []byte, set map[string]string, name string, setAt map[string
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return out, nil
+}
+
+// substituteFrom returns the names of the ConfigMaps the Flux
+// Kustomizations among the files take substitution variables from
+// (spec.postBuild.substituteFrom): only those hold per-cluster values. A
+// file that does not parse is skipped here; setValues reports it.
+func substituteFrom(fsys fs.FS, names []string) map[string]bool {
+	out := map[string]bool{}
+	for _, name := range names {
+		if !isYAML(name) {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			continue
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		for {
+			var obj struct {
+				APIVersion string `yaml:"apiVersion"`
+				Kind       string `yaml:"kind"`
+				Spec       struct {
+					PostBuild struct {
+						SubstituteFrom []struct {
+							Kind string `yaml:"kind"`
+							Name string `yaml:"name"`
+						} `yaml:"substituteFrom"`
+					} `yaml:"postBuild"`
+				} `yaml:"spec"`
+			}
+			if err := dec.Decode(&obj); err != nil {
+				break
+			}
+			if obj.Kind != "Kustomization" || !strings.HasPrefix(obj.APIVersion, "kustomize.toolkit.fluxcd.io/") {
+				continue
+			}
+			for _, ref := range obj.Spec.PostBuild.SubstituteFrom {
+				if ref.Kind == "ConfigMap" {
+					out[ref.Name] = true
+				}
+			}
+		}
+	}
+	return out
 }
 
 // holdsExactly says dir holds the files and nothing else.

@@ -34,7 +34,8 @@ bases and shared folders they refer to, which the copy refers to as the
 source does. Wherever a copied file names the source's folder (a Flux
 Kustomization's spec.path) it names the new one; --set gives the new
 cluster's values for the Flux post-build substitution variables the source
-sets (spec.postBuild.substitute, or a ConfigMap in the folder).
+sets (spec.postBuild.substitute, or a ConfigMap in the folder that a
+spec.postBuild.substituteFrom names).
 
 The copy is verified like any plan: rendered, validated against the new
 cluster's Kubernetes version (--kubernetes-version, else the version
