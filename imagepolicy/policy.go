@@ -60,7 +60,10 @@ type Policy struct {
 	// ["^.*\\.sig$"]; FromObjects sets it so.
 	Exclude []string
 	// DigestReflection is Never (""), IfNotPresent or Always: with the
-	// latter two the chosen version is pinned to its digest too.
+	// latter two the chosen version is pinned to its digest too — with
+	// IfNotPresent, a use that already pins the chosen tag keeps its own
+	// digest (a tag pushed again is not followed), as Flux does; Always
+	// looks the digest up every time.
 	DigestReflection string
 	// File and Line are where the policy is defined, for messages.
 	File string

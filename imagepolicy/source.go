@@ -95,6 +95,7 @@ func (s Source) Versions(ctx context.Context, t promote.VersionTarget) (map[stri
 
 	allowPre := t.Environment.Policy.AllowPrerelease
 	chosen := map[string]*promote.Version{} // by policy; nil: no tag allowed
+	var digest func(p Policy, tag string) (string, error)
 	choose := func(p Policy) (*promote.Version, []finding.Finding, error) {
 		if v, done := chosen[p.Name]; done {
 			return v, nil, nil
@@ -112,13 +113,25 @@ func (s Source) Versions(ctx context.Context, t promote.VersionTarget) (map[stri
 			return nil, nil, err
 		}
 		v := &promote.Version{Tag: tag}
-		if p.DigestReflection == DigestAlways || p.DigestReflection == DigestIfNotPresent {
-			if v.Digest, err = lister.Digest(ctx, p.Image, tag); err != nil {
-				return nil, nil, fmt.Errorf("%simage policy %s: %w", p.where(), p.Name, err)
+		if p.DigestReflection == DigestAlways {
+			if v.Digest, err = digest(p, tag); err != nil {
+				return nil, nil, err
 			}
 		}
 		chosen[p.Name] = v
 		return v, nil, nil
+	}
+	digests := map[string]string{} // by policy
+	digest = func(p Policy, tag string) (string, error) {
+		if d, ok := digests[p.Name]; ok {
+			return d, nil
+		}
+		d, err := lister.Digest(ctx, p.Image, tag)
+		if err != nil {
+			return "", fmt.Errorf("%simage policy %s: %w", p.where(), p.Name, err)
+		}
+		digests[p.Name] = d
+		return d, nil
 	}
 
 	out := map[string]promote.Version{}
@@ -161,9 +174,20 @@ func (s Source) Versions(ctx context.Context, t promote.VersionTarget) (map[stri
 				return nil, nil, err
 			}
 			findings = append(findings, fs...)
-			if v != nil {
-				out[promote.UseKey(u)] = *v
+			if v == nil {
+				continue
 			}
+			version := *v
+			if p.DigestReflection == DigestIfNotPresent {
+				// As Flux: a use that pins the chosen tag keeps its digest;
+				// only a new tag's digest is looked up.
+				if u.Version.Tag == v.Tag && u.Version.Digest != "" {
+					version.Digest = u.Version.Digest
+				} else if version.Digest, err = digest(p, v.Tag); err != nil {
+					return nil, nil, err
+				}
+			}
+			out[promote.UseKey(u)] = version
 		}
 	}
 	finding.Sort(findings)

@@ -450,3 +450,89 @@ spec:
 	_, err = planner.Plan(context.Background(), promote.Request{To: "dev", Versions: src})
 	require.ErrorContains(t, err, "dev/stable.yaml:14: the setter comment names image policy flux-system/web-old, which dev does not define")
 }
+
+// fakeLister serves tags and digests from memory and counts the digests
+// looked up.
+type fakeLister struct {
+	tags    []string
+	digest  string
+	lookups int
+}
+
+func (f *fakeLister) Tags(context.Context, string) ([]string, error) { return f.tags, nil }
+func (f *fakeLister) Digest(context.Context, string, string) (string, error) {
+	f.lookups++
+	return f.digest, nil
+}
+
+// IfNotPresent keeps the digest a use pins with the chosen tag, as Flux
+// does; Always looks it up every time; a new tag's digest is looked up
+// either way.
+func TestDigestReflection(t *testing.T) {
+	oldDigest := "sha256:" + strings.Repeat("a", 64)
+	newDigest := "sha256:" + strings.Repeat("b", 64)
+	repo := func(reflection, pinned string) string {
+		dir := t.TempDir()
+		require.NoError(t, testrepo.WriteFiles(dir, map[string]string{
+			"ferry.yaml":                      "apiVersion: ferry.dev/v1alpha1\nkind: Config\nenvironments:\n  - name: dev\n    path: overlays/dev\n",
+			"overlays/dev/kustomization.yaml": "resources:\n  - app.yaml\n  - images.yaml\n",
+			"overlays/dev/app.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/acme/web:` + pinned + "@" + oldDigest + "\n",
+			"overlays/dev/images.yaml": `apiVersion: image.toolkit.fluxcd.io/v1beta2
+kind: ImageRepository
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  image: registry.example.com/acme/web
+  interval: 5m
+---
+apiVersion: image.toolkit.fluxcd.io/v1beta2
+kind: ImagePolicy
+metadata:
+  name: web
+  namespace: flux-system
+spec:
+  imageRepositoryRef:
+    name: web
+  digestReflectionPolicy: ` + reflection + `
+  policy:
+    semver:
+      range: ">=1.0.0"
+`,
+		}))
+		return dir
+	}
+	for _, c := range []struct {
+		reflection, pinned string
+		want               []string
+		lookups            int
+	}{
+		{"IfNotPresent", "1.3.0", nil, 0},
+		{"IfNotPresent", "1.2.0", []string{"web 1.2.0@" + oldDigest + " -> 1.3.0@" + newDigest}, 1},
+		{"Always", "1.3.0", []string{"web 1.3.0@" + oldDigest + " -> 1.3.0@" + newDigest}, 1},
+	} {
+		t.Run(c.reflection+" "+c.pinned, func(t *testing.T) {
+			lister := &fakeLister{tags: []string{"1.2.0", "1.3.0"}, digest: newDigest}
+			plan := planDev(t, repo(c.reflection, c.pinned), imagepolicy.Source{Lister: lister})
+			assert.Equal(t, c.want, changes(plan))
+			assert.Equal(t, c.lookups, lister.lookups, "digests looked up")
+			if c.want == nil {
+				assert.Equal(t, promote.StatusNoop, plan.Verdict.Status, plan.Verdict.Reasons)
+			}
+		})
+	}
+}
