@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/mail"
@@ -61,7 +62,8 @@ is never printed; URLs are printed without credentials. --provider none
 pushes the branch without opening a pull request.
 
 --all promotes every promotion of ferry.yaml's from: graph, each planned on
-the repository as it is, on its own branch and pull request.
+the repository as it is, on its own branch and pull request; a promotion
+that fails does not stop the others, and the run exits 2.
 
 Exit codes: 0 opened, updated, unchanged, closed or nothing to do; 1 blocked
 (any, with --all);
@@ -113,15 +115,19 @@ Exit codes: 0 opened, updated, unchanged, closed or nothing to do; 1 blocked
 			}
 			var results []*pullrequest.Result
 			var blocked []string
+			var failed []error
 			for _, r := range requests {
 				opts.Request = r
 				res, err := pullrequest.Promote(cmd.Context(), opts)
 				prog.done()
 				if err != nil {
-					if all {
-						return fmt.Errorf("promotion %s -> %s: %w", r.From, r.To, err)
+					if !all {
+						return err
 					}
-					return err
+					// The other promotions go on: one failing says nothing
+					// about theirs, and what was pushed is reported.
+					failed = append(failed, fmt.Errorf("promotion %s -> %s: %w", r.From, r.To, err))
+					continue
 				}
 				results = append(results, res)
 				if res.Action == pullrequest.ActionBlocked {
@@ -130,6 +136,9 @@ Exit codes: 0 opened, updated, unchanged, closed or nothing to do; 1 blocked
 			}
 			if err := writePromotions(cmd.OutOrStdout(), output, results, all); err != nil {
 				return err
+			}
+			if len(failed) > 0 {
+				return errors.Join(failed...)
 			}
 			if len(blocked) > 0 {
 				return &findingsError{summary: "the promotion is blocked: " + strings.Join(blocked, "; ")}

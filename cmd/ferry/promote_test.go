@@ -212,6 +212,17 @@ func TestPromoteCommandAll(t *testing.T) {
 	assert.Empty(t, g.remoteBranch("ferry/dev-to-staging"))
 	assert.NotEmpty(t, g.remoteBranch("ferry/staging-to-production"))
 
+	// One promotion failing does not stop the others: each is reported,
+	// and the run exits 2.
+	g = newGitExample(t)
+	head, err := g.repo.Head()
+	require.NoError(t, err)
+	require.NoError(t, g.repo.Storer.SetReference(plumbing.NewHashReference("refs/heads/ferry/staging-to-production", head.Hash())))
+	code, stdout, stderr = runCLI(t, "promote", "--root", g.root, "--all", "--provider", "none")
+	assert.Equal(t, exitError, code, stderr)
+	assert.Contains(t, stderr, "promotion staging -> production: the local branch ferry/staging-to-production has a commit ferry did not make")
+	assert.Contains(t, stdout, "Promotion dev (overlays/dev) -> staging (overlays/staging): BLOCKED", "the other promotion is reported")
+
 	code, _, stderr = runCLI(t, "promote", "--root", g.root, "--all", "--to", "production", "--provider", "none")
 	assert.Equal(t, exitError, code)
 	assert.Contains(t, stderr, "--all promotes every promotion of ferry.yaml")
