@@ -95,7 +95,18 @@ func (s Source) Versions(ctx context.Context, t promote.VersionTarget) (map[stri
 
 	allowPre := t.Environment.Policy.AllowPrerelease
 	chosen := map[string]*promote.Version{} // by policy; nil: no tag allowed
-	var digest func(p Policy, tag string) (string, error)
+	digests := map[string]string{}          // by policy, of the tag it chose
+	digest := func(p Policy, tag string) (string, error) {
+		if d, ok := digests[p.Name]; ok {
+			return d, nil
+		}
+		d, err := lister.Digest(ctx, p.Image, tag)
+		if err != nil {
+			return "", fmt.Errorf("%simage policy %s: %w", p.where(), p.Name, err)
+		}
+		digests[p.Name] = d
+		return d, nil
+	}
 	choose := func(p Policy) (*promote.Version, []finding.Finding, error) {
 		if v, done := chosen[p.Name]; done {
 			return v, nil, nil
@@ -120,18 +131,6 @@ func (s Source) Versions(ctx context.Context, t promote.VersionTarget) (map[stri
 		}
 		chosen[p.Name] = v
 		return v, nil, nil
-	}
-	digests := map[string]string{} // by policy
-	digest = func(p Policy, tag string) (string, error) {
-		if d, ok := digests[p.Name]; ok {
-			return d, nil
-		}
-		d, err := lister.Digest(ctx, p.Image, tag)
-		if err != nil {
-			return "", fmt.Errorf("%simage policy %s: %w", p.where(), p.Name, err)
-		}
-		digests[p.Name] = d
-		return d, nil
 	}
 
 	out := map[string]promote.Version{}

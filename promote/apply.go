@@ -251,7 +251,6 @@ func readRegular(r *os.Root, name string, target bool) ([]byte, fs.FileMode, err
 	return data, info.Mode().Perm(), nil
 }
 
-// symlinkOn returns the first component of name that is a symlink, or "".
 // checkNewFolder refuses a plan that creates files in a target folder that
 // holds files it does not create: only a new environment's folder is
 // created (ferry clone), and a file added to an existing folder — which
@@ -282,6 +281,7 @@ func (p *Plan) checkNewFolder(fsys fs.FS) error {
 	return err
 }
 
+// symlinkOn returns the first component of name that is a symlink, or "".
 func symlinkOn(r *os.Root, name string) string {
 	parts := strings.Split(name, "/")
 	for i := range parts {

@@ -95,7 +95,10 @@ func (p *Planner) Clone(ctx context.Context, req CloneRequest) (*Plan, error) {
 	files := fstest.MapFS{}
 	var inputs []render.File
 	setAt := map[string][]string{}
-	varMaps := substituteFrom(fsys, names)
+	var varMaps map[string]bool
+	if len(req.Set) > 0 {
+		varMaps = substituteFrom(fsys, names)
+	}
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {

@@ -332,13 +332,10 @@ func TestCloneBinaryFile(t *testing.T) {
 // any ConfigMap that happens to have a key of that name.
 func TestCloneSetsOnlySubstitutionConfigMaps(t *testing.T) {
 	root := t.TempDir()
-	write := func(name, data string) {
-		require.NoError(t, os.MkdirAll(filepath.Join(root, filepath.Dir(name)), 0o755))
-		require.NoError(t, os.WriteFile(filepath.Join(root, name), []byte(data), 0o644))
-	}
-	write("apps/base/kustomization.yaml", "resources:\n  - settings.yaml\n")
-	write("apps/base/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\ndata:\n  region: ${region}\n")
-	write("clusters/eu/apps.yaml", `apiVersion: kustomize.toolkit.fluxcd.io/v1
+	writeFiles(t, root, map[string]string{
+		"apps/base/kustomization.yaml": "resources:\n  - settings.yaml\n",
+		"apps/base/settings.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\ndata:\n  region: ${region}\n",
+		"clusters/eu/apps.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
 metadata:
   name: apps
@@ -354,9 +351,10 @@ spec:
     substituteFrom:
       - kind: ConfigMap
         name: cluster-vars
-`)
-	write("clusters/eu/vars.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n  region: eu\n")
-	write("clusters/eu/other.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: billing\n  namespace: flux-system\ndata:\n  region: eu # the billing region\n")
+`,
+		"clusters/eu/vars.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n  region: eu\n",
+		"clusters/eu/other.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: billing\n  namespace: flux-system\ndata:\n  region: eu # the billing region\n",
+	})
 	planner, err := promote.NewPlanner(promote.Options{Root: root, Now: func() time.Time { return ordinaryDay }})
 	require.NoError(t, err)
 	plan, err := planner.Clone(context.Background(), promote.CloneRequest{From: "clusters/eu", To: "clusters/us", Set: map[string]string{"region": "us"}})

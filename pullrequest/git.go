@@ -360,14 +360,16 @@ func (r *repository) onBase(head *object.Commit, baseTip plumbing.Hash, remote, 
 // commit ferry has not seen.
 func (r *repository) push(ctx context.Context, remote, branch string, commit plumbing.Hash, seen plumbing.Hash, auth transport.AuthMethod) error {
 	name := plumbing.NewBranchReferenceName(branch)
-	if local, err := r.repo.Reference(name, false); err == nil && local.Type() == plumbing.HashReference && local.Hash() != commit && local.Hash() != seen {
+	if local, err := r.repo.Reference(name, false); err == nil {
 		// The local branch is about to move: only over a commit of ferry's.
-		c, err := r.repo.CommitObject(local.Hash())
-		if err != nil || !ferryMade(c) {
-			return fmt.Errorf("the local branch %s has a commit ferry did not make (%s): ferry points it at the promotion before pushing; rename or delete that branch, or name another with --branch", branch, local.Hash().String()[:12])
+		if local.Type() != plumbing.HashReference {
+			return fmt.Errorf("the local branch %s is a symbolic reference: name another with --branch", branch)
 		}
-	} else if err == nil && local.Type() != plumbing.HashReference {
-		return fmt.Errorf("the local branch %s is a symbolic reference: name another with --branch", branch)
+		if h := local.Hash(); h != commit && h != seen {
+			if c, err := r.repo.CommitObject(h); err != nil || !ferryMade(c) {
+				return fmt.Errorf("the local branch %s has a commit ferry did not make (%s): ferry points it at the promotion before pushing; rename or delete that branch, or name another with --branch", branch, h.String()[:12])
+			}
+		}
 	}
 	if err := r.repo.Storer.SetReference(plumbing.NewHashReference(name, commit)); err != nil {
 		return err
